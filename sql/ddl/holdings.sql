@@ -1,0 +1,31 @@
+-- grain: one row per Table I or Table II holding line
+-- key: accession_number, table_kind, line_number
+create table if not exists holdings (
+    accession_number VARCHAR,
+    table_kind VARCHAR,
+    line_number INTEGER,
+    security_title VARCHAR,
+    security_title_footnote_ids VARCHAR[],
+    transaction_form_type VARCHAR,
+    conversion_or_exercise_price DECIMAL(38, 6),
+    conversion_or_exercise_price_footnote_ids VARCHAR[],
+    exercise_date DATE,
+    exercise_date_footnote_ids VARCHAR[],
+    expiration_date DATE,
+    expiration_date_footnote_ids VARCHAR[],
+    underlying_security_title VARCHAR,
+    underlying_security_title_footnote_ids VARCHAR[],
+    underlying_security_shares DECIMAL(38, 6),
+    underlying_security_shares_footnote_ids VARCHAR[],
+    underlying_security_value DECIMAL(38, 6),
+    underlying_security_value_footnote_ids VARCHAR[],
+    shares_owned_following_transaction DECIMAL(38, 6),
+    shares_owned_following_transaction_footnote_ids VARCHAR[],
+    value_owned_following_transaction DECIMAL(38, 6),
+    value_owned_following_transaction_footnote_ids VARCHAR[],
+    direct_or_indirect_ownership VARCHAR,
+    direct_or_indirect_ownership_footnote_ids VARCHAR[],
+    nature_of_ownership VARCHAR,
+    nature_of_ownership_footnote_ids VARCHAR[],
+    values_given_by_footnote VARCHAR[]
+);

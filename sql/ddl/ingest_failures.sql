@@ -1,0 +1,16 @@
+-- grain: one row per filing or index file that could not be fetched, parsed or loaded, per stage
+-- key: subject, stage
+-- subject is an accession number (stage fetch/parse/load) or an index path (stage index).
+-- A row stays after it is resolved (resolved_at set) so the history of a filing's troubles is kept.
+create table if not exists ingest_failures (
+    subject VARCHAR,
+    stage VARCHAR,
+    reason VARCHAR,
+    detail VARCHAR,
+    url VARCHAR,
+    partition_date DATE,
+    attempts INTEGER,
+    first_seen TIMESTAMP,
+    last_seen TIMESTAMP,
+    resolved_at TIMESTAMP
+);

@@ -1,0 +1,8 @@
+-- grain: one row per owner signature
+-- key: accession_number, line_number
+create table if not exists signatures (
+    accession_number VARCHAR,
+    line_number INTEGER,
+    signature_name VARCHAR,
+    signature_date DATE
+);

@@ -1,0 +1,8 @@
+-- grain: one row per XML element outside the ownership specification, kept verbatim
+-- key: accession_number, element_number
+create table if not exists unknown_elements (
+    accession_number VARCHAR,
+    element_number INTEGER,
+    path VARCHAR,
+    xml VARCHAR
+);

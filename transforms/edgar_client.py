@@ -1,0 +1,178 @@
+"""HTTP access to EDGAR (or a mirror of it) under SEC's fair-access rules.
+
+One place holds the rules: a declared User-Agent with a contact e-mail, a rate limit shared across
+processes, back-off on 429/503 that honours `Retry-After`, timeouts, a size cap and gzip.
+"""
+
+import email.utils
+import random
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import requests
+
+from transforms.rate_limit import NoRateLimit, SharedRateLimiter
+
+DEFAULT_BASE_URL = "https://www.sec.gov"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+USER_AGENT_HELP = (
+    "SEC requires a declared User-Agent naming you and a contact e-mail. "
+    "Set EDGAR_USER_AGENT, e.g. export EDGAR_USER_AGENT='Jane Analyst jane@example.com'."
+)
+
+
+class MissingUserAgentError(ValueError):
+    """No usable User-Agent: SEC blocks undeclared clients, so we refuse to start without one."""
+
+
+class FetchError(Exception):
+    """A request that did not yield the file; `reason` is a stable code recorded in ingest_failures."""
+
+    def __init__(
+        self, reason: str, detail: str, url: str, status: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(f"{reason}: {detail} ({url})")
+        self.reason = reason
+        self.detail = detail
+        self.url = url
+        self.status = status
+        self.retry_after = retry_after
+
+
+class NotFoundError(FetchError):
+    """HTTP 404: the file is not (or not yet) on EDGAR."""
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """How to reach EDGAR. Every field has the live SEC default except the User-Agent, which is yours."""
+
+    user_agent: str
+    base_url: str = DEFAULT_BASE_URL
+    connect_timeout_seconds: float = 10.0
+    read_timeout_seconds: float = 60.0
+    max_bytes: int = 64 * 1024 * 1024
+    max_attempts: int = 6
+    backoff_seconds: float = 1.0
+    max_backoff_seconds: float = 600.0
+
+
+def validate_user_agent(user_agent: str | None) -> str:
+    """Return the User-Agent, or raise MissingUserAgentError saying what to set."""
+    if not user_agent or not user_agent.strip():
+        raise MissingUserAgentError(f"EDGAR_USER_AGENT is not set. {USER_AGENT_HELP}")
+    if not _EMAIL.search(user_agent):
+        raise MissingUserAgentError(f"EDGAR_USER_AGENT {user_agent!r} has no contact e-mail. {USER_AGENT_HELP}")
+    return user_agent.strip()
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class EdgarClient:
+    """GET files from EDGAR by path; returns decoded bytes or raises FetchError."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        limiter: SharedRateLimiter | NoRateLimit,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.settings = settings
+        self.user_agent = validate_user_agent(settings.user_agent)
+        self.limiter = limiter
+        self.session = session or requests.Session()
+        self.session.headers.update({"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"})
+        self.requests_sent = 0
+
+    def url_for(self, path: str) -> str:
+        return f"{self.settings.base_url.rstrip('/')}/{path.lstrip('/')}"
+
+    def get(self, path: str) -> bytes:
+        """Fetch one file, retrying what is worth retrying, honouring Retry-After."""
+        url = self.url_for(path)
+        last_error: FetchError | None = None
+        for attempt in range(1, self.settings.max_attempts + 1):
+            try:
+                return self._get_once(url)
+            except NotFoundError:
+                raise
+            except FetchError as error:
+                if error.reason not in {"http_429", "http_503", "http_5xx", "timeout", "connection", "truncated"}:
+                    raise
+                last_error = error
+                if attempt == self.settings.max_attempts:
+                    break
+                time.sleep(self._backoff(attempt, error))
+        assert last_error is not None
+        raise FetchError(
+            "retries_exhausted",
+            f"{last_error.reason} after {self.settings.max_attempts} attempts: {last_error.detail}",
+            url,
+            last_error.status,
+        )
+
+    def _backoff(self, attempt: int, error: FetchError) -> float:
+        if error.retry_after is not None:
+            return min(error.retry_after, self.settings.max_backoff_seconds)
+        exponential = self.settings.backoff_seconds * 2 ** (attempt - 1)
+        return min(exponential * (0.5 + random.random() / 2), self.settings.max_backoff_seconds)
+
+    def _get_once(self, url: str) -> bytes:
+        self.limiter.wait()
+        self.requests_sent += 1
+        timeout = (self.settings.connect_timeout_seconds, self.settings.read_timeout_seconds)
+        try:
+            with self.session.get(url, timeout=timeout, stream=True, allow_redirects=False) as response:
+                self._raise_for_status(response, url)
+                return self._read_capped(response, url)
+        except requests.exceptions.Timeout as error:
+            raise FetchError("timeout", str(error), url) from error
+        except requests.exceptions.ChunkedEncodingError as error:
+            raise FetchError("truncated", f"the body ended early: {error}", url) from error
+        except requests.exceptions.ConnectionError as error:
+            raise FetchError("connection", str(error), url) from error
+        except requests.exceptions.ContentDecodingError as error:
+            raise FetchError("truncated", f"the compressed body is damaged: {error}", url) from error
+
+    def _raise_for_status(self, response: requests.Response, url: str) -> None:
+        status = response.status_code
+        if status == 200:
+            return
+        if status == 404:
+            raise NotFoundError("http_404", "not found", url, status)
+        reason = {429: "http_429", 503: "http_503"}.get(status, "http_5xx" if status >= 500 else f"http_{status}")
+        detail = f"HTTP {status}"
+        if status == 403:
+            detail += " (SEC refuses undeclared or abusive clients: check EDGAR_USER_AGENT and the request rate)"
+        raise FetchError(reason, detail, url, status, retry_after_seconds(response.headers.get("Retry-After")))
+
+    def _read_capped(self, response: requests.Response, url: str) -> bytes:
+        declared = response.headers.get("Content-Length", "")
+        plain = "Content-Encoding" not in response.headers
+        if plain and declared.isdigit() and int(declared) > self.settings.max_bytes:
+            raise FetchError("too_large", f"{int(declared):,} bytes declared", url, response.status_code)
+        chunks: list[bytes] = []
+        received = 0
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            received += len(chunk)
+            if received > self.settings.max_bytes:
+                raise FetchError("too_large", f"more than {self.settings.max_bytes:,} bytes", url, 200)
+            chunks.append(chunk)
+        return b"".join(chunks)

@@ -1,0 +1,104 @@
+"""Raw submission bytes → one typed Polars frame per warehouse table, or a typed failure."""
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from transforms.accession import Accession
+from transforms.ownership_xml import OwnershipXmlError, parse_ownership_xml
+from transforms.sgml import SubmissionFormatError, parse_submission, xml_bytes
+from transforms.tables import FILING_TABLES, empty_frames
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    """Why one submission could not become warehouse rows."""
+
+    accession_number: str
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class NormalizedFiling:
+    """The rows one submission contributes to each filing table."""
+
+    accession_number: str
+    rows: dict[str, list[dict[str, Any]]]
+
+
+def normalize_submission(accession: str, raw: bytes) -> NormalizedFiling | ParseFailure:
+    """Parse one submission; every problem becomes a ParseFailure with a reason code, never an exception."""
+    try:
+        return _normalize(str(Accession.parse(accession)), raw)
+    except (SubmissionFormatError, OwnershipXmlError) as error:
+        return ParseFailure(accession, error.reason, error.detail)
+    except ValueError as error:
+        return ParseFailure(accession, "invalid_value", str(error))
+    except RecursionError as error:  # pathologically deep nesting
+        return ParseFailure(accession, "xml_too_deep", str(error))
+
+
+def _normalize(accession: str, raw: bytes) -> NormalizedFiling | ParseFailure:
+    submission = parse_submission(raw)
+    header = submission.header
+    if header.accession_number != accession:
+        return ParseFailure(accession, "accession_mismatch", f"the submission header names {header.accession_number}")
+    document = submission.ownership_document()
+    if document is None:
+        return ParseFailure(
+            accession,
+            "no_ownership_xml",
+            f"form {header.form_type} filed {header.filing_date} has no ownershipDocument "
+            "(text filings predate EDGAR's XML ownership forms of mid-2003)",
+        )
+    record = parse_ownership_xml(xml_bytes(document))
+    issuers = header.parties_in("issuer") or header.parties_in("subject_company")
+    filing = {
+        "accession_number": accession,
+        "form_type": header.form_type,
+        "filing_date": header.filing_date,
+        "acceptance_datetime": header.acceptance_datetime,
+        "header_period_of_report": header.period_of_report,
+        "header_issuer_cik": issuers[0].cik if issuers else None,
+        "header_reporting_owner_ciks": [p.cik for p in header.parties_in("reporting_owner") if p.cik is not None],
+        "primary_document": document.filename,
+        **record.document,
+        "owner_count": len(record.owners),
+        "transaction_count": len(record.transactions),
+        "holding_count": len(record.holdings),
+        "footnote_count": len(record.footnotes),
+        "unknown_element_count": len(record.unknown_elements),
+        "raw_sha256": hashlib.sha256(raw).hexdigest(),
+        "raw_bytes": len(raw),
+    }
+    keyed = {"accession_number": accession}
+    rows = {
+        "filings": [filing],
+        "filing_owners": [{**keyed, **owner} for owner in record.owners],
+        "transactions": [{**keyed, **row} for row in record.transactions],
+        "holdings": [{**keyed, **row} for row in record.holdings],
+        "footnotes": [{**keyed, **note} for note in record.footnotes],
+        "signatures": [{**keyed, **signature} for signature in record.signatures],
+        "unknown_elements": [
+            {**keyed, "element_number": number, "path": item["path"], "xml": item["text"]}
+            for number, item in enumerate(record.unknown_elements, start=1)
+        ],
+    }
+    return NormalizedFiling(accession, rows)
+
+
+def to_frames(filings: Iterable[NormalizedFiling]) -> dict[str, pl.DataFrame]:
+    """Stack the rows of many filings into one typed frame per table (explicit schema, no inference)."""
+    collected: dict[str, list[dict[str, Any]]] = {name: [] for name in FILING_TABLES}
+    for filing in filings:
+        for name, rows in filing.rows.items():
+            collected[name].extend(rows)
+    frames = empty_frames()
+    for name, rows in collected.items():
+        if rows:
+            frames[name] = pl.DataFrame(rows, schema=FILING_TABLES[name], strict=True)
+    return frames

@@ -1,0 +1,289 @@
+"""EDGAR submissions (`.txt` full submissions and `.nc` dissemination files) → header and documents.
+
+Two header dialects exist: `KEY:<tab>value` lines indented by section (`.txt`, `.hdr.sgml`) and
+`<TAG>value` tags with closing tags for containers (`.nc`, sometimes all on one line or with CR line ends).
+Both are read into one shape, keyed by the `.txt` dialect's names.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+ROLE_NAMES = {
+    "REPORTING-OWNER": "reporting_owner",
+    "REPORTING OWNER": "reporting_owner",
+    "ISSUER": "issuer",
+    "SUBJECT-COMPANY": "subject_company",
+    "SUBJECT COMPANY": "subject_company",
+    "FILED-BY": "filed_by",
+    "FILED BY": "filed_by",
+    "FILER": "filer",
+}
+SECTION_NAMES = {
+    "OWNER-DATA": "OWNER DATA",
+    "COMPANY-DATA": "COMPANY DATA",
+    "FILING-VALUES": "FILING VALUES",
+    "BUSINESS-ADDRESS": "BUSINESS ADDRESS",
+    "MAIL-ADDRESS": "MAIL ADDRESS",
+    "FORMER-COMPANY": "FORMER COMPANY",
+    "FORMER-NAME": "FORMER NAME",
+}
+FORMER_SECTIONS = frozenset({"FORMER COMPANY", "FORMER NAME"})
+_KNOWN_SECTIONS = frozenset(SECTION_NAMES.values())
+# `.nc` tag → `.txt` key, so both dialects land under one name.
+KEY_ALIASES = {
+    "ACCESSION-NUMBER": "ACCESSION NUMBER",
+    "TYPE": "CONFORMED SUBMISSION TYPE",
+    "PUBLIC-DOCUMENT-COUNT": "PUBLIC DOCUMENT COUNT",
+    "PERIOD": "CONFORMED PERIOD OF REPORT",
+    "FILING-DATE": "FILED AS OF DATE",
+    "DATE-OF-FILING-DATE-CHANGE": "DATE AS OF CHANGE",
+    "CONFORMED-NAME": "COMPANY CONFORMED NAME",
+    "CIK": "CENTRAL INDEX KEY",
+    "ASSIGNED-SIC": "STANDARD INDUSTRIAL CLASSIFICATION",
+    "IRS-NUMBER": "IRS NUMBER",
+    "STATE-OF-INCORPORATION": "STATE OF INCORPORATION",
+    "FISCAL-YEAR-END": "FISCAL YEAR END",
+    "ORGANIZATION-NAME": "ORGANIZATION NAME",
+    "STREET1": "STREET 1",
+    "STREET2": "STREET 2",
+    "PHONE": "BUSINESS PHONE",
+    "FORM-TYPE": "FORM TYPE",
+    "ACT": "SEC ACT",
+    "FILE-NUMBER": "SEC FILE NUMBER",
+    "FILM-NUMBER": "FILM NUMBER",
+    "FORMER-CONFORMED-NAME": "FORMER CONFORMED NAME",
+    "DATE-CHANGED": "DATE OF NAME CHANGE",
+}
+_IGNORED_TAGS = frozenset({"SUBMISSION", "SEC-HEADER", "SEC-DOCUMENT", "IMS-HEADER"})
+_TAG = re.compile(r"<(/?)([A-Z][A-Z0-9-]*)>([^<]*)")
+_KEY_VALUE = re.compile(r"^([A-Z][A-Z0-9 &/().,'-]*?):\s*(.*)$")
+_DOCUMENT = re.compile(r"<DOCUMENT>(.*?)(?:</DOCUMENT>|\Z)", re.DOTALL)
+_DOCUMENT_META = re.compile(r"<(TYPE|SEQUENCE|FILENAME|DESCRIPTION)>([^<\r\n]*)")
+_CLOSINGS = ("</SEC-DOCUMENT>", "</SUBMISSION>")
+
+
+class SubmissionFormatError(ValueError):
+    """The bytes are not a complete EDGAR submission; `reason` is a stable code for ingest_failures."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class HeaderParty:
+    """One filer role of the header (reporting owner, issuer, …) with its sections of key/value pairs."""
+
+    role: str
+    sections: dict[str, dict[str, str]] = field(default_factory=dict)
+    former_names: list[dict[str, str]] = field(default_factory=list)
+
+    def value(self, key: str, *sections: str) -> str | None:
+        """The first non-empty `key` in the given sections (all sections when none given)."""
+        for name in sections or tuple(self.sections):
+            found = self.sections.get(name, {}).get(key)
+            if found:
+                return found
+        return None
+
+    @property
+    def cik(self) -> int | None:
+        text = self.value("CENTRAL INDEX KEY", "OWNER DATA", "COMPANY DATA")
+        return int(text) if text and text.isdigit() else None
+
+    @property
+    def name(self) -> str | None:
+        return self.value("COMPANY CONFORMED NAME", "OWNER DATA", "COMPANY DATA")
+
+
+@dataclass
+class SubmissionHeader:
+    """The SGML header: identity, dates and every filer role."""
+
+    values: dict[str, str]
+    parties: list[HeaderParty]
+
+    @property
+    def accession_number(self) -> str | None:
+        return self.values.get("ACCESSION NUMBER")
+
+    @property
+    def form_type(self) -> str | None:
+        return self.values.get("CONFORMED SUBMISSION TYPE")
+
+    @property
+    def filing_date(self) -> date | None:
+        return _yyyymmdd(self.values.get("FILED AS OF DATE"))
+
+    @property
+    def period_of_report(self) -> date | None:
+        return _yyyymmdd(self.values.get("CONFORMED PERIOD OF REPORT"))
+
+    @property
+    def date_of_change(self) -> date | None:
+        return _yyyymmdd(self.values.get("DATE AS OF CHANGE"))
+
+    @property
+    def acceptance_datetime(self) -> datetime | None:
+        """EDGAR's acceptance time, wall-clock New York time as EDGAR states it (naive)."""
+        text = self.values.get("ACCEPTANCE-DATETIME", "")
+        return datetime.strptime(text, "%Y%m%d%H%M%S") if re.fullmatch(r"\d{14}", text) else None
+
+    def parties_in(self, role: str) -> list[HeaderParty]:
+        return [party for party in self.parties if party.role == role]
+
+
+@dataclass(frozen=True)
+class SubmissionDocument:
+    """One `<DOCUMENT>` of a submission; `text` is the content of its `<TEXT>` element."""
+
+    type: str
+    sequence: str
+    filename: str | None
+    description: str | None
+    text: str
+
+
+@dataclass
+class Submission:
+    header: SubmissionHeader
+    documents: list[SubmissionDocument]
+
+    def ownership_document(self) -> SubmissionDocument | None:
+        """The document holding the `ownershipDocument` XML (the primary document of Forms 3/4/5)."""
+        return next((doc for doc in self.documents if "<ownershipDocument" in doc.text), None)
+
+
+def _yyyymmdd(text: str | None) -> date | None:
+    if not text or not re.fullmatch(r"\d{8}", text.strip()):
+        return None
+    text = text.strip()
+    return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+
+
+class _HeaderReader:
+    """A small state machine fed with tag and key/value events of either dialect."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.parties: list[HeaderParty] = []
+        self.party: HeaderParty | None = None
+        self.section: str | None = None
+        self.former: dict[str, str] | None = None
+
+    def open_role(self, name: str) -> None:
+        self.party = HeaderParty(role=ROLE_NAMES[name])
+        self.parties.append(self.party)
+        self.section = None
+
+    def open_section(self, name: str) -> None:
+        self.section = name
+        if name in FORMER_SECTIONS and self.party is not None:
+            self.former = {}
+            self.party.former_names.append(self.former)
+
+    def close(self, name: str) -> None:
+        if name in ROLE_NAMES:
+            self.party, self.section = None, None
+        elif SECTION_NAMES.get(name, name) == self.section:
+            self.section = None
+
+    def assign(self, key: str, value: str) -> None:
+        key = KEY_ALIASES.get(key, key)
+        if self.party is None:
+            self.values.setdefault(key, value)
+        elif self.section in FORMER_SECTIONS and self.former is not None:
+            self.former[key] = value
+        else:
+            self.party.sections.setdefault(self.section or "", {})[key] = value
+
+    def tag(self, closing: str, name: str, text: str) -> None:
+        if closing:
+            self.close(name)
+        elif name in _IGNORED_TAGS:
+            return
+        elif name in ROLE_NAMES:
+            self.open_role(name)
+        elif name in SECTION_NAMES:
+            self.open_section(SECTION_NAMES[name])
+        else:
+            self.assign(name, text.strip())
+
+    def line(self, text: str) -> None:
+        match = _KEY_VALUE.match(text.strip())
+        if match is None:
+            return
+        key, value = match.group(1).strip(), match.group(2).strip()
+        if key in ROLE_NAMES and not value:
+            self.open_role(key)
+        elif key in _KNOWN_SECTIONS and not value:
+            self.open_section(key)
+        else:
+            self.assign(key, value)
+
+
+def parse_header(header_text: str) -> SubmissionHeader:
+    """Read either header dialect into a SubmissionHeader."""
+    reader = _HeaderReader()
+    for line in re.split(r"\r\n|\r|\n", header_text):
+        if "<" in line:
+            for closing, name, text in _TAG.findall(line):
+                reader.tag(closing, name, text)
+        else:
+            reader.line(line)
+    return SubmissionHeader(values=reader.values, parties=reader.parties)
+
+
+def _document(block: str) -> SubmissionDocument:
+    text_at = block.find("<TEXT>")
+    meta_part = block if text_at < 0 else block[:text_at]
+    meta = {name: value.strip() for name, value in _DOCUMENT_META.findall(meta_part)}
+    text = ""
+    if text_at >= 0:
+        end = block.find("</TEXT>", text_at)
+        text = block[text_at + len("<TEXT>") : end if end >= 0 else len(block)]
+    return SubmissionDocument(
+        type=meta.get("TYPE", ""),
+        sequence=meta.get("SEQUENCE", ""),
+        filename=meta.get("FILENAME"),
+        description=meta.get("DESCRIPTION"),
+        text=text,
+    )
+
+
+def parse_submission(raw: bytes) -> Submission:
+    """Split raw submission bytes into header and documents.
+
+    Bytes are read as Latin-1, which maps every byte to one character, so `xml_bytes` can give the
+    XML its original bytes back and let the XML parser honour the document's own encoding.
+    """
+    text = raw.decode("latin-1")
+    if not text.strip():
+        raise SubmissionFormatError("empty_submission", "the submission has no content")
+    if not any(closing in text[-4096:] for closing in _CLOSINGS):
+        raise SubmissionFormatError(
+            "truncated_submission", "no closing </SEC-DOCUMENT> or </SUBMISSION>: the download was cut short"
+        )
+    first_document = text.find("<DOCUMENT>")
+    header_end = text.find("</SEC-HEADER>")
+    if header_end < 0 or (0 <= first_document < header_end):
+        header_end = first_document if first_document >= 0 else len(text)
+    header = parse_header(text[:header_end])
+    if header.accession_number is None:
+        raise SubmissionFormatError("no_sgml_header", "no ACCESSION NUMBER in the submission header")
+    documents = [_document(block) for block in _DOCUMENT.findall(text, header_end)]
+    return Submission(header=header, documents=documents)
+
+
+def xml_bytes(document: SubmissionDocument) -> bytes:
+    """The bytes of the XML inside a document's `<XML>` wrapper (or the whole text when unwrapped)."""
+    text = document.text
+    start = text.find("<XML>")
+    if start >= 0:
+        end = text.find("</XML>", start)
+        if end < 0:
+            raise SubmissionFormatError("truncated_xml", "<XML> is never closed by </XML>")
+        text = text[start + len("<XML>") : end]
+    return text.strip().encode("latin-1")

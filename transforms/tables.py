@@ -1,0 +1,103 @@
+"""The typed shape of every warehouse base table, stated once in Python (DDL in sql/ddl/ must agree).
+
+Shares, prices and values are exact DECIMAL(38, 6); never floats.
+"""
+
+import polars as pl
+
+from transforms.ownership_xml import DOCUMENT_LEAVES, HOLDING_LEAVES, OWNER_LEAVES, TRANSACTION_LEAVES, Leaf
+
+DECIMAL = pl.Decimal(38, 6)
+FOOTNOTE_IDS = pl.List(pl.String)
+UNPARSED = pl.List(pl.Struct({"field": pl.String, "raw": pl.String}))
+_KIND_TYPES: dict[str, pl.DataType] = {
+    "text": pl.String(),
+    "decimal": DECIMAL,
+    "date": pl.Date(),
+    "bool": pl.Boolean(),
+    "cik": pl.Int64(),
+}
+
+
+def _leaf_columns(leaves: tuple[Leaf, ...]) -> dict[str, pl.DataType]:
+    columns: dict[str, pl.DataType] = {}
+    for leaf in leaves:
+        columns[leaf.column] = _KIND_TYPES[leaf.kind]
+        if leaf.wrapped:
+            columns[f"{leaf.column}_footnote_ids"] = FOOTNOTE_IDS
+    return columns
+
+
+_ROW_KEY = {"accession_number": pl.String(), "table_kind": pl.String(), "line_number": pl.Int32()}
+_ROW_TAIL = {"values_given_by_footnote": pl.List(pl.String)}
+
+FILINGS = pl.Schema(
+    {
+        "accession_number": pl.String(),
+        "form_type": pl.String(),
+        "filing_date": pl.Date(),
+        "acceptance_datetime": pl.Datetime("us"),
+        "header_period_of_report": pl.Date(),
+        "header_issuer_cik": pl.Int64(),
+        "header_reporting_owner_ciks": pl.List(pl.Int64),
+        "primary_document": pl.String(),
+        **{column: dtype for column, dtype in _leaf_columns(DOCUMENT_LEAVES).items()},
+        "owner_count": pl.Int32(),
+        "transaction_count": pl.Int32(),
+        "holding_count": pl.Int32(),
+        "footnote_count": pl.Int32(),
+        "unknown_element_count": pl.Int32(),
+        "unparsed_values": UNPARSED,
+        "raw_sha256": pl.String(),
+        "raw_bytes": pl.Int64(),
+    }
+)
+FILING_OWNERS = pl.Schema(
+    {"accession_number": pl.String(), "owner_position": pl.Int32(), **_leaf_columns(OWNER_LEAVES)}
+)
+TRANSACTIONS = pl.Schema(
+    {**_ROW_KEY, **_leaf_columns(TRANSACTION_LEAVES), "transaction_coding_footnote_ids": FOOTNOTE_IDS, **_ROW_TAIL}
+)
+HOLDINGS = pl.Schema({**_ROW_KEY, **_leaf_columns(HOLDING_LEAVES), **_ROW_TAIL})
+FOOTNOTES = pl.Schema({"accession_number": pl.String(), "footnote_id": pl.String(), "footnote_text": pl.String()})
+SIGNATURES = pl.Schema(
+    {
+        "accession_number": pl.String(),
+        "line_number": pl.Int32(),
+        "signature_name": pl.String(),
+        "signature_date": pl.Date(),
+    }
+)
+UNKNOWN_ELEMENTS = pl.Schema(
+    {"accession_number": pl.String(), "element_number": pl.Int32(), "path": pl.String(), "xml": pl.String()}
+)
+INDEX_ENTRIES = pl.Schema(
+    {
+        "accession_number": pl.String(),
+        "form_type": pl.String(),
+        "date_filed": pl.Date(),
+        "cik": pl.Int64(),
+        "company_name": pl.String(),
+        "file_name": pl.String(),
+        "filer_ciks": pl.List(pl.Int64),
+        "index_path": pl.String(),
+        "index_line": pl.Int32(),
+    }
+)
+
+# The tables one filing's load replaces as a whole, in load order.
+FILING_TABLES: dict[str, pl.Schema] = {
+    "filings": FILINGS,
+    "filing_owners": FILING_OWNERS,
+    "transactions": TRANSACTIONS,
+    "holdings": HOLDINGS,
+    "footnotes": FOOTNOTES,
+    "signatures": SIGNATURES,
+    "unknown_elements": UNKNOWN_ELEMENTS,
+}
+ALL_TABLES: dict[str, pl.Schema] = {**FILING_TABLES, "index_entries": INDEX_ENTRIES}
+
+
+def empty_frames() -> dict[str, pl.DataFrame]:
+    """One empty, typed frame per filing table."""
+    return {name: pl.DataFrame(schema=schema) for name, schema in FILING_TABLES.items()}
