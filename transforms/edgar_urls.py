@@ -4,6 +4,7 @@ Paths are built only from validated parts (dates, integers, parsed accession num
 strings read out of an index, so nothing a file says can steer a request elsewhere.
 """
 
+import re
 from datetime import date
 
 from transforms.accession import Accession
@@ -34,3 +35,14 @@ def submission_path(accession: Accession, cik: int) -> str:
     if cik < 0:
         raise ValueError(f"negative CIK {cik}")
     return f"Archives/edgar/data/{cik}/{accession}.txt"
+
+
+_INDEX_FILE_NAME = re.compile(r"edgar/data/(\d{1,10})/(\d{10}-\d{2}-\d{6})\.txt")
+
+
+def submission_path_from_index(file_name: str, accession: Accession) -> str:
+    """The submission path an index line names, checked: only `edgar/data/<cik>/<this accession>.txt` passes."""
+    match = _INDEX_FILE_NAME.fullmatch(file_name.strip())
+    if match is None or match.group(2) != str(accession):
+        raise ValueError(f"index file name {file_name!r} is not edgar/data/<cik>/{accession}.txt")
+    return submission_path(accession, int(match.group(1)))

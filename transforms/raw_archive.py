@@ -3,6 +3,7 @@
 import gzip
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from transforms.accession import Accession
@@ -25,17 +26,39 @@ class RawArchive:
         return gzip.decompress(self.path_for(accession).read_bytes())
 
     def write(self, accession: str | Accession, raw: bytes) -> Path:
-        """Write atomically (temporary file, fsync, rename): a crash never leaves half a file."""
+        """Write atomically: a crash never leaves half a file."""
         target = self.path_for(accession)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=".gz")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(gzip.compress(raw, compresslevel=6, mtime=0))
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _write_atomically(target, gzip.compress(raw, compresslevel=6, mtime=0))
         return target
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Temporary file, fsync, rename: a crash never leaves half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=".gz")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def cached_fetch(fetch: Callable[[str], bytes], root: Path) -> Callable[[str], bytes]:
+    """Wrap `fetch(path)` so each path is fetched once and kept gzipped under `root` (for closed quarters)."""
+
+    def fetch_once(path: str) -> bytes:
+        relative = Path(path)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise ValueError(f"refusing to cache outside {root}: {path!r}")
+        target = root / f"{relative}.gz"
+        if target.is_file():
+            return gzip.decompress(target.read_bytes())
+        raw = fetch(path)
+        _write_atomically(target, gzip.compress(raw, compresslevel=6, mtime=0))
+        return raw
+
+    return fetch_once

@@ -253,19 +253,25 @@ def _document(block: str) -> SubmissionDocument:
     )
 
 
+def check_complete(raw: bytes) -> None:
+    """Raise SubmissionFormatError unless the bytes end like a whole submission (checked before archiving)."""
+    if not raw.strip():
+        raise SubmissionFormatError("empty_submission", "the submission has no content")
+    tail = raw[-4096:].decode("latin-1")
+    if not any(closing in tail for closing in _CLOSINGS):
+        raise SubmissionFormatError(
+            "truncated_submission", "no closing </SEC-DOCUMENT> or </SUBMISSION>: the download was cut short"
+        )
+
+
 def parse_submission(raw: bytes) -> Submission:
     """Split raw submission bytes into header and documents.
 
     Bytes are read as Latin-1, which maps every byte to one character, so `xml_bytes` can give the
     XML its original bytes back and let the XML parser honour the document's own encoding.
     """
+    check_complete(raw)
     text = raw.decode("latin-1")
-    if not text.strip():
-        raise SubmissionFormatError("empty_submission", "the submission has no content")
-    if not any(closing in text[-4096:] for closing in _CLOSINGS):
-        raise SubmissionFormatError(
-            "truncated_submission", "no closing </SEC-DOCUMENT> or </SUBMISSION>: the download was cut short"
-        )
     first_document = text.find("<DOCUMENT>")
     header_end = text.find("</SEC-HEADER>")
     if header_end < 0 or (0 <= first_document < header_end):

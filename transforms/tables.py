@@ -84,6 +84,15 @@ INDEX_ENTRIES = pl.Schema(
         "index_line": pl.Int32(),
     }
 )
+INDEX_DAYS = pl.Schema(
+    {
+        "index_date": pl.Date(),
+        "status": pl.String(),
+        "index_path": pl.String(),
+        "entry_count": pl.Int32(),
+        "closure_reason": pl.String(),
+    }
+)
 
 # The tables one filing's load replaces as a whole, in load order.
 FILING_TABLES: dict[str, pl.Schema] = {
@@ -95,7 +104,7 @@ FILING_TABLES: dict[str, pl.Schema] = {
     "signatures": SIGNATURES,
     "unknown_elements": UNKNOWN_ELEMENTS,
 }
-ALL_TABLES: dict[str, pl.Schema] = {**FILING_TABLES, "index_entries": INDEX_ENTRIES}
+ALL_TABLES: dict[str, pl.Schema] = {**FILING_TABLES, "index_entries": INDEX_ENTRIES, "index_days": INDEX_DAYS}
 
 
 def empty_frames() -> dict[str, pl.DataFrame]:

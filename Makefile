@@ -1,0 +1,40 @@
+# The README's first commands. Needs only Python 3.11+, git and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-from-lock
+UV_VERSION := 0.13.9
+
+.PHONY: setup demo test run dev check-defs lint lock clean
+
+$(INSTALLED): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+setup: $(INSTALLED) ## create .venv from the lockfile
+
+demo: setup ## offline: serve fixtures/mirror on 127.0.0.1, ingest its days into data/, print the summary
+	$(BIN)/insider-warehouse demo
+
+test: setup ## lint, then every test (CI runs exactly this)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/dg check defs
+	$(BIN)/pytest
+
+run: setup ## live EDGAR: needs EDGAR_USER_AGENT="Your Name you@example.com"; ingests the nightly window
+	$(BIN)/insider-warehouse ingest $(if $(START),--start $(START)) $(if $(END),--end $(END))
+
+dev: setup ## the Dagster UI on http://127.0.0.1:3000 with the local instance under data/dagster
+	mkdir -p data/dagster && cp -n dagster.yaml data/dagster/dagster.yaml || true
+	DAGSTER_HOME=$(CURDIR)/data/dagster $(BIN)/dagster dev -m orchestration.definitions
+
+lock: ## re-pin every dependency (needs the registry)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal --generate-hashes \
+		-o requirements.lock
+
+clean: ## remove the warehouse, raw archive and Dagster instance (not the virtualenv)
+	find data -mindepth 1 ! -name .gitkeep -delete

@@ -1,0 +1,1 @@
+"""A loopback HTTP server over folders laid out like EDGAR's `Archives/` tree."""

@@ -1,0 +1,1 @@
+"""Dagster definitions and the glue that joins transforms/, sql/ and the DuckDB warehouse."""

@@ -1,0 +1,18 @@
+"""The Dagster code location: `dagster dev -m orchestration.definitions` or `dg dev` shows this graph."""
+
+import dagster as dg
+
+from orchestration.checks import warehouse_checks
+from orchestration.filing_assets import filing_tables
+from orchestration.index_assets import edgar_daily_index
+from orchestration.resources import EdgarResource, StorageResource
+from orchestration.schedules import ingest_job, nightly_ingest
+from orchestration.submission_assets import raw_submissions
+
+defs = dg.Definitions(
+    assets=[edgar_daily_index, raw_submissions, filing_tables],
+    asset_checks=warehouse_checks,
+    jobs=[ingest_job],
+    schedules=[nightly_ingest],
+    resources={"storage": StorageResource(), "edgar": EdgarResource()},
+)

@@ -1,0 +1,88 @@
+"""Dagster resources: where the warehouse lives and how EDGAR is reached.
+
+Every setting is a resource field; unset fields fall back to an environment variable read when the resource is
+used (never at import), then to the embedded default.
+"""
+
+import os
+from ipaddress import ip_address
+from pathlib import Path
+from urllib.parse import urlparse
+
+import dagster as dg
+
+from transforms.edgar_client import DEFAULT_BASE_URL, ClientSettings, EdgarClient
+from transforms.rate_limit import SEC_MAX_REQUESTS_PER_SECOND, SharedRateLimiter
+from transforms.raw_archive import RawArchive
+
+DEFAULT_DATA_DIR = "data"
+
+
+def _setting(value: str | None, variable: str, default: str | None) -> str | None:
+    return value if value not in (None, "") else os.environ.get(variable) or default
+
+
+def is_loopback_url(url: str) -> bool:
+    """True for http(s)://127.x.x.x, ::1 or localhost: a mirror of the project's own, not SEC."""
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class StorageResource(dg.ConfigurableResource):
+    """The data folder: warehouse file, raw archive of fetched bytes, the shared rate-limit slot."""
+
+    data_dir: str | None = None  # INSIDER_DATA_DIR, default ./data
+
+    @property
+    def root(self) -> Path:
+        return Path(_setting(self.data_dir, "INSIDER_DATA_DIR", DEFAULT_DATA_DIR) or DEFAULT_DATA_DIR).resolve()
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def raw_archive(self) -> RawArchive:
+        return RawArchive(self.root / "raw" / "submissions")
+
+    @property
+    def index_cache(self) -> Path:
+        return self.root / "raw" / "index"
+
+    @property
+    def rate_state_path(self) -> Path:
+        return self.root / "state" / "edgar-rate-limit.slot"
+
+
+class EdgarResource(dg.ConfigurableResource):
+    """An EDGAR client honouring SEC fair access: declared User-Agent, ≤ 10 requests/second across processes.
+
+    https://www.sec.gov/os/accessing-edgar-data: "current max request rate: 10 requests/second" and a
+    User-Agent declaring who you are with a contact e-mail.
+    """
+
+    user_agent: str | None = None  # EDGAR_USER_AGENT, required: "Company Name admin@example.com"
+    base_url: str | None = None  # EDGAR_BASE_URL, default https://www.sec.gov
+    requests_per_second: float = SEC_MAX_REQUESTS_PER_SECOND
+
+    def resolved_base_url(self) -> str:
+        return _setting(self.base_url, "EDGAR_BASE_URL", DEFAULT_BASE_URL) or DEFAULT_BASE_URL
+
+    def client(self, storage: StorageResource) -> EdgarClient:
+        """A client whose rate limit is shared by every process using the same data folder."""
+        base_url = self.resolved_base_url()
+        rate = self.requests_per_second
+        if rate > SEC_MAX_REQUESTS_PER_SECOND and not is_loopback_url(base_url):
+            raise ValueError(
+                f"requests_per_second={rate} exceeds SEC's limit of {SEC_MAX_REQUESTS_PER_SECOND:g}/s for "
+                f"{base_url}; only a loopback mirror may be read faster."
+            )
+        settings = ClientSettings(
+            user_agent=_setting(self.user_agent, "EDGAR_USER_AGENT", None) or "", base_url=base_url
+        )
+        return EdgarClient(settings, SharedRateLimiter(storage.rate_state_path, rate))

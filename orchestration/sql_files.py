@@ -1,0 +1,82 @@
+"""Read the project's `.sql` files and run them statement by statement with bound parameters.
+
+DuckDB runs a multi-statement string in auto-commit, one statement at a time, so a file is split here and its
+statements run inside the caller's explicit transaction.
+"""
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@cache
+def read_sql(relative_path: str) -> str:
+    """The text of `sql/<relative_path>`."""
+    return (SQL_ROOT / relative_path).read_text(encoding="utf-8")
+
+
+def split_statements(text: str) -> list[str]:
+    """Split SQL text on semicolons outside quotes and comments; drop empty statements."""
+    statements: list[str] = []
+    current: list[str] = []
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == "-" and text.startswith("--", index):
+            end = text.find("\n", index)
+            end = length if end == -1 else end
+            current.append(text[index:end])
+            index = end
+            continue
+        if char in "'\"":
+            end = index + 1
+            while end < length:
+                if text[end] == char:
+                    if end + 1 < length and text[end + 1] == char:
+                        end += 2
+                        continue
+                    break
+                end += 1
+            current.append(text[index : end + 1])
+            index = end + 1
+            continue
+        if char == ";":
+            statements.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    statements.append("".join(current))
+    return [s.strip() for s in statements if _has_code(s)]
+
+
+def _has_code(statement: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("--") for line in statement.splitlines())
+
+
+def run_sql_file(connection: duckdb.DuckDBPyConnection, relative_path: str, **parameters: Any) -> None:
+    """Run every statement of a file; each statement gets only the `$name` parameters it mentions."""
+    for statement in split_statements(read_sql(relative_path)):
+        wanted = set(_PARAMETER.findall(statement))
+        missing = wanted - parameters.keys()
+        if missing:
+            raise KeyError(f"sql/{relative_path} needs parameters {sorted(missing)}")
+        connection.execute(statement, {name: parameters[name] for name in wanted} or None)
+
+
+def query_sql_file(
+    connection: duckdb.DuckDBPyConnection, relative_path: str, **parameters: Any
+) -> duckdb.DuckDBPyRelation:
+    """Run a file holding one SELECT and return its relation (call `.pl()` or `.fetchall()` on it)."""
+    statements = split_statements(read_sql(relative_path))
+    if len(statements) != 1:
+        raise ValueError(f"sql/{relative_path} must hold exactly one statement, found {len(statements)}")
+    statement = statements[0]
+    wanted = set(_PARAMETER.findall(statement))
+    return connection.sql(statement, params={name: parameters[name] for name in wanted} or None)

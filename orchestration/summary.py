@@ -1,0 +1,34 @@
+"""What the warehouse holds, as short tables for a terminal."""
+
+from pathlib import Path
+
+import polars as pl
+
+from orchestration.sql_files import query_sql_file
+from orchestration.submission_assets import MAX_ATTEMPTS
+from orchestration.warehouse import connect
+
+
+def warehouse_summary(path: Path) -> dict[str, pl.DataFrame]:
+    """Row counts per table, filings per form, index days, failures by stage and reason."""
+    connection = connect(path, read_only=True)
+    try:
+        return {
+            "tables": query_sql_file(connection, "queries/table_row_counts.sql").pl(),
+            "filings by form": query_sql_file(connection, "queries/summary_filings_by_form.sql").pl(),
+            "index days": query_sql_file(connection, "queries/summary_index_days.sql").pl(),
+            "ingest failures": query_sql_file(
+                connection, "queries/summary_failures.sql", max_attempts=MAX_ATTEMPTS
+            ).pl(),
+        }
+    finally:
+        connection.close()
+
+
+def format_summary(path: Path, sections: dict[str, pl.DataFrame]) -> str:
+    """Render the summary sections as text."""
+    lines = [f"warehouse: {path}"]
+    with pl.Config(tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True, tbl_rows=60, fmt_str_lengths=60):
+        for title, frame in sections.items():
+            lines += ["", f"{title}:", str(frame) if frame.height else "  (none)"]
+    return "\n".join(lines)

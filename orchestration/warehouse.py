@@ -1,0 +1,156 @@
+"""The one write path into the DuckDB warehouse: every write is one explicit transaction.
+
+A crash anywhere inside a write rolls the whole batch back, so the warehouse holds each filing (or index day)
+completely or not at all, and a rerun replaces rather than duplicates.
+"""
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from orchestration.sql_files import SQL_ROOT, run_sql_file
+
+FAILURE_SCHEMA = pl.Schema(
+    {
+        "subject": pl.String(),
+        "stage": pl.String(),
+        "reason": pl.String(),
+        "detail": pl.String(),
+        "url": pl.String(),
+        "partition_date": pl.Date(),
+    }
+)
+RESOLVED_SCHEMA = pl.Schema({"subject": pl.String(), "stage": pl.String()})
+
+
+class WarehouseLockedError(RuntimeError):
+    """Another process holds the warehouse file open for writing (or reading)."""
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; extensions are never downloaded (this must run offline)."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        raise WarehouseLockedError(
+            f"{path} is open in another process ({error}). DuckDB allows one writer or many readers: close "
+            "notebooks and SQL shells on this file, or point them at the published read copy."
+        ) from error
+
+
+@contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN … COMMIT, or ROLLBACK on any exception."""
+    connection.begin()
+    try:
+        yield connection
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
+
+
+def ddl_files() -> list[str]:
+    """Every DDL file, relative to sql/, in a stable order."""
+    return sorted(str(path.relative_to(SQL_ROOT)) for path in (SQL_ROOT / "ddl").glob("*.sql"))
+
+
+def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create every missing table (DDL is `create … if not exists`)."""
+    with transaction(connection):
+        for relative_path in ddl_files():
+            run_sql_file(connection, relative_path)
+
+
+@contextmanager
+def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection with the schema in place, closed on exit."""
+    connection = connect(path)
+    try:
+        ensure_schema(connection)
+        yield connection
+    finally:
+        connection.close()
+
+
+def _write(
+    connection: duckdb.DuckDBPyConnection,
+    batch: Mapping[str, pl.DataFrame],
+    steps: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """Register the batch frames, run the SQL files of `steps` in one transaction, unregister."""
+    for name, frame in batch.items():
+        connection.register(name, frame.to_arrow())
+    try:
+        with transaction(connection):
+            for relative_path, parameters in steps:
+                run_sql_file(connection, relative_path, **parameters)
+    finally:
+        for name in batch:
+            connection.unregister(name)
+
+
+def _outcome_frames(failures: list[dict[str, object]], resolved: list[tuple[str, str]]) -> dict[str, pl.DataFrame]:
+    return {
+        "batch_failures": pl.DataFrame(failures, schema=FAILURE_SCHEMA),
+        "batch_resolved": pl.DataFrame(resolved, schema=RESOLVED_SCHEMA, orient="row"),
+    }
+
+
+_OUTCOME_FILES = ("load/record_failures.sql", "load/resolve_failures.sql")
+
+
+def load_filings(
+    connection: duckdb.DuckDBPyConnection,
+    accessions: list[str],
+    frames: Mapping[str, pl.DataFrame],
+    failures: list[dict[str, object]],
+    resolved: list[tuple[str, str]],
+    now: datetime,
+) -> None:
+    """Replace all rows of `accessions` in every filing table and record the batch's outcomes, atomically."""
+    batch = {f"batch_{table}": frame for table, frame in frames.items()}
+    batch["batch_accessions"] = pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String})
+    batch.update(_outcome_frames(failures, resolved))
+    steps = [("load/replace_filing_rows.sql", {})] + [(path, {"now": now}) for path in _OUTCOME_FILES]
+    _write(connection, batch, steps)
+
+
+def load_index_days(
+    connection: duckdb.DuckDBPyConnection,
+    index_days: pl.DataFrame,
+    index_entries: pl.DataFrame,
+    failures: list[dict[str, object]],
+    resolved: list[tuple[str, str]],
+    now: datetime,
+) -> None:
+    """Replace the index days and the entries they list and record the batch's outcomes, atomically."""
+    batch = {"batch_index_days": index_days, "batch_index_entries": index_entries}
+    batch.update(_outcome_frames(failures, resolved))
+    steps = [("load/replace_index_days.sql", {})] + [(path, {"now": now}) for path in _OUTCOME_FILES]
+    _write(connection, batch, steps)
+
+
+def record_outcomes(
+    connection: duckdb.DuckDBPyConnection,
+    failures: list[dict[str, object]],
+    resolved: list[tuple[str, str]],
+    now: datetime,
+) -> None:
+    """Record new failures (attempts counted) and resolve the ones that now succeeded, in one transaction."""
+    _write(connection, _outcome_frames(failures, resolved), [(path, {"now": now}) for path in _OUTCOME_FILES])
+
+
+def failure(subject: str, stage: str, reason: str, detail: str, url: str | None, day: date) -> dict[str, object]:
+    """One row for the `failures` argument of the load functions."""
+    return {"subject": subject, "stage": stage, "reason": reason, "detail": detail, "url": url, "partition_date": day}

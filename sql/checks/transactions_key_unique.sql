@@ -1,0 +1,5 @@
+-- One row per (accession_number, table_kind, line_number) repeated in transactions (expected: none).
+select accession_number, table_kind, line_number, count(*) as copies
+from transactions
+group by accession_number, table_kind, line_number
+having count(*) > 1

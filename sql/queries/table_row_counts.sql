@@ -1,0 +1,11 @@
+-- One row per warehouse base table with its current row count (for asset metadata and summaries).
+select 'filings' as table_name, count(*) as row_count from filings
+union all select 'filing_owners', count(*) from filing_owners
+union all select 'transactions', count(*) from transactions
+union all select 'holdings', count(*) from holdings
+union all select 'footnotes', count(*) from footnotes
+union all select 'signatures', count(*) from signatures
+union all select 'unknown_elements', count(*) from unknown_elements
+union all select 'index_entries', count(*) from index_entries
+union all select 'index_days', count(*) from index_days
+union all select 'ingest_failures', count(*) from ingest_failures
