@@ -69,6 +69,8 @@ class EdgarResource(dg.ConfigurableResource):
     user_agent: str | None = None  # EDGAR_USER_AGENT, required: "Company Name admin@example.com"
     base_url: str | None = None  # EDGAR_BASE_URL, default https://www.sec.gov
     requests_per_second: float = SEC_MAX_REQUESTS_PER_SECOND
+    max_attempts: int = 6  # per request, for 429/503/5xx/timeouts/connection errors
+    backoff_seconds: float = 1.0  # first wait when the server gives no Retry-After; doubles per attempt
 
     def resolved_base_url(self) -> str:
         return _setting(self.base_url, "EDGAR_BASE_URL", DEFAULT_BASE_URL) or DEFAULT_BASE_URL
@@ -83,6 +85,9 @@ class EdgarResource(dg.ConfigurableResource):
                 f"{base_url}; only a loopback mirror may be read faster."
             )
         settings = ClientSettings(
-            user_agent=_setting(self.user_agent, "EDGAR_USER_AGENT", None) or "", base_url=base_url
+            user_agent=_setting(self.user_agent, "EDGAR_USER_AGENT", None) or "",
+            base_url=base_url,
+            max_attempts=self.max_attempts,
+            backoff_seconds=self.backoff_seconds,
         )
         return EdgarClient(settings, SharedRateLimiter(storage.rate_state_path, rate))

@@ -4,13 +4,12 @@ from datetime import timedelta
 
 import dagster as dg
 
-from orchestration.partitions import EDGAR_TIMEZONE, daily_partitions
+from orchestration.partitions import EDGAR_TIMEZONE
 from transforms.discovery import PUBLISH_GRACE_DAYS
 
 ingest_job = dg.define_asset_job(
     "ingest_edgar_days",
     selection=dg.AssetSelection.all(),
-    partitions_def=daily_partitions,
     description="Discover, fetch, parse and load the EDGAR ownership filings of a range of days.",
 )
 

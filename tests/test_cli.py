@@ -1,0 +1,61 @@
+"""The commands the README gives, run as a user would: separate processes, real ports, a real data folder."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from tests.conftest import FIXTURE_MIRROR, TEST_USER_AGENT, read_table
+from tests.expected_from_xml import expected_from_submission
+
+CLI = [sys.executable, "-m", "orchestration.cli"]
+
+
+def environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("EDGAR_", "INSIDER_"))}
+    return {**env, "INSIDER_DATA_DIR": str(data_dir), **extra}
+
+
+def test_demo_builds_the_warehouse_from_the_fixture_mirror_and_prints_it(tmp_path: Path):
+    done = subprocess.run([*CLI, "demo"], env=environment(tmp_path), capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-3000:]
+    served = sorted((FIXTURE_MIRROR / "Archives/edgar/data").glob("*/*.txt"))
+    well_formed = [e for e in map(expected_from_submission, served) if e is not None]
+    assert read_table(tmp_path, "select count(*) from filings") == [(len(well_formed),)]
+    assert f"│ filings          ┆ {len(well_formed)} " in done.stdout
+    assert "http_404" in done.stdout and "xml_malformed" in done.stdout
+    assert (tmp_path / "dagster" / "dagster.yaml").is_file()  # the run went through the local Dagster instance
+
+
+def test_ingest_without_a_user_agent_says_what_to_set(tmp_path: Path):
+    done = subprocess.run(
+        [*CLI, "ingest", "--start", "2025-01-02", "--end", "2025-01-02"],
+        env=environment(tmp_path, EDGAR_BASE_URL="http://127.0.0.1:9"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "EDGAR_USER_AGENT" in done.stderr and "@" in done.stderr
+
+
+def test_mirror_command_serves_an_archives_folder_on_loopback(tmp_path: Path):
+    server = subprocess.Popen(
+        [*CLI, "mirror", str(FIXTURE_MIRROR), "--port", "0"],
+        env=environment(tmp_path),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        banner = server.stdout.readline()
+        base_url = banner.split(" on ", 1)[1].split()[0]
+        assert base_url.startswith("http://127.0.0.1:")
+        path = "Archives/edgar/full-index/2025/QTR1/master.idx"
+        response = requests.get(f"{base_url}/{path}", headers={"User-Agent": TEST_USER_AGENT}, timeout=10)
+        assert response.status_code == 200 and response.content == (FIXTURE_MIRROR / path).read_bytes()
+        assert requests.get(f"{base_url}/Archives/../pyproject.toml", timeout=10).status_code == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,41 @@
+"""Each table's shape is stated twice (pl.Schema and sql/ddl/); DuckDB itself must see the two as the same."""
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from orchestration.sql_files import SQL_ROOT
+from orchestration.warehouse import connect, ensure_schema
+from transforms.tables import ALL_TABLES
+
+
+def describe(connection: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str]]:
+    relation = connection.table(name)
+    return [(column, str(kind)) for column, kind in zip(relation.columns, relation.types, strict=True)]
+
+
+@pytest.mark.parametrize("table", sorted(ALL_TABLES))
+def test_ddl_and_polars_schema_agree_column_for_column(tmp_path: Path, table: str):
+    connection = connect(tmp_path / "warehouse.duckdb")
+    ensure_schema(connection)
+    connection.register("frame_shape", pl.DataFrame(schema=ALL_TABLES[table]).to_arrow())
+    assert describe(connection, table) == describe(connection, "frame_shape")
+
+
+def test_every_ddl_file_states_grain_and_key_and_has_a_schema_or_is_pipeline_state():
+    pipeline_state = {"ingest_failures"}
+    for path in sorted((SQL_ROOT / "ddl").glob("*.sql")):
+        head = path.read_text(encoding="utf-8").splitlines()[:2]
+        assert head[0].startswith("-- grain: ") and head[1].startswith("-- key: "), path.name
+        assert path.stem in ALL_TABLES or path.stem in pipeline_state, path.name
+
+
+def test_schema_creation_is_idempotent(tmp_path: Path):
+    connection = connect(tmp_path / "warehouse.duckdb")
+    ensure_schema(connection)
+    before = connection.sql("select table_name, column_name, data_type from information_schema.columns").fetchall()
+    ensure_schema(connection)
+    after = connection.sql("select table_name, column_name, data_type from information_schema.columns").fetchall()
+    assert sorted(before) == sorted(after) and before

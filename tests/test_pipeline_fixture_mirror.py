@@ -1,0 +1,161 @@
+"""The ingest job end to end over the project's fixture mirror: real HTTP, real DuckDB file, real Dagster runs."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURE_MIRROR, materialize_days, read_table, table_rows
+from tests.expected_from_xml import expected_from_submission
+from transforms.edgar_calendar import closure_reason
+
+FIRST, LAST = date(2025, 1, 2), date(2025, 1, 10)
+SERVED = sorted((FIXTURE_MIRROR / "Archives" / "edgar" / "data").glob("*/*.txt"))
+KEYED_TABLES = {
+    "filings": "accession_number",
+    "filing_owners": "accession_number, owner_cik",
+    "transactions": "accession_number, table_kind, line_number",
+    "holdings": "accession_number, table_kind, line_number",
+    "footnotes": "accession_number, footnote_id",
+    "signatures": "accession_number, line_number",
+    "index_entries": "accession_number",
+    "index_days": "index_date",
+}
+
+
+def listed_accessions() -> set[str]:
+    """Every accession a fixture index names (read with plain string splitting, not the project's parser)."""
+    names = set()
+    for index in (FIXTURE_MIRROR / "Archives" / "edgar").glob("*-index/2025/QTR1/*.idx"):
+        for line in index.read_text(encoding="latin-1").splitlines():
+            if line.rstrip().endswith(".txt") and any(
+                f" {form} " in f" {line} " or f"|{form}|" in line for form in ("3", "4", "4/A", "5")
+            ):
+                names.add(line.rstrip().rsplit("/", 1)[1].removesuffix(".txt"))
+    return names
+
+
+@pytest.fixture
+def loaded(tmp_path: Path, fixture_mirror):
+    result = materialize_days(tmp_path, fixture_mirror.base_url, FIRST, LAST)
+    assert result.success
+    return tmp_path, fixture_mirror, result
+
+
+def test_every_well_formed_fixture_filing_is_loaded_with_its_rows(loaded):
+    data_dir, _, _ = loaded
+    expected = {e.accession_number: e for e in map(expected_from_submission, SERVED) if e is not None}
+    rows = read_table(
+        data_dir,
+        """
+        select f.accession_number, f.owner_count,
+            (select count(*) from filing_owners o where o.accession_number = f.accession_number),
+            (select count(*) from transactions t where t.accession_number = f.accession_number),
+            (select count(*) from holdings h where h.accession_number = f.accession_number),
+            (select count(*) from footnotes n where n.accession_number = f.accession_number)
+        from filings f order by 1
+        """,
+    )
+    assert sorted(expected) == [row[0] for row in rows]
+    for accession, owner_count, owners, transactions, holdings, footnotes in rows:
+        want = expected[accession]
+        assert (owner_count, owners, transactions, holdings, footnotes) == (
+            want.owners,
+            want.owners,
+            want.transactions,
+            want.holdings,
+            want.footnotes,
+        ), accession
+
+
+def test_exact_decimals_and_header_facts_survive(loaded):
+    data_dir, _, _ = loaded
+    [(price, kind, accepted, filed)] = read_table(
+        data_dir,
+        """
+        select t.transaction_price_per_share, typeof(t.transaction_price_per_share), f.acceptance_datetime::varchar,
+            f.filing_date::varchar
+        from transactions t join filings f using (accession_number)
+        where accession_number = '0009999999-25-000001' and line_number = 1
+        """,
+    )
+    assert str(price) == "12.345600" and kind.startswith("DECIMAL")
+    assert (accepted, filed) == ("2025-01-02 16:30:15", "2025-01-02")
+
+
+def test_a_404_filing_is_recorded_and_the_run_still_succeeds(loaded):
+    data_dir, mirror, result = loaded
+    served = {path.stem for path in SERVED}
+    never_served = listed_accessions() - served
+    assert never_served, "the fixture index must list a filing the mirror does not hold"
+    failures = read_table(
+        data_dir, "select subject, reason, attempts, resolved_at from ingest_failures where stage = 'fetch'"
+    )
+    assert {(subject, reason, attempts, resolved) for subject, reason, attempts, resolved in failures} == {
+        (accession, "http_404", 1, None) for accession in never_served
+    }
+    assert result.success
+    not_found = [seen.path for seen in mirror.seen if seen.status == 404 and seen.path.endswith(".txt")]
+    assert sorted(path.rsplit("/", 1)[1].removesuffix(".txt") for path in not_found) == sorted(never_served)
+
+
+def test_a_damaged_filing_is_recorded_as_a_parse_failure_and_keeps_no_rows(loaded):
+    data_dir, _, _ = loaded
+    damaged = {path.stem for path in SERVED if expected_from_submission(path) is None}
+    assert damaged
+    assert set(read_table(data_dir, "select subject, reason from ingest_failures where stage = 'parse'")) == {
+        (accession, "xml_malformed") for accession in damaged
+    }
+    for accession in damaged:
+        assert read_table(
+            data_dir, "select count(*) from transactions where accession_number = $accession", accession=accession
+        ) == [(0,)]
+
+
+def test_every_day_is_accounted_for(loaded):
+    data_dir, _, _ = loaded
+    days = dict(read_table(data_dir, "select index_date, status from index_days"))
+    assert sorted(days) == [date(2025, 1, day) for day in range(2, 11)]
+    for day, status in days.items():
+        assert (status == "closed") == (closure_reason(day) is not None), day
+    assert days[date(2025, 1, 9)] == "closed"  # national day of mourning: EDGAR closed though it is a weekday
+    [(path,)] = read_table(data_dir, "select index_path from index_days where index_date = '2025-01-08'")
+    assert path.endswith("full-index/2025/QTR1/master.idx")  # no daily index: the quarterly one stood in
+
+
+def snapshot(data_dir: Path) -> dict[str, list[tuple]]:
+    return {table: table_rows(data_dir, table, key) for table, key in KEYED_TABLES.items()}
+
+
+def test_the_same_days_run_twice_give_identical_tables(loaded):
+    data_dir, mirror, _ = loaded
+    first = snapshot(data_dir)
+    assert materialize_days(data_dir, mirror.base_url, FIRST, LAST).success
+    assert snapshot(data_dir) == first
+    failures = read_table(data_dir, "select subject, stage, reason, attempts from ingest_failures order by 1, 2")
+    assert failures and all(attempts == 2 for *_, attempts in failures)
+
+
+def test_a_rerun_replays_archived_submissions_without_the_network(loaded, tmp_path_factory):
+    data_dir, mirror, _ = loaded
+    first = snapshot(data_dir)
+    fetched = [seen.path for seen in mirror.seen if seen.path.endswith(".txt") and seen.status == 200]
+    assert fetched
+    mirror.seen.clear()
+    assert materialize_days(data_dir, mirror.base_url, FIRST, LAST).success
+    assert not [seen for seen in mirror.seen if seen.path.endswith(".txt") and seen.status == 200]
+    assert snapshot(data_dir) == first
+
+
+def test_a_rerun_while_edgar_is_unreachable_keeps_what_was_loaded(loaded, tmp_path_factory):
+    data_dir, _, _ = loaded
+    first = snapshot(data_dir)
+    from mirror.server import serve_in_background
+
+    with serve_in_background([tmp_path_factory.mktemp("empty")]) as gone:
+        dead_url = gone.base_url
+    result = materialize_days(data_dir, dead_url, FIRST, LAST)
+    assert result.success
+    assert snapshot(data_dir) == first
+    index_failures = read_table(data_dir, "select reason from ingest_failures where stage = 'index'")
+    assert index_failures and {reason for (reason,) in index_failures} == {"retries_exhausted"}

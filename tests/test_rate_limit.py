@@ -1,0 +1,51 @@
+"""SEC's 10 requests/second holds for the whole run, also when several processes fetch at once."""
+
+import multiprocessing
+from pathlib import Path
+
+from mirror.server import serve_in_background
+from tests.conftest import FIXTURE_MIRROR, TEST_USER_AGENT
+from transforms.edgar_client import ClientSettings, EdgarClient
+from transforms.rate_limit import SEC_MAX_REQUESTS_PER_SECOND, SharedRateLimiter
+
+PROCESSES = 4
+REQUESTS_EACH = 12
+PATH = "/Archives/edgar/daily-index/2025/QTR1/master.20250102.idx"
+
+
+def _fetch_many(base_url: str, state_path: str) -> None:
+    limiter = SharedRateLimiter(Path(state_path))
+    client = EdgarClient(ClientSettings(user_agent=TEST_USER_AGENT, base_url=base_url), limiter)
+    for _ in range(REQUESTS_EACH):
+        client.get(PATH)
+
+
+def most_in_any_second(times: list[float]) -> int:
+    """The largest number of requests that arrived within any 1-second window."""
+    times = sorted(times)
+    most, start = 0, 0
+    for end, arrived in enumerate(times):
+        while arrived - times[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+def test_most_in_any_second_counts_a_burst():
+    assert most_in_any_second([0.0, 0.1, 0.2, 0.99, 1.0, 1.5]) == 4
+    assert most_in_any_second([0.0] * 11) == 11
+
+
+def test_processes_sharing_the_data_folder_stay_under_ten_per_second(tmp_path: Path):
+    state = tmp_path / "state" / "edgar-rate-limit.slot"
+    with serve_in_background([FIXTURE_MIRROR]) as server:
+        context = multiprocessing.get_context("spawn")
+        workers = [context.Process(target=_fetch_many, args=(server.base_url, str(state))) for _ in range(PROCESSES)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert [worker.exitcode for worker in workers] == [0] * PROCESSES
+    arrivals = [seen.received_at for seen in server.seen]
+    assert len(arrivals) == PROCESSES * REQUESTS_EACH
+    assert most_in_any_second(arrivals) <= SEC_MAX_REQUESTS_PER_SECOND
