@@ -9,15 +9,11 @@ from tqdm import tqdm
 
 from orchestration.partitions import daily_partitions
 from orchestration.resources import EdgarResource, StorageResource
+from orchestration.retry_policy import MAX_ATTEMPTS, MAX_RETRIES_PER_RUN
 from orchestration.run_window import utc_now, window_days
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse import failure, open_warehouse, record_outcomes
 from transforms.fetch_submissions import SubmissionTarget, fetch_into_archive
-
-# A filing failing this many runs is quarantined: kept in ingest_failures, no longer retried automatically.
-MAX_ATTEMPTS = 5
-# Earlier days' failures retried per run, so a long outage cannot make one nightly run unbounded.
-MAX_RETRIES_PER_RUN = 1000
 
 
 def filings_for_run(connection: duckdb.DuckDBPyConnection, days: list[date]) -> tuple[list[SubmissionTarget], int]:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import polars as pl
 
+from orchestration.retry_policy import MAX_ATTEMPTS
 from orchestration.sql_files import query_sql_file
-from orchestration.submission_assets import MAX_ATTEMPTS
 from orchestration.warehouse import connect
 
 
