@@ -13,6 +13,7 @@ CHECKED_ASSETS = {
     "transactions_key_unique": "transactions",
     "holdings_key_unique": "holdings",
     "footnotes_key_unique": "footnotes",
+    "filing_parties_key_unique": "filing_parties",
     "transactions_have_filing": "transactions",
 }
 

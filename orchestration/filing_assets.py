@@ -26,6 +26,7 @@ FILING_TABLE_DESCRIPTIONS = {
     "holdings": "One row per Table I or Table II holding line.",
     "footnotes": "One row per footnote.",
     "signatures": "One row per owner signature.",
+    "filing_parties": "One row per filer role in the SGML header, with addresses and former names.",
     "unknown_elements": "One row per ownershipDocument element the parser does not know, kept verbatim.",
 }
 

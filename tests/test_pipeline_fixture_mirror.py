@@ -18,6 +18,7 @@ KEYED_TABLES = {
     "holdings": "accession_number, table_kind, line_number",
     "footnotes": "accession_number, footnote_id",
     "signatures": "accession_number, line_number",
+    "filing_parties": "accession_number, party_position",
     "index_entries": "accession_number",
     "index_days": "index_date",
 }

@@ -83,6 +83,10 @@ def _normalize(accession: str, raw: bytes) -> NormalizedFiling | ParseFailure:
         "holdings": [{**keyed, **row} for row in record.holdings],
         "footnotes": [{**keyed, **note} for note in record.footnotes],
         "signatures": [{**keyed, **signature} for signature in record.signatures],
+        "filing_parties": [
+            {**keyed, "party_position": position, **party.as_row()}
+            for position, party in enumerate(header.parties, start=1)
+        ],
         "unknown_elements": [
             {**keyed, "element_number": number, "path": item["path"], "xml": item["text"]}
             for number, item in enumerate(record.unknown_elements, start=1)

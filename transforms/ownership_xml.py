@@ -351,7 +351,7 @@ def parse_ownership_xml(xml: bytes) -> OwnershipRecord:
         for line_number, element in enumerate(root.findall(row_path), start=1):
             tables[table].append({"table_kind": kind, "line_number": line_number, **_row(element, table, problems)})
     footnotes = [
-        {"footnote_id": (note.get("id") or "").strip(), "footnote_text": (note.text or "").strip()}
+        {"footnote_id": (note.get("id") or "").strip(), "footnote_text": "".join(note.itertext()).strip()}
         for note in root.findall("footnotes/footnote")
     ]
     signatures = [

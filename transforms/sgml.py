@@ -29,6 +29,30 @@ SECTION_NAMES = {
     "FORMER-NAME": "FORMER NAME",
 }
 FORMER_SECTIONS = frozenset({"FORMER COMPANY", "FORMER NAME"})
+# Header fields of a filer role → warehouse columns: (column, section names to look in, key). Everything else the
+# header says is kept verbatim in `header_values`.
+HEADER_PARTY_FIELDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "organization_name": (("OWNER DATA", "COMPANY DATA"), "ORGANIZATION NAME"),
+    "standard_industrial_classification": (("COMPANY DATA",), "STANDARD INDUSTRIAL CLASSIFICATION"),
+    "irs_number": (("COMPANY DATA",), "IRS NUMBER"),
+    "state_of_incorporation": (("COMPANY DATA",), "STATE OF INCORPORATION"),
+    "fiscal_year_end": (("COMPANY DATA",), "FISCAL YEAR END"),
+    "filing_form_type": (("FILING VALUES",), "FORM TYPE"),
+    "sec_act": (("FILING VALUES",), "SEC ACT"),
+    "sec_file_number": (("FILING VALUES",), "SEC FILE NUMBER"),
+    "film_number": (("FILING VALUES",), "FILM NUMBER"),
+    "business_street1": (("BUSINESS ADDRESS",), "STREET 1"),
+    "business_street2": (("BUSINESS ADDRESS",), "STREET 2"),
+    "business_city": (("BUSINESS ADDRESS",), "CITY"),
+    "business_state": (("BUSINESS ADDRESS",), "STATE"),
+    "business_zip": (("BUSINESS ADDRESS",), "ZIP"),
+    "business_phone": (("BUSINESS ADDRESS",), "BUSINESS PHONE"),
+    "mail_street1": (("MAIL ADDRESS",), "STREET 1"),
+    "mail_street2": (("MAIL ADDRESS",), "STREET 2"),
+    "mail_city": (("MAIL ADDRESS",), "CITY"),
+    "mail_state": (("MAIL ADDRESS",), "STATE"),
+    "mail_zip": (("MAIL ADDRESS",), "ZIP"),
+}
 _KNOWN_SECTIONS = frozenset(SECTION_NAMES.values())
 # `.nc` tag → `.txt` key, so both dialects land under one name.
 KEY_ALIASES = {
@@ -96,6 +120,25 @@ class HeaderParty:
     @property
     def name(self) -> str | None:
         return self.value("COMPANY CONFORMED NAME", "OWNER DATA", "COMPANY DATA")
+
+    def as_row(self) -> dict[str, object]:
+        """The party as a `filing_parties` row (without accession and position)."""
+        row: dict[str, object] = {"role": self.role, "cik": self.cik, "name": self.name}
+        for column, (sections, key) in HEADER_PARTY_FIELDS.items():
+            row[column] = self.value(key, *sections)
+        row["former_names"] = [
+            {
+                "former_name": former.get("FORMER CONFORMED NAME"),
+                "date_of_change": _yyyymmdd(former.get("DATE OF NAME CHANGE")),
+            }
+            for former in self.former_names
+        ]
+        row["header_values"] = [
+            {"section": section, "key": key, "value": value}
+            for section, pairs in self.sections.items()
+            for key, value in pairs.items()
+        ]
+        return row
 
 
 @dataclass

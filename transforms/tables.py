@@ -6,6 +6,7 @@ Shares, prices and values are exact DECIMAL(38, 6); never floats.
 import polars as pl
 
 from transforms.ownership_xml import DOCUMENT_LEAVES, HOLDING_LEAVES, OWNER_LEAVES, TRANSACTION_LEAVES, Leaf
+from transforms.sgml import HEADER_PARTY_FIELDS
 
 DECIMAL = pl.Decimal(38, 6)
 FOOTNOTE_IDS = pl.List(pl.String)
@@ -58,7 +59,9 @@ FILING_OWNERS = pl.Schema(
 TRANSACTIONS = pl.Schema(
     {**_ROW_KEY, **_leaf_columns(TRANSACTION_LEAVES), "transaction_coding_footnote_ids": FOOTNOTE_IDS, **_ROW_TAIL}
 )
-HOLDINGS = pl.Schema({**_ROW_KEY, **_leaf_columns(HOLDING_LEAVES), **_ROW_TAIL})
+HOLDINGS = pl.Schema(
+    {**_ROW_KEY, **_leaf_columns(HOLDING_LEAVES), "transaction_coding_footnote_ids": FOOTNOTE_IDS, **_ROW_TAIL}
+)
 FOOTNOTES = pl.Schema({"accession_number": pl.String(), "footnote_id": pl.String(), "footnote_text": pl.String()})
 SIGNATURES = pl.Schema(
     {
@@ -66,6 +69,18 @@ SIGNATURES = pl.Schema(
         "line_number": pl.Int32(),
         "signature_name": pl.String(),
         "signature_date": pl.Date(),
+    }
+)
+FILING_PARTIES = pl.Schema(
+    {
+        "accession_number": pl.String(),
+        "party_position": pl.Int32(),
+        "role": pl.String(),
+        "cik": pl.Int64(),
+        "name": pl.String(),
+        **{column: pl.String() for column in HEADER_PARTY_FIELDS},
+        "former_names": pl.List(pl.Struct({"former_name": pl.String, "date_of_change": pl.Date})),
+        "header_values": pl.List(pl.Struct({"section": pl.String, "key": pl.String, "value": pl.String})),
     }
 )
 UNKNOWN_ELEMENTS = pl.Schema(
@@ -102,6 +117,7 @@ FILING_TABLES: dict[str, pl.Schema] = {
     "holdings": HOLDINGS,
     "footnotes": FOOTNOTES,
     "signatures": SIGNATURES,
+    "filing_parties": FILING_PARTIES,
     "unknown_elements": UNKNOWN_ELEMENTS,
 }
 ALL_TABLES: dict[str, pl.Schema] = {**FILING_TABLES, "index_entries": INDEX_ENTRIES, "index_days": INDEX_DAYS}

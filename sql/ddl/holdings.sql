@@ -27,5 +27,6 @@ create table if not exists holdings (
     direct_or_indirect_ownership_footnote_ids VARCHAR[],
     nature_of_ownership VARCHAR,
     nature_of_ownership_footnote_ids VARCHAR[],
+    transaction_coding_footnote_ids VARCHAR[],
     values_given_by_footnote VARCHAR[]
 );

@@ -5,6 +5,7 @@ union all select 'transactions', count(*) from transactions
 union all select 'holdings', count(*) from holdings
 union all select 'footnotes', count(*) from footnotes
 union all select 'signatures', count(*) from signatures
+union all select 'filing_parties', count(*) from filing_parties
 union all select 'unknown_elements', count(*) from unknown_elements
 union all select 'index_entries', count(*) from index_entries
 union all select 'index_days', count(*) from index_days
