@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("roots", nargs="*", type=Path, help="folders holding Archives/ (first match wins)")
     serve.add_argument("--port", type=int, default=8765)
     commands.add_parser("summary", help="print what the warehouse holds")
+    report = commands.add_parser("coverage", help="list every XML element path in filings and where it lands")
+    report.add_argument("paths", nargs="+", type=Path, help="ownership .xml files, submissions (.txt/.nc), folders")
     return parser
 
 
@@ -111,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_demo(arguments.port)
         if arguments.command == "mirror":
             return serve_mirror(arguments.roots, arguments.port)
+        if arguments.command == "coverage":
+            from orchestration.coverage_report import run_coverage
+
+            text, unmapped = run_coverage(arguments.paths)
+            print(text)
+            return 1 if unmapped else 0
         if arguments.command == "summary":
             print_summary()
             return 0

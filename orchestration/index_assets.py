@@ -46,6 +46,11 @@ def edgar_daily_index(context: dg.AssetExecutionContext, storage: StorageResourc
     today = new_york_today()
     days = [discover_day(day, today, client.get, full_index) for day in tqdm(window_days(context), desc="index days")]
     failures = [index_failure(day) for day in days if day.problem is not None]
+    failures += [
+        failure(f"{day.index_path}#L{line.line_number}", "index_line", line.reason, line.text, None, day.index_date)
+        for day in days
+        for line in day.rejected_lines
+    ]
     resolved = [(index_subject(day), "index") for day in days if day.problem is None]
     entries = index_entries_frame(days)
     with open_warehouse(storage.warehouse_path) as connection:

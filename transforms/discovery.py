@@ -13,7 +13,7 @@ from transforms.accession import InvalidAccessionError
 from transforms.edgar_calendar import closure_reason
 from transforms.edgar_client import FetchError, NotFoundError
 from transforms.edgar_urls import daily_index_path, full_index_path, quarter_of
-from transforms.index_files import IndexEntry, IndexFormatError, parse_index
+from transforms.index_files import IndexEntry, IndexFormatError, RejectedLine, parse_index_lines
 from transforms.tables import INDEX_DAYS, INDEX_ENTRIES
 
 # EDGAR publishes a day's index that evening; until a few days have passed, absence means "not yet".
@@ -43,6 +43,7 @@ class IndexDay:
     entries: list[IndexEntry] = field(default_factory=list)
     closure_reason: str | None = None
     problem: IndexProblem | None = None
+    rejected_lines: list[RejectedLine] = field(default_factory=list)
 
 
 def discover_day(day: date, today: date, fetch: Fetch, fetch_full_index: Fetch | None = None) -> IndexDay:
@@ -65,18 +66,21 @@ def discover_day(day: date, today: date, fetch: Fetch, fetch_full_index: Fetch |
             return IndexDay(day, "not_published", closure_reason="EDGAR has not published this day's index yet")
         detail = f"no daily index for business day {day} (tried {', '.join(DAILY_INDEX_PREFERENCE)})"
         return IndexDay(day, "missing", problem=IndexProblem("index_missing", detail, None))
-    path, entries = found
-    return IndexDay(day, "loaded", index_path=path, entries=entries)
+    path, entries, rejected = found
+    return IndexDay(day, "loaded", index_path=path, entries=entries, rejected_lines=rejected)
 
 
-def _first_daily_index(day: date, fetch: Fetch) -> tuple[str, list[IndexEntry]] | None:
+Found = tuple[str, list[IndexEntry], list[RejectedLine]]
+
+
+def _first_daily_index(day: date, fetch: Fetch) -> Found | None:
     for kind in DAILY_INDEX_PREFERENCE:
         path = daily_index_path(kind, day)
         try:
             raw = fetch(path)
         except NotFoundError:
             continue
-        return path, parse_index(raw.decode("latin-1"))
+        return (path, *parse_index_lines(raw.decode("latin-1")))
     return None
 
 
@@ -84,14 +88,15 @@ def _quarter_is_over(day: date, today: date) -> bool:
     return (today.year, quarter_of(today)) > (day.year, quarter_of(day))
 
 
-def _from_full_index(day: date, fetch_full_index: Fetch) -> tuple[str, list[IndexEntry]] | None:
+def _from_full_index(day: date, fetch_full_index: Fetch) -> Found | None:
     path = full_index_path("master", day.year, quarter_of(day))
     try:
         raw = fetch_full_index(path)
     except NotFoundError:
         return None
-    entries = [entry for entry in parse_index(raw.decode("latin-1")) if entry.date_filed == day]
-    return (path, entries) if entries else None
+    entries, rejected = parse_index_lines(raw.decode("latin-1"))
+    on_day = [entry for entry in entries if entry.date_filed == day]
+    return (path, on_day, rejected) if on_day else None
 
 
 def index_entries_frame(days: list[IndexDay]) -> pl.DataFrame:

@@ -81,23 +81,41 @@ def _master_rows(lines: list[str]) -> list[tuple[int, str, str, str, str, str]]:
     return rows
 
 
-def parse_index(text: str, forms: frozenset[str] = OWNERSHIP_FORMS) -> list[IndexEntry]:
-    """Entries of `text` whose form type is in `forms`, one per accession, in order of first appearance.
+@dataclass(frozen=True)
+class RejectedLine:
+    """An ownership-form line of an index that names no valid accession or date: kept out, reported."""
 
-    A line naming an impossible accession raises InvalidAccessionError: an index is trusted input,
-    so a bad line means the file is damaged and the whole index is retried, not half-read.
-    """
+    line_number: int
+    reason: str
+    text: str
+
+
+def parse_index(text: str, forms: frozenset[str] = OWNERSHIP_FORMS) -> list[IndexEntry]:
+    """Entries of `text` whose form type is in `forms`, one per accession, in order of first appearance."""
+    return parse_index_lines(text, forms)[0]
+
+
+def parse_index_lines(
+    text: str, forms: frozenset[str] = OWNERSHIP_FORMS
+) -> tuple[list[IndexEntry], list[RejectedLine]]:
+    """Entries as `parse_index`, plus the lines of wanted forms that could not be read (the rest still loads)."""
     merged: dict[str, IndexEntry] = {}
+    rejected: list[RejectedLine] = []
     for number, form_type, company, cik, filed, file_name in _raw_rows(text):
         if form_type not in forms:
             continue
-        accession = _accession_of(file_name)
+        try:
+            accession = _accession_of(file_name)
+            filed_on = _parse_date(filed)
+        except ValueError as error:
+            rejected.append(RejectedLine(number, "invalid_index_line", str(error)))
+            continue
         known = merged.get(accession)
         if known is None:
             merged[accession] = IndexEntry(
                 accession_number=accession,
                 form_type=form_type,
-                date_filed=_parse_date(filed),
+                date_filed=filed_on,
                 cik=int(cik),
                 company_name=company,
                 file_name=file_name,
@@ -106,4 +124,4 @@ def parse_index(text: str, forms: frozenset[str] = OWNERSHIP_FORMS) -> list[Inde
             )
         elif int(cik) not in known.filer_ciks:
             merged[accession] = IndexEntry(**{**known.__dict__, "filer_ciks": (*known.filer_ciks, int(cik))})
-    return list(merged.values())
+    return list(merged.values()), rejected

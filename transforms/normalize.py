@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from transforms.accession import Accession
+from transforms.accession import Accession, InvalidAccessionError
 from transforms.ownership_xml import OwnershipXmlError, parse_ownership_xml
 from transforms.sgml import SubmissionFormatError, parse_submission, xml_bytes
 from transforms.tables import FILING_TABLES, empty_frames
@@ -34,6 +34,8 @@ def normalize_submission(accession: str, raw: bytes) -> NormalizedFiling | Parse
     """Parse one submission; every problem becomes a ParseFailure with a reason code, never an exception."""
     try:
         return _normalize(str(Accession.parse(accession)), raw)
+    except InvalidAccessionError as error:
+        return ParseFailure(accession, "invalid_accession", str(error))
     except (SubmissionFormatError, OwnershipXmlError) as error:
         return ParseFailure(accession, error.reason, error.detail)
     except ValueError as error:

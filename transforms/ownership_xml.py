@@ -7,7 +7,7 @@ footnote ids go to separate fields, and a leaf given only by footnote is None, l
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -272,34 +272,46 @@ def _row(element: etree._Element, table: str, problems: _Problems) -> dict[str, 
     return row
 
 
-def _known_paths() -> frozenset[tuple[str, ...]]:
-    paths: set[tuple[str, ...]] = {("ownershipDocument",)}
+CONTAINER = "(container)"
+ROOT = "ownershipDocument"
 
-    def add(prefix: tuple[str, ...], relative: str, wrapped: bool) -> None:
-        parts = tuple(relative.split("/"))
-        for depth in range(1, len(parts) + 1):
-            paths.add(prefix + parts[:depth])
-        if wrapped:
-            paths.update({prefix + parts + ("value",), prefix + parts + ("footnoteId",)})
 
-    root = ("ownershipDocument",)
-    paths.add((*root, "reportingOwner"))
-    for leaf in DOCUMENT_LEAVES:
-        add(root, leaf.path, False)
-    for leaf in OWNER_LEAVES:
-        add((*root, "reportingOwner"), leaf.path, False)
+def _add_leaves(mapping: dict[str, str], prefix: str, table: str, leaves: Iterable[Leaf]) -> None:
+    for leaf in leaves:
+        parts = leaf.path.split("/")
+        for depth in range(1, len(parts)):
+            mapping.setdefault("/".join([prefix, *parts[:depth]]), CONTAINER)
+        path = "/".join([prefix, *parts])
+        if leaf.wrapped:
+            mapping[path] = CONTAINER
+            mapping[f"{path}/value"] = f"{table}.{leaf.column}"
+            mapping[f"{path}/footnoteId"] = f"{table}.{leaf.column}_footnote_ids"
+        else:
+            mapping[path] = f"{table}.{leaf.column}"
+
+
+def element_destinations() -> dict[str, str]:
+    """Every element path the parser reads → the column it fills (or CONTAINER for grouping elements)."""
+    mapping: dict[str, str] = {ROOT: CONTAINER, f"{ROOT}/reportingOwner": CONTAINER}
+    _add_leaves(mapping, ROOT, "filings", DOCUMENT_LEAVES)
+    _add_leaves(mapping, f"{ROOT}/reportingOwner", "filing_owners", OWNER_LEAVES)
     for row_path, (table, _) in ROW_KINDS.items():
-        prefix = root + tuple(row_path.split("/"))
-        paths.update({prefix[:-1], prefix})
-        for leaf in TRANSACTION_LEAVES if table == "transactions" else HOLDING_LEAVES:
-            add(prefix, leaf.path, leaf.wrapped)
-        paths.add((*prefix, "transactionCoding", "footnoteId"))
-    for relative in ("footnotes/footnote", "ownerSignature/signatureName", "ownerSignature/signatureDate"):
-        add(root, relative, False)
-    return frozenset(paths)
+        prefix = f"{ROOT}/{row_path}"
+        mapping.setdefault(prefix.rsplit("/", 1)[0], CONTAINER)
+        mapping[prefix] = f"{table} (one row)"
+        _add_leaves(mapping, prefix, table, TRANSACTION_LEAVES if table == "transactions" else HOLDING_LEAVES)
+        for column, block in BLOCK_FOOTNOTES.items():
+            mapping[f"{prefix}/{block}/footnoteId"] = f"{table}.{column}"
+    mapping[f"{ROOT}/footnotes"] = CONTAINER
+    mapping[f"{ROOT}/footnotes/footnote"] = "footnotes.footnote_text (@id: footnote_id)"
+    mapping[f"{ROOT}/ownerSignature"] = "signatures (one row)"
+    mapping[f"{ROOT}/ownerSignature/signatureName"] = "signatures.signature_name"
+    mapping[f"{ROOT}/ownerSignature/signatureDate"] = "signatures.signature_date"
+    return mapping
 
 
-KNOWN_PATHS = _known_paths()
+# Paths the parser reads; any other element is kept verbatim in unknown_elements.
+KNOWN_PATHS = frozenset(tuple(path.split("/")) for path in element_destinations())
 
 
 def _unknown_elements(root: etree._Element) -> list[dict[str, Any]]:
@@ -317,7 +329,8 @@ def _strip_namespaces(root: etree._Element) -> None:
         element.tag = etree.QName(element).localname
 
 
-def _parse_tree(xml: bytes) -> etree._Element:
+def parse_tree(xml: bytes) -> etree._Element:
+    """The document's root with namespaces stripped, after the size and DTD guards; raises OwnershipXmlError."""
     if len(xml) > MAX_XML_BYTES:
         raise OwnershipXmlError("xml_too_large", f"{len(xml):,} bytes exceeds the {MAX_XML_BYTES:,}-byte cap")
     # Ownership documents never carry a DTD: refusing one stops entity expansion and external entities.
@@ -340,7 +353,7 @@ def _parse_tree(xml: bytes) -> etree._Element:
 
 def parse_ownership_xml(xml: bytes) -> OwnershipRecord:
     """Parse one ownershipDocument; raises OwnershipXmlError with a reason code on bad input."""
-    root = _parse_tree(xml)
+    root = parse_tree(xml)
     problems = _Problems()
     document = _read_leaves(root, DOCUMENT_LEAVES, problems)
     owners = []
