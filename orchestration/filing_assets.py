@@ -12,7 +12,7 @@ from orchestration.run_window import utc_now, window_days
 from orchestration.submission_assets import filings_for_run
 from orchestration.warehouse import failure, load_filings, open_warehouse
 from transforms.fetch_submissions import SubmissionTarget
-from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submission, to_frames
+from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submission, to_frames_or_failures
 from transforms.raw_archive import RawArchive
 from transforms.tables import FILING_TABLES
 
@@ -76,7 +76,14 @@ def filing_tables(context: dg.AssetExecutionContext, storage: StorageResource):
         for start in range(0, len(archived), LOAD_BATCH_SIZE):
             batch = archived[start : start + LOAD_BATCH_SIZE]
             parsed, failures = parse_batch(archive, batch, progress.update)
-            frames = to_frames(parsed)
+            frames, refused = to_frames_or_failures(parsed)
+            refused_accessions = {refusal.accession_number for refusal in refused}
+            parsed = [filing for filing in parsed if filing.accession_number not in refused_accessions]
+            filed_on = {target.accession_number: target.date_filed for target in batch}
+            failures += [
+                failure(r.accession_number, "parse", r.reason, r.detail, None, filed_on[r.accession_number])
+                for r in refused
+            ]
             resolved = [(filing.accession_number, "parse") for filing in parsed]
             with open_warehouse(storage.warehouse_path) as connection:
                 load_filings(connection, [t.accession_number for t in batch], frames, failures, resolved, utc_now())

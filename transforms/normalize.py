@@ -108,3 +108,27 @@ def to_frames(filings: Iterable[NormalizedFiling]) -> dict[str, pl.DataFrame]:
         if rows:
             frames[name] = pl.DataFrame(rows, schema=FILING_TABLES[name], strict=True)
     return frames
+
+
+def to_frames_or_failures(filings: list[NormalizedFiling]) -> tuple[dict[str, pl.DataFrame], list[ParseFailure]]:
+    """`to_frames`, except that a filing whose values the typed schema refuses becomes a failure of its own.
+
+    The whole batch is tried first; only when it is refused is each filing tried alone, so one bad filing
+    never costs the batch.
+    """
+    try:
+        return to_frames(filings), []
+    except (pl.exceptions.PolarsError, RuntimeError, OverflowError, TypeError, ValueError):
+        pass
+    accepted: list[NormalizedFiling] = []
+    failures: list[ParseFailure] = []
+    for filing in filings:
+        try:
+            to_frames([filing])
+        except (pl.exceptions.PolarsError, RuntimeError, OverflowError, TypeError, ValueError) as error:
+            failures.append(
+                ParseFailure(filing.accession_number, "invalid_value", f"refused by the table schema: {error}")
+            )
+        else:
+            accepted.append(filing)
+    return to_frames(accepted), failures

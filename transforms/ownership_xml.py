@@ -18,6 +18,8 @@ from lxml import etree
 # Real filings are far below this; a document above it is quarantined rather than parsed.
 MAX_XML_BYTES = 8 * 1024 * 1024
 MAX_DECIMAL_SCALE = 6
+# DECIMAL(38, 6) holds 32 digits before the point; larger numbers are kept raw in unparsed_values.
+MAX_DECIMAL_INTEGER_DIGITS = 38 - MAX_DECIMAL_SCALE
 
 
 class OwnershipXmlError(ValueError):
@@ -194,6 +196,8 @@ def _to_decimal(text: str) -> Decimal:
     if number is None or not number.is_finite():
         raise ValueError(text)
     if number.as_tuple().exponent < -MAX_DECIMAL_SCALE:  # type: ignore[operator]
+        raise ValueError(text)
+    if number.adjusted() >= MAX_DECIMAL_INTEGER_DIGITS:
         raise ValueError(text)
     return number
 
