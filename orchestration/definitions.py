@@ -5,12 +5,13 @@ import dagster as dg
 from orchestration.checks import warehouse_checks
 from orchestration.filing_assets import filing_tables
 from orchestration.index_assets import edgar_daily_index
+from orchestration.model_assets import published_warehouse, warehouse_model
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.schedules import ingest_job, nightly_ingest
 from orchestration.submission_assets import raw_submissions
 
 defs = dg.Definitions(
-    assets=[edgar_daily_index, raw_submissions, filing_tables],
+    assets=[edgar_daily_index, raw_submissions, filing_tables, warehouse_model, published_warehouse],
     asset_checks=warehouse_checks,
     jobs=[ingest_job],
     schedules=[nightly_ingest],

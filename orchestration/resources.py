@@ -34,7 +34,7 @@ def is_loopback_url(url: str) -> bool:
 
 
 class StorageResource(dg.ConfigurableResource):
-    """The data folder: warehouse file, raw archive of fetched bytes, the shared rate-limit slot."""
+    """The data folder: private warehouse file, published read copy, raw archive, the shared rate-limit slot."""
 
     data_dir: str | None = None  # INSIDER_DATA_DIR, default ./data
 
@@ -45,6 +45,11 @@ class StorageResource(dg.ConfigurableResource):
     @property
     def warehouse_path(self) -> Path:
         return self.root / "warehouse.duckdb"
+
+    @property
+    def published_path(self) -> Path:
+        """The read copy for analysts and notebooks (replaced atomically after each successful run)."""
+        return self.root / "published" / "warehouse.duckdb"
 
     @property
     def raw_archive(self) -> RawArchive:

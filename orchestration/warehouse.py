@@ -4,6 +4,7 @@ A crash anywhere inside a write rolls the whole batch back, so the warehouse hol
 completely or not at all, and a rerun replaces rather than duplicates.
 """
 
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -32,20 +33,30 @@ class WarehouseLockedError(RuntimeError):
     """Another process holds the warehouse file open for writing (or reading)."""
 
 
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; extensions are never downloaded (this must run offline)."""
+def connect(path: Path, read_only: bool = False, wait_seconds: float = 120.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; extensions are never downloaded (this must run offline).
+
+    Steps of one run may overlap (an asset check reading while the next step writes): a lock held by another
+    process is waited for, up to `wait_seconds`, before WarehouseLockedError says what to do.
+    """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
-    try:
-        return duckdb.connect(str(path), read_only=read_only, config=config)
-    except duckdb.IOException as error:
-        if "lock" not in str(error).lower():
-            raise
-        raise WarehouseLockedError(
-            f"{path} is open in another process ({error}). DuckDB allows one writer or many readers: close "
-            "notebooks and SQL shells on this file, or point them at the published read copy."
-        ) from error
+    deadline = time.monotonic() + wait_seconds
+    pause = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLockedError(
+                    f"{path} is open in another process ({error}). DuckDB allows one writer or many readers: "
+                    "close notebooks and SQL shells on this file and open the published read copy instead."
+                ) from error
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 @contextmanager
@@ -60,16 +71,17 @@ def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDB
     connection.commit()
 
 
-def ddl_files() -> list[str]:
-    """Every DDL file, relative to sql/, in a stable order."""
-    return sorted(str(path.relative_to(SQL_ROOT)) for path in (SQL_ROOT / "ddl").glob("*.sql"))
+def sql_files_in(folder: str) -> list[str]:
+    """Every `.sql` file of `sql/<folder>/`, relative to sql/, in a stable order."""
+    return sorted(str(path.relative_to(SQL_ROOT)) for path in (SQL_ROOT / folder).glob("*.sql"))
 
 
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    """Create every missing table (DDL is `create … if not exists`)."""
+    """Create every missing table (`create … if not exists`), then the views and macros, then reference rows."""
     with transaction(connection):
-        for relative_path in ddl_files():
-            run_sql_file(connection, relative_path)
+        for folder in ("ddl", "views", "seeds"):
+            for relative_path in sql_files_in(folder):
+                run_sql_file(connection, relative_path)
 
 
 @contextmanager
@@ -154,3 +166,25 @@ def record_outcomes(
 def failure(subject: str, stage: str, reason: str, detail: str, url: str | None, day: date) -> dict[str, object]:
     """One row for the `failures` argument of the load functions."""
     return {"subject": subject, "stage": stage, "reason": reason, "detail": detail, "url": url, "partition_date": day}
+
+
+MODEL_REFRESH_FILES = (
+    "warehouse/scope.sql",
+    "warehouse/refresh_calendar.sql",
+    "warehouse/refresh_filing_status.sql",
+    "warehouse/refresh_securities.sql",
+    "warehouse/refresh_issuers.sql",
+    "warehouse/refresh_owners.sql",
+    "warehouse/refresh_positions.sql",
+    "warehouse/refresh_beneficial_ownership.sql",
+)
+
+
+def refresh_model(connection: duckdb.DuckDBPyConnection, accessions: list[str], calendar: pl.DataFrame) -> None:
+    """Rebuild the dimensions, amendment links, positions and beneficial ownership of the issuers and owners the
+    batch touches, and the calendar, in one transaction: the cost follows the batch, not the warehouse."""
+    batch = {
+        "batch_accessions": pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String}),
+        "batch_calendar": calendar,
+    }
+    _write(connection, batch, [(path, {}) for path in MODEL_REFRESH_FILES])

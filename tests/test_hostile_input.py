@@ -108,4 +108,5 @@ def test_hostile_index_lines_are_recorded_and_the_rest_of_the_day_loads(tmp_path
         "raw",
         "state",
         "warehouse.duckdb",
+        "published",
     }

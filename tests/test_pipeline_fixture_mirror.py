@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.checks import CHECKED_ASSETS
 from tests.conftest import FIXTURE_MIRROR, materialize_days, read_table, table_rows
 from tests.expected_from_xml import expected_from_submission
 from transforms.edgar_calendar import closure_reason
@@ -21,6 +22,12 @@ KEYED_TABLES = {
     "filing_parties": "accession_number, party_position",
     "index_entries": "accession_number",
     "index_days": "index_date",
+    "filing_status": "accession_number",
+    "issuers": "issuer_cik, valid_from",
+    "owners": "owner_cik, valid_from",
+    "securities": "security_title",
+    "positions": "position_key, valid_from",
+    "beneficial_ownership": "issuer_cik, owner_group_key, security_key, valid_from",
 }
 
 
@@ -67,6 +74,29 @@ def test_every_well_formed_fixture_filing_is_loaded_with_its_rows(loaded):
             want.holdings,
             want.footnotes,
         ), accession
+
+
+def test_every_asset_check_passes(loaded):
+    _, _, result = loaded
+    evaluations = result.get_asset_check_evaluations()
+    assert {e.check_name for e in evaluations} == set(CHECKED_ASSETS)  # once per run, over the whole range
+    assert [e.check_name for e in evaluations if not e.passed] == []
+
+
+def test_the_read_copy_is_published_and_matches(loaded):
+    data_dir, _, _ = loaded
+    published = data_dir / "published" / "warehouse.duckdb"
+    assert published.is_file()
+    import duckdb
+
+    reader = duckdb.connect(str(published), read_only=True)
+    try:
+        assert reader.sql("select count(*) from positions").fetchall() == read_table(
+            data_dir, "select count(*) from positions"
+        )
+        assert reader.sql("select count(*) from holdings_as_of(date '2025-01-10')").fetchall()[0][0] > 0
+    finally:
+        reader.close()
 
 
 def test_exact_decimals_and_header_facts_survive(loaded):

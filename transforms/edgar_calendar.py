@@ -71,3 +71,19 @@ def closure_reason(day: date) -> str | None:
 def is_business_day(day: date) -> bool:
     """True when EDGAR accepts and disseminates filings on `day`."""
     return closure_reason(day) is None
+
+
+def calendar_rows(first: date, last: date) -> list[dict[str, object]]:
+    """One row per day in [first, last]: business day or the reason EDGAR is closed, and a running count of
+    business days (so the lag between two days in EDGAR business days is a subtraction)."""
+    rows: list[dict[str, object]] = []
+    count = 0
+    day = first
+    while day <= last:
+        reason = closure_reason(day)
+        count += reason is None
+        rows.append(
+            {"day": day, "is_business_day": reason is None, "closure_reason": reason, "business_day_number": count}
+        )
+        day += timedelta(days=1)
+    return rows

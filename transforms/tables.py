@@ -109,6 +109,15 @@ INDEX_DAYS = pl.Schema(
     }
 )
 
+CALENDAR = pl.Schema(
+    {
+        "day": pl.Date(),
+        "is_business_day": pl.Boolean(),
+        "closure_reason": pl.String(),
+        "business_day_number": pl.Int32(),
+    }
+)
+
 # The tables one filing's load replaces as a whole, in load order.
 FILING_TABLES: dict[str, pl.Schema] = {
     "filings": FILINGS,
@@ -120,7 +129,12 @@ FILING_TABLES: dict[str, pl.Schema] = {
     "filing_parties": FILING_PARTIES,
     "unknown_elements": UNKNOWN_ELEMENTS,
 }
-ALL_TABLES: dict[str, pl.Schema] = {**FILING_TABLES, "index_entries": INDEX_ENTRIES, "index_days": INDEX_DAYS}
+ALL_TABLES: dict[str, pl.Schema] = {
+    **FILING_TABLES,
+    "index_entries": INDEX_ENTRIES,
+    "index_days": INDEX_DAYS,
+    "calendar": CALENDAR,
+}
 
 
 def empty_frames() -> dict[str, pl.DataFrame]:

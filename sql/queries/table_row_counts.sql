@@ -10,3 +10,11 @@ union all select 'unknown_elements', count(*) from unknown_elements
 union all select 'index_entries', count(*) from index_entries
 union all select 'index_days', count(*) from index_days
 union all select 'ingest_failures', count(*) from ingest_failures
+union all select 'calendar', count(*) from calendar
+union all select 'transaction_codes', count(*) from transaction_codes
+union all select 'filing_status', count(*) from filing_status
+union all select 'securities', count(*) from securities
+union all select 'issuers', count(*) from issuers
+union all select 'owners', count(*) from owners
+union all select 'positions', count(*) from positions
+union all select 'beneficial_ownership', count(*) from beneficial_ownership

@@ -1,0 +1,72 @@
+"""The warehouse model: dimensions, amendment links, positions over time, beneficial ownership; then publish."""
+
+from datetime import date, timedelta
+
+import dagster as dg
+import polars as pl
+
+from orchestration.partitions import FIRST_XML_OWNERSHIP_DAY, daily_partitions
+from orchestration.publish import publish
+from orchestration.resources import StorageResource
+from orchestration.run_window import new_york_today, window_days
+from orchestration.sql_files import query_sql_file
+from orchestration.submission_assets import filings_for_run
+from orchestration.warehouse import open_warehouse, refresh_model
+from transforms.edgar_calendar import calendar_rows
+from transforms.tables import CALENDAR, FILING_TABLES
+
+MODEL_TABLES = {
+    "calendar": "One row per day: EDGAR business day or why EDGAR was closed.",
+    "transaction_codes": "One row per SEC transaction code with its meaning and category.",
+    "filing_status": "One row per filing: owner group, the filing it amends, what later amendments supersede.",
+    "securities": "One row per security title as filed, with its normalized class.",
+    "issuers": "One row per issuer and interval of its name and trading symbol.",
+    "owners": "One row per owner and interval of its name and address.",
+    "positions": "One row per position (issuer, owner group, security, vehicle) and validity interval.",
+    "beneficial_ownership": "One row per owner group, security and interval: totals across vehicles.",
+}
+# How far the calendar reaches past today: filing deadlines of the coming year are business-day arithmetic too.
+CALENDAR_HORIZON = timedelta(days=366)
+
+
+def calendar_frame(last_needed: date) -> pl.DataFrame:
+    first = date.fromisoformat(FIRST_XML_OWNERSHIP_DAY)
+    return pl.DataFrame(calendar_rows(first, last_needed + CALENDAR_HORIZON), schema=CALENDAR, strict=True)
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(table, description=description, deps=list(FILING_TABLES), kinds={"duckdb"})
+        for table, description in MODEL_TABLES.items()
+    ],
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="model",
+)
+def warehouse_model(context: dg.AssetExecutionContext, storage: StorageResource):
+    """Rebuild what the run's filings change, for their issuers and owners only, in one transaction.
+
+    Scoping by issuer keeps the nightly cost proportional to the day's filings, not to the warehouse.
+    """
+    days = window_days(context)
+    with open_warehouse(storage.warehouse_path) as connection:
+        targets, _ = filings_for_run(connection, days)
+        refresh_model(
+            connection, [t.accession_number for t in targets], calendar_frame(max(days[-1], new_york_today()))
+        )
+        counts = dict(query_sql_file(connection, "queries/table_row_counts.sql").fetchall())
+    for table in MODEL_TABLES:
+        yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": counts[table]})
+
+
+@dg.asset(
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    deps=list(MODEL_TABLES),
+    group_name="model",
+    kinds={"duckdb"},
+)
+def published_warehouse(storage: StorageResource) -> dg.MaterializeResult:
+    """Replace the analysts' read copy with this run's warehouse, atomically (open readers keep their snapshot)."""
+    path = publish(storage.warehouse_path, storage.published_path)
+    return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})

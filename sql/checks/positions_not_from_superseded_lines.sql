@@ -1,0 +1,7 @@
+-- One row per position interval sourced from a line a later amendment restated (expected: none).
+select positions.position_key, positions.valid_from, positions.source_accession_number
+from positions
+inner join filing_status as status on status.accession_number = positions.source_accession_number
+where
+    (positions.source_table = 'transactions' and status.transactions_superseded_by is not null)
+    or (positions.source_table = 'holdings' and status.holdings_superseded_by is not null)

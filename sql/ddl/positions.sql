@@ -1,0 +1,26 @@
+-- grain: one row per (issuer, owner group, security, direct/indirect, nature of ownership) and validity interval
+-- key: position_key, valid_from
+-- [valid_from, valid_to) in event dates; valid_to NULL means still held as last reported. Derivative positions are
+-- also keyed by exercise price and expiration date. is_reported is false when the line gave no figure and the
+-- previous one was carried forward.
+create table if not exists positions (
+    position_key VARCHAR,
+    issuer_cik BIGINT,
+    owner_group_key VARCHAR,
+    owner_ciks BIGINT[],
+    security_key VARCHAR,
+    security_title VARCHAR,
+    table_kind VARCHAR,
+    conversion_or_exercise_price DECIMAL(38, 6),
+    expiration_date DATE,
+    direct_or_indirect_ownership VARCHAR,
+    nature_of_ownership VARCHAR,
+    valid_from DATE,
+    valid_to DATE,
+    shares DECIMAL(38, 6),
+    value DECIMAL(38, 6),
+    is_reported BOOLEAN,
+    source_accession_number VARCHAR,
+    source_table VARCHAR,
+    source_line_number INTEGER
+);

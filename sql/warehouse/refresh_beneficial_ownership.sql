@@ -1,0 +1,49 @@
+-- Rebuild the scoped issuers' beneficial ownership: for each owner group and non-derivative security, the total
+-- over its vehicles (direct and each indirect holding) between consecutive changes of any of them.
+delete from beneficial_ownership where issuer_cik in (select issuer_cik from batch_issuers);
+insert into beneficial_ownership by name
+with vehicles as (
+    select *
+    from positions
+    where table_kind = 'non_derivative' and issuer_cik in (select issuer_cik from batch_issuers)
+),
+
+change_points as (
+    select distinct issuer_cik, owner_group_key, security_key, valid_from as day
+    from vehicles
+),
+
+totals as (
+    select
+        points.issuer_cik,
+        points.owner_group_key,
+        points.security_key,
+        points.day as valid_from,
+        any_value(vehicles.owner_ciks) as owner_ciks,
+        sum(vehicles.shares) filter (where vehicles.direct_or_indirect_ownership = 'D') as direct_shares,
+        sum(vehicles.shares) filter (where vehicles.direct_or_indirect_ownership = 'I') as indirect_shares,
+        sum(vehicles.shares) as total_shares,
+        count(*) filter (where coalesce(vehicles.shares, 0) <> 0)::integer as vehicles
+    from change_points as points
+    inner join vehicles
+        on
+            vehicles.issuer_cik = points.issuer_cik
+            and vehicles.owner_group_key = points.owner_group_key
+            and vehicles.security_key = points.security_key
+            and vehicles.valid_from <= points.day
+            and (vehicles.valid_to is null or vehicles.valid_to > points.day)
+    group by points.issuer_cik, points.owner_group_key, points.security_key, points.day
+)
+
+select
+    issuer_cik,
+    owner_group_key,
+    owner_ciks,
+    security_key,
+    valid_from,
+    lead(valid_from) over (partition by issuer_cik, owner_group_key, security_key order by valid_from) as valid_to,
+    direct_shares,
+    indirect_shares,
+    total_shares,
+    vehicles
+from totals;

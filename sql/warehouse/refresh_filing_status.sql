@@ -1,0 +1,100 @@
+-- Rebuild filing_status for the filings of the scoped issuers (batch_issuers), in the caller's transaction.
+-- Amendment rule: a 3/A, 4/A or 5/A amends the filing of the same issuer, the same owner set and the same base
+-- form that was filed on its dateOfOriginalSubmission (the latest such filing accepted before it). It supersedes
+-- only what it restates: the original's transactions when it reports transactions, its holdings when it reports
+-- holdings. A later amendment of the same original supersedes an earlier one in the same way.
+delete from filing_status where issuer_cik in (select issuer_cik from batch_issuers);
+insert into filing_status by name
+with scoped as (
+    select
+        filings.accession_number,
+        filings.form_type,
+        filings.issuer_cik,
+        filings.date_of_original_submission,
+        filings.transaction_count,
+        filings.holding_count,
+        coalesce(filings.acceptance_datetime, filings.filing_date::timestamp) as event_time,
+        filings.filing_date,
+        filings.form_type like '%/A' as is_amendment,
+        replace(filings.form_type, '/A', '') as base_form
+    from filings
+    where filings.issuer_cik in (select issuer_cik from batch_issuers)
+),
+
+groups as (
+    select
+        accession_number,
+        list_sort(list(distinct owner_cik) filter (where owner_cik is not null)) as owner_ciks
+    from filing_owners
+    where accession_number in (select accession_number from scoped)
+    group by accession_number
+),
+
+grouped as (
+    select
+        scoped.*,
+        coalesce(groups.owner_ciks, []) as owner_ciks,
+        array_to_string(coalesce(groups.owner_ciks, []), '-') as owner_group_key
+    from scoped
+    left join groups on groups.accession_number = scoped.accession_number
+),
+
+links as (
+    select
+        amendment.accession_number,
+        original.accession_number as amends_accession_number
+    from grouped as amendment
+    inner join grouped as original
+        on
+            original.issuer_cik = amendment.issuer_cik
+            and original.owner_group_key = amendment.owner_group_key
+            and original.form_type = amendment.base_form
+            and original.filing_date = amendment.date_of_original_submission
+            and original.event_time < amendment.event_time
+    where amendment.is_amendment
+    qualify row_number() over (partition by amendment.accession_number order by original.event_time desc) = 1
+),
+
+family as (
+    select
+        grouped.*,
+        links.amends_accession_number,
+        coalesce(links.amends_accession_number, grouped.accession_number) as family_root
+    from grouped
+    left join links on links.accession_number = grouped.accession_number
+),
+
+restating as (
+    select
+        member.accession_number,
+        arg_max(later.accession_number, later.event_time) filter (
+            where later.transaction_count > 0
+        ) as transactions_superseded_by,
+        arg_max(later.accession_number, later.event_time) filter (where later.holding_count > 0) as holdings_superseded_by
+    from family as member
+    left join family as later
+        on
+            later.family_root = member.family_root
+            and later.amends_accession_number is not null
+            and later.event_time > member.event_time
+    group by member.accession_number
+)
+
+select
+    family.accession_number,
+    family.form_type,
+    family.issuer_cik,
+    family.owner_group_key,
+    family.owner_ciks,
+    family.event_time,
+    family.is_amendment,
+    family.amends_accession_number,
+    case
+        when not family.is_amendment then 'original'
+        when family.amends_accession_number is not null then 'linked'
+        else 'unlinked'
+    end as link_status,
+    restating.transactions_superseded_by,
+    restating.holdings_superseded_by
+from family
+inner join restating on restating.accession_number = family.accession_number;

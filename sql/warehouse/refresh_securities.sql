@@ -1,0 +1,45 @@
+-- Add the security titles first seen in the scoped issuers' filings (titles never change meaning once classed).
+insert into securities by name
+with titles as (
+    select security_title, accession_number from transactions
+    union all
+    select security_title, accession_number from holdings
+),
+
+scoped as (
+    select
+        titles.security_title,
+        min(titles.accession_number) as first_accession_number
+    from titles
+    inner join filing_status as status on status.accession_number = titles.accession_number
+    where
+        titles.security_title is not null
+        and status.issuer_cik in (select issuer_cik from batch_issuers)
+        and titles.security_title not in (select security_title from securities)
+    group by titles.security_title
+),
+
+keyed as (
+    select
+        security_title,
+        first_accession_number,
+        lower(regexp_replace(trim(security_title), '\s+', ' ', 'g')) as security_key
+    from scoped
+)
+
+select
+    security_title,
+    security_key,
+    case
+        when regexp_matches(security_key, 'restricted stock unit|\brsus?\b|stock units?|performance (share|stock) units?|\bpsus?\b|deferred stock units?') then 'rsu'
+        when regexp_matches(security_key, 'option|right to (buy|purchase)|\bsars?\b|stock appreciation right') then 'option'
+        when regexp_matches(security_key, 'warrant') then 'warrant'
+        when regexp_matches(security_key, 'convertible|\bnotes?\b|debenture') then 'convertible'
+        when regexp_matches(security_key, 'preferred|\bpref\b') then 'preferred'
+        when regexp_matches(security_key, '\bunits?\b') then 'unit'
+        when regexp_matches(security_key, 'common|ordinary|class [a-z]\b|\bshares?\b|\bstock\b|\bads\b|depositary') then 'common'
+        else 'other'
+    end as security_class,
+    upper(nullif(regexp_extract(security_key, 'class ([a-z])\b', 1), '')) as share_class_label,
+    first_accession_number
+from keyed;

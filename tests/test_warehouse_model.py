@@ -1,0 +1,235 @@
+"""The warehouse model on a history built by hand; every expected position and total is worked out below."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.model_assets import calendar_frame
+from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
+from tests.ownership_builder import Filing, Line
+from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
+
+A, B, ISSUER = 2000001, 2000002, 1000001
+NOW = datetime(2026, 1, 1)
+
+FORM3 = Filing(
+    "0009999999-24-000001",
+    "3",
+    datetime(2024, 1, 10, 10, 0),
+    "2024-01-08",
+    [A],
+    [Line("1000"), Line("500", "I", "By trust")],
+)
+FORM4_BUY = Filing(
+    "0009999999-24-000002",
+    "4",
+    datetime(2024, 2, 2, 16, 0),
+    "2024-02-01",
+    [A],
+    [Line("1200", date="2024-02-01", code="P", shares="200")],
+)
+FORM4_SELLS = Filing(
+    "0009999999-24-000003",
+    "4",
+    datetime(2024, 3, 5, 16, 0),
+    "2024-03-04",
+    [A],
+    [
+        Line("900", date="2024-03-04", code="S", shares="300", acquired="D"),
+        Line("400", "I", "By trust", date="2024-03-04", code="S", shares="100", acquired="D"),
+    ],
+)
+# Corrects line 1 of FORM4_SELLS: 250 sold, not 300, so 950 remain.
+AMENDMENT_OF_SELLS = Filing(
+    "0009999999-24-000004",
+    "4/A",
+    datetime(2024, 3, 8, 9, 30),
+    "2024-03-04",
+    [A],
+    [
+        Line("950", date="2024-03-04", code="S", shares="250", acquired="D"),
+        Line("400", "I", "By trust", date="2024-03-04", code="S", shares="100", acquired="D"),
+    ],
+    original_filed="2024-03-05",
+)
+# Adds a holding FORM4_BUY left out; reports no transactions, so FORM4_BUY's purchase stays current.
+HOLDINGS_ONLY_AMENDMENT = Filing(
+    "0009999999-24-000005",
+    "4/A",
+    datetime(2024, 2, 20, 11, 0),
+    "2024-02-01",
+    [A],
+    [Line("75", "I", "By 401(k)")],
+    original_filed="2024-02-02",
+)
+JOINT = Filing(
+    "0009999999-24-000006",
+    "4",
+    datetime(2024, 4, 2, 17, 0),
+    "2024-04-01",
+    [B, A],
+    [Line("5000", "I", "By LP", date="2024-04-01", code="P", shares="1000")],
+)
+FORM5 = Filing(
+    "0009999999-25-000007",
+    "5",
+    datetime(2025, 2, 10, 12, 0),
+    "2024-12-31",
+    [A],
+    [Line("900", date="2024-06-01", code="G", shares="50", acquired="D", price=None), Line("400", "I", "By trust")],
+)
+UNLINKABLE = Filing(
+    "0009999999-24-000008",
+    "4/A",
+    datetime(2024, 5, 1, 12, 0),
+    "2023-12-01",
+    [A],
+    [Line("10", "I", "By custodian", date="2023-12-01", code="P", shares="10")],
+    original_filed="2023-12-02",
+)
+HISTORY = [FORM3, FORM4_BUY, FORM4_SELLS, AMENDMENT_OF_SELLS, HOLDINGS_ONLY_AMENDMENT, JOINT, FORM5, UNLINKABLE]
+
+
+def load(connection: duckdb.DuckDBPyConnection, filings: list[Filing]) -> None:
+    normalized = [normalize_submission(f.accession, f.raw()) for f in filings]
+    assert all(isinstance(n, NormalizedFiling) for n in normalized), normalized
+    accessions = [f.accession for f in filings]
+    load_filings(connection, accessions, to_frames(normalized), [], [], NOW)
+    refresh_model(connection, accessions, calendar_frame(date(2025, 12, 31)))
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path):
+    connection = connect(tmp_path / "warehouse.duckdb")
+    ensure_schema(connection)
+    load(connection, HISTORY)
+    yield connection
+    connection.close()
+
+
+def as_of(connection, day: str, issuer: int | None = None, owner: int | None = None) -> set[tuple]:
+    rows = connection.sql(
+        "select owner_group_key, direct_or_indirect_ownership, nature_of_ownership, shares "
+        "from holdings_as_of($day::date, issuer := $issuer, owner := $owner)",
+        params={"day": day, "issuer": issuer, "owner": owner},
+    ).fetchall()
+    return {(group, form, nature, Decimal(shares)) for group, form, nature, shares in rows}
+
+
+def test_amendments_are_linked_and_supersede_only_what_they_restate(warehouse):
+    status = {
+        row[0]: row[1:]
+        for row in warehouse.sql(
+            "select accession_number, link_status, amends_accession_number, transactions_superseded_by, "
+            "holdings_superseded_by from filing_status"
+        ).fetchall()
+    }
+    assert status[AMENDMENT_OF_SELLS.accession][:2] == ("linked", FORM4_SELLS.accession)
+    assert status[HOLDINGS_ONLY_AMENDMENT.accession][:2] == ("linked", FORM4_BUY.accession)
+    assert status[FORM4_SELLS.accession][2] == AMENDMENT_OF_SELLS.accession
+    assert status[FORM4_BUY.accession][2:] == (None, HOLDINGS_ONLY_AMENDMENT.accession)  # its purchase stays
+    assert status[UNLINKABLE.accession][:2] == ("unlinked", None)
+    current = warehouse.sql("select accession_number, line_number from transactions_current order by all").fetchall()
+    assert current == [
+        (FORM4_BUY.accession, 1),
+        (AMENDMENT_OF_SELLS.accession, 1),
+        (AMENDMENT_OF_SELLS.accession, 2),
+        (JOINT.accession, 1),
+        (UNLINKABLE.accession, 1),
+        (FORM5.accession, 1),
+    ]
+    assert warehouse.sql("select count(*) from transactions").fetchall() == [(8,)]  # both versions kept
+
+
+def test_holdings_as_of_dates_worked_out_by_hand(warehouse):
+    a, joint = str(A), f"{A}-{B}"
+    custodian = (a, "I", "By custodian", 10)  # from the unlinkable amendment: kept, flagged, still counted
+    assert as_of(warehouse, "2023-11-30", issuer=ISSUER) == set()
+    assert as_of(warehouse, "2024-01-07", issuer=ISSUER) == {custodian}
+    assert as_of(warehouse, "2024-01-08") == {custodian, (a, "D", None, 1000), (a, "I", "By trust", 500)}
+    march_first = {(a, "D", None, 1200), (a, "I", "By trust", 500), (a, "I", "By 401(k)", 75)}
+    assert as_of(warehouse, "2024-03-01") == march_first | {custodian}
+    march_fourth = {(a, "D", None, 950), (a, "I", "By trust", 400), (a, "I", "By 401(k)", 75)}
+    assert as_of(warehouse, "2024-03-04") == march_fourth | {custodian}
+    july = {(a, "D", None, 900), (a, "I", "By trust", 400), (a, "I", "By 401(k)", 75), (joint, "I", "By LP", 5000)}
+    assert as_of(warehouse, "2024-07-01", issuer=ISSUER) == july | {custodian}
+    assert as_of(warehouse, "2024-07-01", owner=B) == {(joint, "I", "By LP", 5000)}
+    assert as_of(warehouse, "2024-07-01", issuer=1000002) == set()
+
+
+def test_each_interval_names_its_source_line(warehouse):
+    rows = warehouse.sql(
+        "select valid_from, valid_to, shares, source_accession_number, source_table, source_line_number "
+        "from positions where owner_group_key = $group and direct_or_indirect_ownership = 'D' order by valid_from",
+        params={"group": str(A)},
+    ).fetchall()
+    assert rows == [
+        (date(2024, 1, 8), date(2024, 2, 1), 1000, FORM3.accession, "holdings", 1),
+        (date(2024, 2, 1), date(2024, 3, 4), 1200, FORM4_BUY.accession, "transactions", 1),
+        (date(2024, 3, 4), date(2024, 6, 1), 950, AMENDMENT_OF_SELLS.accession, "transactions", 1),
+        (date(2024, 6, 1), None, 900, FORM5.accession, "transactions", 1),
+    ]
+
+
+def test_positions_never_overlap_and_the_joint_trade_counts_once(warehouse):
+    overlaps = warehouse.sql(
+        "select count(*) from positions a join positions b on a.position_key = b.position_key "
+        "and a.valid_from < b.valid_from and (a.valid_to is null or a.valid_to > b.valid_from)"
+    ).fetchall()
+    assert overlaps == [(0,)]
+    assert warehouse.sql(
+        "select count(*) from transactions_current where accession_number = $joint", params={"joint": JOINT.accession}
+    ).fetchall() == [(1,)]
+
+
+def test_beneficial_ownership_totals_the_vehicles(warehouse):
+    [(direct, indirect, total, vehicles)] = warehouse.sql(
+        "select direct_shares, indirect_shares, total_shares, vehicles from beneficial_ownership "
+        "where owner_group_key = $group and valid_from <= date '2024-07-01' "
+        "and (valid_to is null or valid_to > date '2024-07-01')",
+        params={"group": str(A)},
+    ).fetchall()
+    # 900 direct + 400 by trust + 75 by 401(k) + 10 by custodian (since 2023-12-01)
+    assert (direct, indirect, total, vehicles) == (900, 485, 1385, 4)
+
+
+def test_reloading_gives_identical_tables_and_other_issuers_are_untouched(warehouse):
+    tables = ["filing_status", "positions", "beneficial_ownership", "issuers", "owners", "securities"]
+    before = {t: warehouse.table(t).order("all").fetchall() for t in tables}
+    load(warehouse, [FORM4_SELLS])
+    assert {t: warehouse.table(t).order("all").fetchall() for t in tables} == before
+    rowids = warehouse.sql("select rowid, position_key, valid_from from positions order by all").fetchall()
+    other = Filing(
+        "0009999999-24-000099",
+        "4",
+        datetime(2024, 5, 5, 9, 0),
+        "2024-05-04",
+        [B],
+        [Line("10", date="2024-05-04", code="P", shares="10")],
+        issuer=1000002,
+    )
+    load(warehouse, [other])
+    after = warehouse.sql(
+        "select rowid, position_key, valid_from from positions where issuer_cik = $i order by all", params={"i": ISSUER}
+    ).fetchall()
+    assert after == rowids  # the other issuer's load deleted and rewrote nothing of this one
+
+
+def test_dimensions(warehouse):
+    assert warehouse.sql("select issuer_cik, issuer_name, trading_symbol, valid_to from issuers").fetchall() == [
+        (ISSUER, "Hand Built Corp", "HBC", None)
+    ]
+    assert warehouse.sql("select security_title, security_class from securities").fetchall() == [
+        ("Common Stock", "common")
+    ]
+    assert warehouse.sql("select category from transaction_codes where transaction_code = 'F'").fetchall() == [
+        ("tax_withholding",)
+    ]
+    closed = warehouse.sql(
+        "select day, closure_reason from calendar where day between '2025-01-01' and '2025-01-20' "
+        "and not is_business_day and dayofweek(day) between 1 and 5 order by day"
+    ).fetchall()
+    assert [day for day, _ in closed] == [date(2025, 1, 1), date(2025, 1, 9), date(2025, 1, 20)]
