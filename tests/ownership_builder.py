@@ -31,6 +31,7 @@ class Filing:
     lines: list[Line] = field(default_factory=list)
     original_filed: str | None = None
     issuer: int = 1000001
+    symbol: str = "HBC"
 
     def xml(self) -> bytes:
         owners = "".join(
@@ -47,7 +48,7 @@ class Filing:
             f"<ownershipDocument><schemaVersion>X0508</schemaVersion><documentType>{self.form}</documentType>"
             f"<periodOfReport>{self.period}</periodOfReport>{original}"
             f"<issuer><issuerCik>{self.issuer:010d}</issuerCik><issuerName>Hand Built Corp</issuerName>"
-            f"<issuerTradingSymbol>HBC</issuerTradingSymbol></issuer>{owners}"
+            f"<issuerTradingSymbol>{self.symbol}</issuerTradingSymbol></issuer>{owners}"
             f"<nonDerivativeTable>{rows}</nonDerivativeTable></ownershipDocument>"
         ).encode()
 

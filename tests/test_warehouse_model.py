@@ -233,3 +233,25 @@ def test_dimensions(warehouse):
         "and not is_business_day and dayofweek(day) between 1 and 5 order by day"
     ).fetchall()
     assert [day for day, _ in closed] == [date(2025, 1, 1), date(2025, 1, 9), date(2025, 1, 20)]
+
+
+def test_issuer_history_keeps_symbol_changes_and_blanks_junk_symbols(warehouse):
+    renamed = Filing(
+        "0009999999-25-000101",
+        "4",
+        datetime(2025, 3, 1, 9, 0),
+        "2025-02-28",
+        [A],
+        [Line("901", date="2025-02-28", code="P", shares="1")],
+        symbol="N/A",
+    )
+    load(warehouse, [renamed])
+    history = warehouse.sql(
+        "select trading_symbol, trading_symbol_as_filed, valid_from, valid_to, source_accession_number "
+        "from issuers where issuer_cik = $issuer order by valid_from",
+        params={"issuer": ISSUER},
+    ).fetchall()
+    assert history == [
+        ("HBC", "HBC", FORM3.accepted, renamed.accepted, FORM3.accession),
+        (None, "N/A", renamed.accepted, None, renamed.accession),
+    ]
