@@ -10,6 +10,7 @@ from orchestration.publish import publish
 from orchestration.resources import StorageResource
 from orchestration.run_window import new_york_today, window_days
 from orchestration.sql_files import query_sql_file
+from orchestration.sql_models import all_models
 from orchestration.submission_assets import filings_for_run
 from orchestration.warehouse import open_warehouse, refresh_model
 from transforms.edgar_calendar import calendar_rows
@@ -62,7 +63,7 @@ def warehouse_model(context: dg.AssetExecutionContext, storage: StorageResource)
 @dg.asset(
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    deps=list(MODEL_TABLES),
+    deps=[*MODEL_TABLES, *all_models()],
     group_name="model",
     kinds={"duckdb"},
 )

@@ -19,6 +19,7 @@ class Line:
     shares: str = "0"
     price: str | None = "10.00"
     acquired: str = "A"
+    footnote_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Filing:
     original_filed: str | None = None
     issuer: int = 1000001
     symbol: str = "HBC"
+    footnotes: dict[str, str] = field(default_factory=dict)
+    aff10b5: str | None = None
 
     def xml(self) -> bytes:
         owners = "".join(
@@ -44,12 +47,15 @@ class Filing:
         original = (
             f"<dateOfOriginalSubmission>{self.original_filed}</dateOfOriginalSubmission>" if self.original_filed else ""
         )
+        aff = f"<aff10b5One>{self.aff10b5}</aff10b5One>" if self.aff10b5 is not None else ""
+        notes = "".join(f'<footnote id="{fid}">{text}</footnote>' for fid, text in self.footnotes.items())
+        notes = f"<footnotes>{notes}</footnotes>" if notes else ""
         return (
             f"<ownershipDocument><schemaVersion>X0508</schemaVersion><documentType>{self.form}</documentType>"
-            f"<periodOfReport>{self.period}</periodOfReport>{original}"
+            f"<periodOfReport>{self.period}</periodOfReport>{original}{aff}"
             f"<issuer><issuerCik>{self.issuer:010d}</issuerCik><issuerName>Hand Built Corp</issuerName>"
             f"<issuerTradingSymbol>{self.symbol}</issuerTradingSymbol></issuer>{owners}"
-            f"<nonDerivativeTable>{rows}</nonDerivativeTable></ownershipDocument>"
+            f"<nonDerivativeTable>{rows}</nonDerivativeTable>{notes}</ownershipDocument>"
         ).encode()
 
     def raw(self) -> bytes:
@@ -77,7 +83,9 @@ def _row(line: Line) -> str:
     return (
         f"<nonDerivativeTransaction>{title}<transactionDate><value>{line.date}</value></transactionDate>"
         f"<transactionCoding><transactionFormType>4</transactionFormType><transactionCode>{line.code}</transactionCode>"
-        "<equitySwapInvolved>0</equitySwapInvolved></transactionCoding>"
+        "<equitySwapInvolved>0</equitySwapInvolved>"
+        + "".join(f'<footnoteId id="{fid}"/>' for fid in line.footnote_ids)
+        + "</transactionCoding>"
         f"<transactionAmounts><transactionShares><value>{line.shares}</value></transactionShares>"
         f"<transactionPricePerShare>{price}</transactionPricePerShare>"
         f"<transactionAcquiredDisposedCode><value>{line.acquired}</value></transactionAcquiredDisposedCode>"

@@ -1,0 +1,142 @@
+"""SQL models (`sql/models/*.sql`) as Dagster assets: file stem = table = asset key, lineage read from the SQL.
+
+Each file holds one SELECT. Its first line states the grain; a `-- parameters: name = default, …` line declares
+the parameters it binds as `$name` (overridable per run through the asset's config).
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import sqlglot
+from pydantic import Field
+from sqlglot import exp
+
+from orchestration.partitions import daily_partitions
+from orchestration.resources import StorageResource
+from orchestration.sql_files import SQL_ROOT, read_sql, split_statements
+from orchestration.warehouse import open_warehouse, transaction
+
+MODELS_FOLDER = SQL_ROOT / "models"
+VIEWS_FOLDER = SQL_ROOT / "views"
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+_PARAMETERS = re.compile(r"^--\s*parameters:\s*(.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    name: str
+    grain: str
+    select: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    reads: frozenset[str] = frozenset()
+
+
+def _default(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text.strip("'\"")
+
+
+def tables_read(select: str) -> frozenset[str]:
+    """Tables and views a statement reads, without its own CTE names (parsed, not pattern-matched)."""
+    tree = sqlglot.parse_one(select, read="duckdb")
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    return frozenset(table.name for table in tree.find_all(exp.Table) if table.name and table.name not in ctes)
+
+
+@cache
+def view_sources() -> dict[str, frozenset[str]]:
+    """What each view or table macro of sql/views/ reads, so lineage can see through it."""
+    sources: dict[str, frozenset[str]] = {}
+    for path in sorted(VIEWS_FOLDER.glob("*.sql")):
+        statement = split_statements(path.read_text(encoding="utf-8"))[0]
+        body = re.split(r"\bas\s+(?:table\s+)?(?=select\b)", statement, maxsplit=1, flags=re.IGNORECASE)[-1]
+        sources[path.stem] = tables_read(body)
+    return sources
+
+
+def load_model(path: Path) -> SqlModel:
+    text = read_sql(str(path.relative_to(SQL_ROOT)))
+    first = text.splitlines()[0]
+    if not first.startswith("-- grain: "):
+        raise ValueError(f"{path.name} must start with '-- grain: …'")
+    statements = split_statements(text)
+    if len(statements) != 1:
+        raise ValueError(f"{path.name} must hold exactly one SELECT, found {len(statements)} statements")
+    parameters: dict[str, Any] = {}
+    for declared in _PARAMETERS.findall(text):
+        for pair in declared.split(","):
+            name, _, value = pair.partition("=")
+            parameters[name.strip()] = _default(value.strip())
+    return SqlModel(path.stem, first.removeprefix("-- grain: "), statements[0], parameters, tables_read(statements[0]))
+
+
+@cache
+def all_models() -> dict[str, SqlModel]:
+    return {path.stem: load_model(path) for path in sorted(MODELS_FOLDER.glob("*.sql"))}
+
+
+def upstream_assets(model: SqlModel, asset_names: set[str]) -> list[str]:
+    """The asset keys a model depends on: tables it reads, through views, and other models."""
+    found: set[str] = set()
+    pending = list(model.reads)
+    while pending:
+        name = pending.pop()
+        if name in view_sources():
+            pending.extend(view_sources()[name])
+        elif name in asset_names or name in all_models():
+            found.add(name)
+    return sorted(found)
+
+
+def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) -> int:
+    """Replace the model's table with its SELECT, in one transaction; returns its row count."""
+    if not _IDENTIFIER.fullmatch(model.name):
+        raise ValueError(f"model file name {model.name!r} is not a plain SQL identifier")
+    parameters = {**model.parameters, **overrides}
+    wanted = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", model.select))
+    missing = wanted - parameters.keys()
+    if missing:
+        raise KeyError(f"sql/models/{model.name}.sql binds {sorted(missing)} but declares no default")
+    # The identifier is a checked file stem; every value is bound.
+    statement = f"create or replace table {model.name} as {model.select}"
+    with transaction(connection):
+        connection.execute(statement, {name: parameters[name] for name in wanted} or None)
+    return connection.table(model.name).count("*").fetchall()[0][0]
+
+
+class ModelConfig(dg.Config):
+    """Per-run parameter overrides as text, e.g. {"min_owner_groups": "4"} for cluster_buys."""
+
+    parameters: dict[str, str] = Field(default_factory=dict)
+
+
+def model_asset(model: SqlModel, asset_names: set[str]) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=model.name,
+        deps=upstream_assets(model, asset_names),
+        description=f"{model.grain}. Parameters: {model.parameters or 'none'}.",
+        partitions_def=daily_partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        group_name="models",
+        kinds={"duckdb", "sql"},
+    )
+    def build(config: ModelConfig, storage: StorageResource) -> dg.MaterializeResult:
+        with open_warehouse(storage.warehouse_path) as connection:
+            rows = materialize_model(connection, model, dict(config.parameters))
+        return dg.MaterializeResult(
+            metadata={"dagster/row_count": rows, "parameters": {**model.parameters, **config.parameters}}
+        )
+
+    return build
+
+
+def model_assets(asset_names: set[str]) -> list[dg.AssetsDefinition]:
+    return [model_asset(model, asset_names) for model in all_models().values()]

@@ -1,0 +1,34 @@
+-- grain: one row per issuer and calendar month with open-market purchases or sales (codes P and S, Table I)
+-- excludes: flag_code_contradicts_direction, flag_price_outlier. Owner groups (co-filers) count once.
+with open_market as (
+    select *
+    from transaction_values
+    where
+        transaction_code in ('P', 'S')
+        and table_kind = 'non_derivative'
+        and transaction_date is not null
+        and not flag_code_contradicts_direction
+        and not flag_price_outlier
+),
+
+monthly as (
+    select
+        issuer_cik,
+        date_trunc('month', transaction_date)::date as month,
+        count(*) filter (where transaction_code = 'P') as purchases,
+        coalesce(sum(shares) filter (where transaction_code = 'P'), 0) as shares_bought,
+        coalesce(sum(value) filter (where transaction_code = 'P'), 0) as value_bought,
+        count(distinct owner_group_key) filter (where transaction_code = 'P') as buyers,
+        count(*) filter (where transaction_code = 'S') as sales,
+        coalesce(sum(shares) filter (where transaction_code = 'S'), 0) as shares_sold,
+        coalesce(sum(value) filter (where transaction_code = 'S'), 0) as value_sold,
+        count(distinct owner_group_key) filter (where transaction_code = 'S') as sellers
+    from open_market
+    group by issuer_cik, date_trunc('month', transaction_date)
+)
+
+select
+    *,
+    shares_bought - shares_sold as net_shares,
+    value_bought - value_sold as net_value
+from monthly

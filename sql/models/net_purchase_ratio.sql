@@ -1,0 +1,33 @@
+-- grain: one row per issuer and month with open-market activity in it or the 5 months before it
+-- Net purchase ratio over the 6 months ending with `month` (Lakonishok and Lee 2001): (purchases − sales) /
+-- (purchases + sales), by number of transactions and by shares. Inherits monthly_insider_activity's exclusions.
+with months as (
+    select distinct
+        activity.issuer_cik,
+        (activity.month + to_months(offset_months))::date as month
+    from monthly_insider_activity as activity
+    cross join range(0, 6) as offsets (offset_months)
+),
+
+windowed as (
+    select
+        months.issuer_cik,
+        months.month,
+        coalesce(sum(activity.purchases), 0) as purchases_6m,
+        coalesce(sum(activity.sales), 0) as sales_6m,
+        coalesce(sum(activity.shares_bought), 0) as shares_bought_6m,
+        coalesce(sum(activity.shares_sold), 0) as shares_sold_6m
+    from months
+    left join monthly_insider_activity as activity
+        on
+            activity.issuer_cik = months.issuer_cik
+            and activity.month > (months.month - to_months(6))::date
+            and activity.month <= months.month
+    group by months.issuer_cik, months.month
+)
+
+select
+    *,
+    (purchases_6m - sales_6m) / nullif(purchases_6m + sales_6m, 0) as net_purchase_ratio,
+    (shares_bought_6m - shares_sold_6m) / nullif(shares_bought_6m + shares_sold_6m, 0) as net_purchase_ratio_shares
+from windowed

@@ -1,0 +1,61 @@
+-- grain: one row per current transaction line, with Rule 10b5-1 plan trading as stated and as inferred
+-- official: the aff10b5One checkbox (on forms since April 2023; NULL before). inferred: a footnote the line
+-- cites names Rule 10b5-1 (any spacing or dash); a bare "Rule 10b-5" never matches. The two stay separate.
+with cited as (
+    select
+        values.accession_number,
+        values.table_kind,
+        values.line_number,
+        unnest(list_distinct(list_concat(
+            lines.security_title_footnote_ids,
+            lines.transaction_date_footnote_ids,
+            lines.deemed_execution_date_footnote_ids,
+            lines.transaction_coding_footnote_ids,
+            lines.transaction_shares_footnote_ids,
+            lines.transaction_price_per_share_footnote_ids,
+            lines.transaction_acquired_disposed_code_footnote_ids,
+            lines.shares_owned_following_transaction_footnote_ids,
+            lines.direct_or_indirect_ownership_footnote_ids,
+            lines.nature_of_ownership_footnote_ids
+        ))) as footnote_id
+    from transaction_values as values
+    inner join transactions as lines
+        on
+            lines.accession_number = values.accession_number
+            and lines.table_kind = values.table_kind
+            and lines.line_number = values.line_number
+),
+
+matching as (
+    select
+        cited.accession_number,
+        cited.table_kind,
+        cited.line_number,
+        list_sort(list(cited.footnote_id)) as plan_footnote_ids
+    from cited
+    inner join footnotes
+        on footnotes.accession_number = cited.accession_number and footnotes.footnote_id = cited.footnote_id
+    where regexp_matches(
+        regexp_replace(regexp_replace(lower(footnotes.footnote_text), '[‐‑‒–—−]', '-', 'g'), '\s+', '', 'g'),
+        '10b-?5-1([^0-9]|$)'
+    )
+    group by cited.accession_number, cited.table_kind, cited.line_number
+)
+
+select
+    values.accession_number,
+    values.table_kind,
+    values.line_number,
+    values.issuer_cik,
+    values.owner_group_key,
+    values.transaction_date,
+    values.transaction_code,
+    values.aff10b5_one as is_10b5_1_official,
+    matching.plan_footnote_ids is not null as is_10b5_1_inferred_from_footnotes,
+    matching.plan_footnote_ids
+from transaction_values as values
+left join matching
+    on
+        matching.accession_number = values.accession_number
+        and matching.table_kind = values.table_kind
+        and matching.line_number = values.line_number

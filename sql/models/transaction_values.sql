@@ -1,0 +1,65 @@
+-- grain: one row per current transaction line (amendments applied), with its value and data-quality flags
+-- parameters: price_outlier_ratio = 0.5
+-- value is shares × price, NULL (never 0) when either is missing. Flags mark rows whose data contradict
+-- themselves; the rows stay, and each model says which flags it excludes.
+with lines as (
+    select
+        current_lines.accession_number,
+        current_lines.table_kind,
+        current_lines.line_number,
+        current_lines.issuer_cik,
+        current_lines.owner_group_key,
+        current_lines.owner_ciks,
+        current_lines.event_time,
+        current_lines.form_type,
+        filings.filing_date,
+        filings.aff10b5_one,
+        current_lines.security_title,
+        current_lines.transaction_date,
+        current_lines.deemed_execution_date,
+        current_lines.transaction_code,
+        current_lines.transaction_acquired_disposed_code as acquired_disposed,
+        current_lines.transaction_shares as shares,
+        current_lines.transaction_price_per_share as price,
+        current_lines.shares_owned_following_transaction as shares_after,
+        current_lines.direct_or_indirect_ownership,
+        current_lines.nature_of_ownership
+    from transactions_current as current_lines
+    inner join filings on filings.accession_number = current_lines.accession_number
+),
+
+filing_prices as (
+    select
+        accession_number,
+        transaction_code,
+        median(price) as median_price,
+        count(price) as priced_lines
+    from lines
+    where price > 0
+    group by accession_number, transaction_code
+),
+
+flagged as (
+    select
+        lines.*,
+        round(try_cast(lines.shares as decimal(24, 6)) * try_cast(lines.price as decimal(24, 6)), 6) as value,
+        case lines.acquired_disposed when 'A' then lines.shares when 'D' then -lines.shares end as signed_shares,
+        coalesce(
+            (lines.transaction_code = 'P' and lines.acquired_disposed = 'D')
+            or (lines.transaction_code = 'S' and lines.acquired_disposed = 'A'),
+            false
+        ) as flag_code_contradicts_direction,
+        coalesce(
+            prices.priced_lines >= 2
+            and lines.price > 0
+            and abs(lines.price - prices.median_price) > $price_outlier_ratio * prices.median_price,
+            false
+        ) as flag_price_outlier,
+        coalesce(lines.filing_date < lines.transaction_date, false) as flag_filed_before_transaction,
+        coalesce(lines.shares_after < 0, false) as flag_negative_shares_after
+    from lines
+    left join filing_prices as prices
+        on prices.accession_number = lines.accession_number and prices.transaction_code = lines.transaction_code
+)
+
+select * from flagged

@@ -1,0 +1,279 @@
+"""Each SQL model on a few hand-built filings; every expected figure is worked out by hand in the comments."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from orchestration.model_assets import calendar_frame
+from orchestration.sql_models import all_models, materialize_model, upstream_assets
+from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
+from tests.ownership_builder import Filing, Line
+from transforms.normalize import normalize_submission, to_frames
+
+ACTIVITY, LAG, PLANS, VEHICLES, ROUTINE = 5000001, 5000002, 5000003, 5000004, 5000005
+_serial = iter(range(1, 10_000))
+
+
+def filing(issuer: int, owners: list[int], accepted: str, lines: list[Line], **extra) -> Filing:
+    when = datetime.fromisoformat(accepted)
+    accession = f"0008888888-{when:%y}-{next(_serial):06d}"
+    return Filing(accession, "4", when, lines[0].date or when.date().isoformat(), owners, lines, issuer=issuer, **extra)
+
+
+def buy(day: str, shares: str, price: str | None, after: str, **extra) -> Line:
+    return Line(after, date=day, code="P", shares=shares, price=price, **extra)
+
+
+def sell(day: str, shares: str, price: str | None, after: str, **extra) -> Line:
+    return Line(after, date=day, code="S", shares=shares, price=price, acquired="D", **extra)
+
+
+HISTORY = [
+    # Open-market activity of one issuer: three owner groups buy within 10 days (a cluster), one sells.
+    filing(ACTIVITY, [1], "2024-01-03 16:00", [buy("2024-01-02", "100", "10", "100")]),  # value 1,000
+    filing(ACTIVITY, [2], "2024-01-08 16:00", [buy("2024-01-05", "200", "11", "200")]),  # value 2,200
+    filing(ACTIVITY, [4, 5], "2024-01-10 16:00", [buy("2024-01-09", "300", "12", "300")]),  # joint: one group, 3,600
+    filing(ACTIVITY, [3], "2024-02-16 16:00", [sell("2024-02-15", "50", "20", "950")]),  # value 1,000
+    # 200 is far from the filing's other prices (median 21): flagged and left out of the activity models.
+    filing(
+        ACTIVITY,
+        [3],
+        "2024-02-21 16:00",
+        [
+            sell("2024-02-20", "10", "20", "940"),
+            sell("2024-02-20", "10", "200", "930"),
+            sell("2024-02-20", "10", "21", "920"),
+        ],
+    ),
+    filing(ACTIVITY, [1], "2024-03-04 16:00", [Line("90", date="2024-03-01", code="P", shares="10", acquired="D")]),
+    filing(ACTIVITY, [1], "2024-03-06 16:00", [buy("2024-03-05", "5", None, "105")]),  # no price: value NULL
+    # Filing lag across Martin Luther King Day (Monday 2024-01-15, EDGAR closed).
+    filing(LAG, [6], "2024-01-17 12:00", [buy("2024-01-12", "1", "1", "1")]),  # Tue 16 = 1, Wed 17 = 2: on time
+    filing(LAG, [6], "2024-01-18 12:00", [buy("2024-01-12", "1", "1", "2")]),  # Thu 18 = 3: late
+    # Rule 10b5-1: official checkbox, a footnote naming the rule (non-breaking hyphen), and a bare Rule 10b-5.
+    filing(
+        PLANS,
+        [7],
+        "2024-05-02 16:00",
+        [
+            Line("0", date="2024-05-01", code="M", shares="100", price="5"),
+            sell("2024-05-01", "100", "30", "0", footnote_ids=("F1",)),
+        ],
+        aff10b5="1",
+        footnotes={"F1": "Sold under a Rule 10b5\u20111 trading plan adopted January 2, 2024."},
+    ),
+    filing(
+        PLANS,
+        [8],
+        "2024-05-03 16:00",
+        [sell("2024-05-02", "10", "30", "90", footnote_ids=("F1",))],
+        aff10b5="0",
+        footnotes={"F1": "The reporting person is aware of Rule 10b-5 and its obligations."},
+    ),
+    filing(
+        PLANS,
+        [9],
+        "2024-05-06 16:00",
+        [
+            Line("500", date="2024-05-03", code="A", shares="500", price="0"),
+            Line("400", date="2024-05-03", code="F", shares="100", price="30", acquired="D"),
+        ],
+    ),
+    # Two vehicles: 1,000 direct and 1,000 in a trust; then 100 direct are sold.
+    filing(
+        VEHICLES,
+        [10],
+        "2024-06-03 16:00",
+        [buy("2024-06-03", "1000", "5", "1000"), buy("2024-06-03", "1000", "5", "1000", direct="I", nature="By trust")],
+    ),
+    filing(VEHICLES, [10], "2024-07-02 16:00", [sell("2024-07-01", "100", "6", "900")]),
+    # Routine trades in March of 2021, 2022 and 2023; opportunistic trades in different months; a newcomer.
+    *[
+        filing(ROUTINE, [11], f"{y}-03-11 16:00", [buy(f"{y}-03-10", "1", "1", str(y))])
+        for y in (2021, 2022, 2023, 2024)
+    ],
+    *[
+        filing(ROUTINE, [12], f"{y}-{m:02d}-11 16:00", [buy(f"{y}-{m:02d}-10", "1", "1", str(y))])
+        for y, m in ((2021, 1), (2022, 5), (2023, 9), (2024, 2))
+    ],
+    *[filing(ROUTINE, [13], f"{y}-04-11 16:00", [buy(f"{y}-04-10", "1", "1", str(y))]) for y in (2023, 2024)],
+]
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    connection = connect(tmp_path_factory.mktemp("models") / "warehouse.duckdb")
+    ensure_schema(connection)
+    parsed = [normalize_submission(f.accession, f.raw()) for f in HISTORY]
+    accessions = [f.accession for f in HISTORY]
+    load_filings(connection, accessions, to_frames(parsed), [], [], datetime(2026, 1, 1))
+    refresh_model(connection, accessions, calendar_frame(date(2025, 1, 1)))
+    build_in_dependency_order(connection)
+    yield connection
+    connection.close()
+
+
+def build_in_dependency_order(connection, **overrides) -> None:
+    models = all_models()
+    done: set[str] = set()
+    while len(done) < len(models):
+        for name, model in models.items():
+            needs = {dep for dep in upstream_assets(model, set()) if dep in models}
+            if name not in done and needs <= done:
+                materialize_model(connection, model, overrides.get(name, {}))
+                done.add(name)
+
+
+def rows(connection, sql: str, **params) -> list[tuple]:
+    return connection.sql(sql, params=params or None).fetchall()
+
+
+def test_transaction_value_is_null_without_a_price_and_flags_contradictions(warehouse):
+    values = dict(
+        rows(
+            warehouse,
+            "select transaction_date, value from transaction_values where issuer_cik = $i "
+            "and transaction_date in ('2024-01-09', '2024-03-05')",
+            i=ACTIVITY,
+        )
+    )
+    assert values == {date(2024, 1, 9): Decimal("3600"), date(2024, 3, 5): None}
+    flags = rows(
+        warehouse,
+        "select transaction_date, price, flag_code_contradicts_direction, flag_price_outlier "
+        "from transaction_values where issuer_cik = $i and (flag_code_contradicts_direction "
+        "or flag_price_outlier)",
+        i=ACTIVITY,
+    )
+    assert sorted(flags) == [
+        (date(2024, 2, 20), Decimal("200"), False, True),
+        (date(2024, 3, 1), Decimal("10"), True, False),
+    ]
+
+
+def test_monthly_insider_activity(warehouse):
+    got = rows(
+        warehouse,
+        "select month, purchases, shares_bought, value_bought, buyers, sales, shares_sold, "
+        "value_sold, sellers from monthly_insider_activity where issuer_cik = $i order by month",
+        i=ACTIVITY,
+    )
+    assert got == [
+        # January: 100 + 200 + 300 shares for 1,000 + 2,200 + 3,600; the joint filing's two owners are one buyer.
+        (date(2024, 1, 1), 3, 600, 6800, 3, 0, 0, 0, 0),
+        # February: 50 at 20 and 10 at 20 and 10 at 21 (the 200 line is an outlier): 1,000 + 200 + 210.
+        (date(2024, 2, 1), 0, 0, 0, 0, 3, 70, 1410, 1),
+        # March: the P-with-D line is excluded; the unpriced purchase counts its shares, adds no value.
+        (date(2024, 3, 1), 1, 5, 0, 1, 0, 0, 0, 0),
+    ]
+
+
+def test_net_buying_windows(warehouse):
+    got = dict(
+        (day, (n30, n60, n90))
+        for day, n30, n60, n90 in rows(
+            warehouse,
+            "select day, net_shares_30d, net_shares_60d, net_shares_90d from net_insider_buying where issuer_cik = $i",
+            i=ACTIVITY,
+        )
+    )
+    # 2024-02-15: the 30 days back to 01-17 hold only the sale (-50); 60 days reach the January buys (+600).
+    assert got[date(2024, 2, 15)] == (-50, 550, 550)
+    # 2024-03-05: 30 days (from 02-05): -50 -20 + 5 = -65; 60 days (from 01-06, 2024 is a leap year) add the
+    # 01-09 buy only: +300 = 235; 90 days add all of January: +600 = 535.
+    assert got[date(2024, 3, 5)] == (-65, 235, 535)
+
+
+def test_net_purchase_ratio_over_six_months(warehouse):
+    got = rows(
+        warehouse,
+        "select net_purchase_ratio from net_purchase_ratio where issuer_cik = $i and month = $m",
+        i=ACTIVITY,
+        m=date(2024, 3, 1),
+    )
+    assert got == [(pytest.approx((4 - 3) / (4 + 3)),)]  # 4 purchases, 3 sales from October to March
+
+
+def test_cluster_buys_default_and_overridden(warehouse):
+    got = rows(
+        warehouse,
+        "select window_start, last_buy, owner_groups, purchases from cluster_buys where issuer_cik = $i",
+        i=ACTIVITY,
+    )
+    assert got == [(date(2024, 1, 2), date(2024, 1, 9), 3, 3)]  # three groups from 01-02 within 10 days
+    build_in_dependency_order(warehouse, cluster_buys={"min_owner_groups": 2, "window_days": 5})
+    got = rows(
+        warehouse, "select window_start, owner_groups from cluster_buys where issuer_cik = $i order by 1", i=ACTIVITY
+    )
+    assert got == [(date(2024, 1, 2), 2), (date(2024, 1, 5), 2)]  # 01-02..01-06 and 01-05..01-09 hold two each
+    build_in_dependency_order(warehouse)
+
+
+def test_filing_lag_counts_edgar_business_days(warehouse):
+    got = rows(
+        warehouse, "select lag_business_days, is_late_form4 from filing_lag where issuer_cik = $i order by 1", i=LAG
+    )
+    assert got == [(2, False), (3, True)]
+
+
+def test_rule_10b5_1_official_and_inferred_are_separate(warehouse):
+    got = rows(
+        warehouse,
+        "select owner_group_key, transaction_code, is_10b5_1_official, "
+        "is_10b5_1_inferred_from_footnotes from rule_10b5_1_trading where issuer_cik = $i "
+        "and transaction_code = 'S' order by 1",
+        i=PLANS,
+    )
+    assert got == [("7", "S", True, True), ("8", "S", False, False)]  # "Rule 10b-5" alone never matches
+
+
+def test_filing_activity_classes(warehouse):
+    got = dict(
+        rows(
+            warehouse,
+            "select owner_group_key, activity from filing_activity where issuer_cik in ($a, $b)",
+            a=PLANS,
+            b=ACTIVITY,
+        )
+    )
+    assert got["7"] == "sale_after_option_exercise" and got["8"] == "sale" and got["9"] == "grant"
+    assert got["2"] == "purchase"
+
+
+def test_ownership_change_against_the_vehicle_and_the_group(warehouse):
+    [(vehicle_before, vehicle_pct, group_before, group_pct)] = rows(
+        warehouse,
+        "select vehicle_shares_before, vehicle_change_pct, group_shares_before, group_change_pct "
+        "from ownership_change where issuer_cik = $i and transaction_code = 'S'",
+        i=VEHICLES,
+    )
+    # 100 sold of 1,000 held directly (-10 %), of 2,000 held across both vehicles (-5 %).
+    assert (vehicle_before, vehicle_pct, group_before, group_pct) == (1000, -10, 2000, -5)
+
+
+def test_routine_and_opportunistic_insiders(warehouse):
+    got = dict(
+        rows(
+            warehouse,
+            "select owner_group_key, insider_type from routine_insiders where issuer_cik = $i and trade_year = 2024",
+            i=ROUTINE,
+        )
+    )
+    assert got == {"11": "routine", "12": "opportunistic", "13": "unclassified"}
+
+
+def test_every_model_states_its_grain_and_reads_only_known_tables():
+    for model in all_models().values():
+        assert model.grain and model.grain[0].islower(), model.name
+        assert model.reads, model.name
+
+
+def test_models_read_their_dependencies_from_the_sql(tmp_path: Path):
+    assert upstream_assets(all_models()["net_purchase_ratio"], set()) == ["monthly_insider_activity"]
+    assert upstream_assets(all_models()["transaction_values"], {"transactions", "filing_status", "filings"}) == [
+        "filing_status",
+        "filings",
+        "transactions",
+    ]
