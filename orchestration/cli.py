@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("roots", nargs="*", type=Path, help="folders holding Archives/ (first match wins)")
     serve.add_argument("--port", type=int, default=8765)
     commands.add_parser("summary", help="print what the warehouse holds")
+    commands.add_parser("dictionary", help="regenerate docs/data_dictionary.md from the schema and model files")
     report = commands.add_parser("coverage", help="list every XML element path in filings and where it lands")
     report.add_argument("paths", nargs="+", type=Path, help="ownership .xml files, submissions (.txt/.nc), folders")
     return parser
@@ -113,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
             return run_demo(arguments.port)
         if arguments.command == "mirror":
             return serve_mirror(arguments.roots, arguments.port)
+        if arguments.command == "dictionary":
+            from orchestration.data_dictionary import write_dictionary
+
+            print(f"wrote {write_dictionary()}")
+            return 0
         if arguments.command == "coverage":
             from orchestration.coverage_report import run_coverage
 

@@ -1,0 +1,134 @@
+"""Holdings over time, monthly net buying and cluster buys, from the published read copy.
+
+Open interactively with `.venv/bin/marimo edit notebooks/insider_holdings.py`, or run headless with
+`.venv/bin/python notebooks/insider_holdings.py` (PNGs go to $NOTEBOOK_OUTPUT_DIR, default docs/images).
+"""
+
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium")
+
+
+@app.cell
+def _():
+    import os
+    from pathlib import Path
+
+    import duckdb
+    import matplotlib
+
+    if os.environ.get("MPLBACKEND") is None:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    project = Path(__file__).resolve().parent.parent
+    data_dir = Path(os.environ.get("INSIDER_DATA_DIR") or project / "data")
+    published = data_dir / "published" / "warehouse.duckdb"
+    output_dir = Path(os.environ.get("NOTEBOOK_OUTPUT_DIR") or project / "docs" / "images")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    # The published copy, read-only: the nightly run never blocks this notebook, nor it the run.
+    connection = duckdb.connect(str(published), read_only=True)
+    return connection, output_dir, plt
+
+
+@app.cell
+def _(connection):
+    busiest = connection.sql(
+        """
+        select owner_group_key, issuer_cik, count(*) as intervals
+        from positions
+        where table_kind = 'non_derivative'
+        group by all
+        order by intervals desc, owner_group_key
+        limit 1
+        """
+    ).fetchall()
+    owner_group, issuer = (busiest[0][0], busiest[0][1]) if busiest else (None, None)
+    return issuer, owner_group
+
+
+@app.cell
+def _(connection, issuer, output_dir, owner_group, plt):
+    vehicles = connection.sql(
+        """
+        select
+            security_title || ' · ' || coalesce(direct_or_indirect_ownership, '?')
+                || coalesce(' · ' || nature_of_ownership, '') as vehicle,
+            valid_from, coalesce(valid_to, (select max(valid_from) + 14 from positions)) as valid_to,
+            shares::double as shares
+        from positions
+        where owner_group_key = $group and issuer_cik = $issuer and table_kind = 'non_derivative'
+        order by vehicle, valid_from
+        """,
+        params={"group": owner_group, "issuer": issuer},
+    ).fetchall()
+    holdings_figure, holdings_axes = plt.subplots(figsize=(9, 4.5))
+    for name in dict.fromkeys(row[0] for row in vehicles):
+        steps = [row for row in vehicles if row[0] == name]
+        days = [step[1] for step in steps] + [steps[-1][2]]
+        shares = [step[3] for step in steps] + [steps[-1][3]]
+        holdings_axes.step(days, shares, where="post", label=name, linewidth=2)
+    holdings_axes.set_title(f"Holdings over time, owner group {owner_group}, issuer CIK {issuer}")
+    holdings_axes.set_ylabel("shares held")
+    holdings_axes.legend(loc="best", fontsize=8)
+    holdings_axes.grid(alpha=0.3)
+    holdings_figure.autofmt_xdate()
+    holdings_figure.tight_layout()
+    holdings_figure.savefig(output_dir / "holdings_over_time.png", dpi=110)
+    holdings_figure
+    return
+
+
+@app.cell
+def _(connection, issuer, output_dir, plt):
+    monthly = connection.sql(
+        "select month, net_value::double from monthly_insider_activity where issuer_cik = $issuer order by month",
+        params={"issuer": issuer},
+    ).fetchall()
+    net_figure, net_axes = plt.subplots(figsize=(9, 3.5))
+    net_axes.bar(
+        [row[0].strftime("%Y-%m") for row in monthly],
+        [row[1] for row in monthly],
+        color=["tab:green" if row[1] >= 0 else "tab:red" for row in monthly],
+    )
+    net_axes.axhline(0, color="black", linewidth=0.8)
+    net_axes.set_title(f"Monthly net insider buying (open market, $), issuer CIK {issuer}")
+    net_axes.set_ylabel("bought - sold ($)")
+    net_figure.tight_layout()
+    net_figure.savefig(output_dir / "monthly_net_buying.png", dpi=110)
+    net_figure
+    return
+
+
+@app.cell
+def _(connection, output_dir, plt):
+    clusters = connection.sql(
+        """
+        select issuer_cik, window_start, last_buy, owner_groups, value_bought::double
+        from cluster_buys
+        order by window_start desc
+        limit 10
+        """
+    ).fetchall()
+    cluster_figure, cluster_axes = plt.subplots(figsize=(9, 3))
+    for rank, (cik, start, last, groups, value) in enumerate(clusters):
+        cluster_axes.barh(rank, (last - start).days + 1, left=start, height=0.5)
+        cluster_axes.annotate(
+            f"CIK {cik}: {groups} owner groups, ${value or 0:,.0f}",
+            (start, rank),
+            xytext=(4, 8),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    cluster_axes.set_yticks([])
+    cluster_axes.set_title("Latest cluster buys (≥ 3 owner groups buying within 10 days)")
+    cluster_figure.autofmt_xdate()
+    cluster_figure.tight_layout()
+    cluster_figure.savefig(output_dir / "cluster_buys.png", dpi=110)
+    cluster_figure
+    return
+
+
+if __name__ == "__main__":
+    app.run()
