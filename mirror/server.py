@@ -5,7 +5,11 @@ stacked: the first that holds a file answers. Scripted faults (status codes answ
 tests and benchmarks exercise retries over real HTTP.
 """
 
+import contextlib
 import gzip
+import random
+import socket
+import struct
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -28,18 +32,58 @@ class SeenRequest:
     status: int
 
 
+FAULT_KINDS = ("429", "429_no_retry_after", "503", "reset", "stall", "truncate", "corrupt_xml")
+
+
 @dataclass
 class FaultPlan:
-    """Per path, the statuses to answer (with `retry_after` seconds) before serving the file."""
+    """Faults to inject: scripted per path (statuses answered before the file), and random at given rates.
+
+    Random kinds: 429 (with Retry-After), 429_no_retry_after, 503, reset (connection dropped before any answer),
+    stall (no answer for `stall_seconds`), truncate (half the body, then the connection closes), corrupt_xml (a
+    submission served whole but with its XML damaged). Draws come from one seeded generator, so a run repeats.
+    """
 
     statuses: dict[str, list[int]] = field(default_factory=dict)
     retry_after: str | None = "1"
+    rates: dict[str, float] = field(default_factory=dict)
+    seed: int = 0
+    stall_seconds: float = 3.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _random: random.Random | None = None
+
+    def __post_init__(self) -> None:
+        unknown = set(self.rates) - set(FAULT_KINDS)
+        if unknown:
+            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {', '.join(FAULT_KINDS)}")
+        if sum(self.rates.values()) > 1:
+            raise ValueError("fault rates add up to more than 1")
+        self._random = random.Random(self.seed)
 
     def next_fault(self, path: str) -> int | None:
         with self._lock:
             queue = self.statuses.get(path)
             return queue.pop(0) if queue else None
+
+    def draw(self) -> str | None:
+        """The random fault for the next request, or None to answer normally."""
+        with self._lock:
+            assert self._random is not None
+            roll = self._random.random()
+        for kind in FAULT_KINDS:
+            roll -= self.rates.get(kind, 0.0)
+            if roll < 0:
+                return kind
+        return None
+
+
+def corrupt_xml(body: bytes) -> bytes:
+    """The submission with its XML cut mid-element (the kind of damage a bad proxy or disk causes)."""
+    start = body.find(b"<ownershipDocument")
+    if start < 0:
+        return body
+    middle = start + (body.find(b"</ownershipDocument>", start) - start) // 2
+    return body[:middle] + b"<<damaged" + body[middle + 20 :]
 
 
 class MirrorServer(ThreadingHTTPServer):
@@ -95,10 +139,13 @@ class MirrorHandler(BaseHTTPRequestHandler):
         received_at = time.time()
         path = urlparse(self.path).path
         status = self.server.faults.next_fault(path)
+        fault = None if status is not None else self.server.faults.draw()
+        if fault in ("429", "429_no_retry_after", "503"):
+            status = int(fault[:3])
         body = b""
         headers: dict[str, str] = {}
         if status is not None:
-            if status in (429, 503) and self.server.faults.retry_after is not None:
+            if status in (429, 503) and self.server.faults.retry_after is not None and fault != "429_no_retry_after":
                 headers["Retry-After"] = self.server.faults.retry_after
         else:
             located = self.server.locate(path)
@@ -107,20 +154,40 @@ class MirrorHandler(BaseHTTPRequestHandler):
             else:
                 status = HTTPStatus.OK
                 body = located.read_bytes()
+                if fault == "corrupt_xml":
+                    body = corrupt_xml(body)
                 if "gzip" in (self.headers.get("Accept-Encoding") or ""):
                     body = gzip.compress(body, mtime=0)
                     headers["Content-Encoding"] = "gzip"
         self.server.remember(
             SeenRequest(path, self.headers.get("User-Agent"), self.headers.get("Accept-Encoding"), received_at, status)
         )
+        if fault == "reset":
+            self._drop_connection()
+            return
+        if fault == "stall":
+            time.sleep(self.server.faults.stall_seconds)
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Content-Type", "text/plain; charset=latin-1" if status == 200 else "text/plain")
         self.end_headers()
-        if send_body:
-            self.wfile.write(body)
+        if not send_body:
+            return
+        if fault == "truncate" and body:
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self._drop_connection()
+            return
+        self.wfile.write(body)
+
+    def _drop_connection(self) -> None:
+        """Close with a TCP reset (SO_LINGER 0), as a crashed proxy would."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
 
 
 @contextmanager

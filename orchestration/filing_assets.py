@@ -16,6 +16,12 @@ from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submi
 from transforms.raw_archive import RawArchive
 from transforms.tables import FILING_TABLES
 
+# Parse failures a damaged download can cause: the stored copy is set aside so the next run fetches it again
+# (a filing that is damaged on EDGAR itself fails the same way each time and is quarantined after MAX_ATTEMPTS).
+REFETCH_REASONS = frozenset(
+    {"xml_malformed", "truncated_xml", "truncated_submission", "empty_submission", "no_sgml_header"}
+)
+
 # Filings per DuckDB transaction: large enough to amortise the commit, small enough to bound memory.
 LOAD_BATCH_SIZE = 2000
 
@@ -40,6 +46,8 @@ def parse_batch(
     for target in batch:
         outcome = normalize_submission(target.accession_number, archive.read(target.accession_number))
         if isinstance(outcome, ParseFailure):
+            if outcome.reason in REFETCH_REASONS:
+                archive.set_aside(target.accession_number)
             failures.append(
                 failure(target.accession_number, "parse", outcome.reason, outcome.detail, None, target.date_filed)
             )

@@ -76,6 +76,7 @@ class EdgarResource(dg.ConfigurableResource):
     requests_per_second: float = SEC_MAX_REQUESTS_PER_SECOND
     max_attempts: int = 6  # per request, for 429/503/5xx/timeouts/connection errors
     backoff_seconds: float = 1.0  # first wait when the server gives no Retry-After; doubles per attempt
+    read_timeout_seconds: float = 60.0  # a server silent this long is retried
 
     def resolved_base_url(self) -> str:
         return _setting(self.base_url, "EDGAR_BASE_URL", DEFAULT_BASE_URL) or DEFAULT_BASE_URL
@@ -94,5 +95,6 @@ class EdgarResource(dg.ConfigurableResource):
             base_url=base_url,
             max_attempts=self.max_attempts,
             backoff_seconds=self.backoff_seconds,
+            read_timeout_seconds=self.read_timeout_seconds,
         )
         return EdgarClient(settings, SharedRateLimiter(storage.rate_state_path, rate))

@@ -47,7 +47,13 @@ def ingest_assets() -> list:
 
 
 def materialize_days(
-    data_dir: Path, base_url: str, first: date, last: date, rate: float = LOOPBACK_RATE, max_attempts: int = 3
+    data_dir: Path,
+    base_url: str,
+    first: date,
+    last: date,
+    rate: float = LOOPBACK_RATE,
+    max_attempts: int = 3,
+    read_timeout: float = 30.0,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every ingest asset over [first, last] as one single-run backfill, as the schedule does."""
     resources = {
@@ -58,6 +64,7 @@ def materialize_days(
             requests_per_second=rate,
             max_attempts=max_attempts,
             backoff_seconds=0.01,
+            read_timeout_seconds=read_timeout,
         ),
     }
     tags = {

@@ -25,6 +25,16 @@ class RawArchive:
     def read(self, accession: str | Accession) -> bytes:
         return gzip.decompress(self.path_for(accession).read_bytes())
 
+    def set_aside(self, accession: str | Accession) -> Path | None:
+        """Move a stored copy out of the archive (kept for inspection) so the next run fetches it again."""
+        source = self.path_for(accession)
+        if not source.is_file():
+            return None
+        target = self.root.parent / "set-aside" / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+        return target
+
     def write(self, accession: str | Accession, raw: bytes) -> Path:
         """Write atomically: a crash never leaves half a file."""
         target = self.path_for(accession)
