@@ -73,7 +73,7 @@ class EdgarResource(dg.ConfigurableResource):
 
     user_agent: str | None = None  # EDGAR_USER_AGENT, required: "Company Name admin@example.com"
     base_url: str | None = None  # EDGAR_BASE_URL, default https://www.sec.gov
-    requests_per_second: float = SEC_MAX_REQUESTS_PER_SECOND
+    requests_per_second: float | None = None  # EDGAR_REQUESTS_PER_SECOND, default 10 (above 10 only on loopback)
     max_attempts: int = 6  # per request, for 429/503/5xx/timeouts/connection errors
     backoff_seconds: float = 1.0  # first wait when the server gives no Retry-After; doubles per attempt
     read_timeout_seconds: float = 60.0  # a server silent this long is retried
@@ -84,7 +84,9 @@ class EdgarResource(dg.ConfigurableResource):
     def client(self, storage: StorageResource) -> EdgarClient:
         """A client whose rate limit is shared by every process using the same data folder."""
         base_url = self.resolved_base_url()
-        rate = self.requests_per_second
+        rate = self.requests_per_second or float(
+            os.environ.get("EDGAR_REQUESTS_PER_SECOND") or SEC_MAX_REQUESTS_PER_SECOND
+        )
         if rate > SEC_MAX_REQUESTS_PER_SECOND and not is_loopback_url(base_url):
             raise ValueError(
                 f"requests_per_second={rate} exceeds SEC's limit of {SEC_MAX_REQUESTS_PER_SECOND:g}/s for "

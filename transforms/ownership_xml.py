@@ -250,11 +250,28 @@ def _footnote_ids(element: etree._Element | None) -> list[str]:
     return [ref.get("id", "").strip() for ref in element.findall("footnoteId")]
 
 
+def _descendants_by_path(parent: etree._Element, depth: int = 3) -> dict[str, etree._Element]:
+    """First element at each relative path below `parent` (what `find` returns), in one walk instead of one per leaf."""
+    found: dict[str, etree._Element] = {}
+    level = [("", parent)]
+    for _ in range(depth):
+        deeper = []
+        for prefix, element in level:
+            for child in element.iterchildren(etree.Element):
+                path = f"{prefix}{child.tag}"
+                if path not in found:
+                    found[path] = child
+                deeper.append((path + "/", child))
+        level = deeper
+    return found
+
+
 def _read_leaves(parent: etree._Element, leaves: tuple[Leaf, ...], problems: _Problems) -> dict[str, Any]:
     row: dict[str, Any] = {}
     by_footnote: list[str] = []
+    below = _descendants_by_path(parent)
     for leaf in leaves:
-        element = parent.find(leaf.path)
+        element = below.get(leaf.path)
         if not leaf.wrapped:
             row[leaf.column] = _convert(leaf, _text(element), problems)
             continue
@@ -319,18 +336,28 @@ KNOWN_PATHS = frozenset(tuple(path.split("/")) for path in element_destinations(
 
 
 def _unknown_elements(root: etree._Element) -> list[dict[str, Any]]:
-    """Elements outside the specification, kept with their path and text so nothing is dropped."""
+    """Elements outside the specification, kept with their path and text so nothing is dropped.
+
+    Only known elements are descended into: below an unknown one, its verbatim text already keeps everything.
+    """
     unknown = []
-    for element in root.iter(etree.Element):
-        path = (*tuple(ancestor.tag for ancestor in reversed(list(element.iterancestors()))), element.tag)
-        if path not in KNOWN_PATHS and path[:-1] in KNOWN_PATHS:
-            unknown.append({"path": "/".join(path), "text": etree.tostring(element, encoding="unicode")})
-    return unknown
+    pending = [((root.tag,), root)]
+    while pending:
+        path, element = pending.pop()
+        for child in element.iterchildren(etree.Element):
+            child_path = (*path, child.tag)
+            if child_path in KNOWN_PATHS:
+                pending.append((child_path, child))
+            else:
+                unknown.append((child_path, child))
+    unknown.sort(key=lambda item: item[1].sourceline or 0)
+    return [{"path": "/".join(path), "text": etree.tostring(element, encoding="unicode")} for path, element in unknown]
 
 
 def _strip_namespaces(root: etree._Element) -> None:
     for element in root.iter(etree.Element):
-        element.tag = etree.QName(element).localname
+        if element.tag.startswith("{"):
+            element.tag = etree.QName(element).localname
 
 
 def parse_tree(xml: bytes) -> etree._Element:

@@ -1,0 +1,243 @@
+"""Benchmarks, each against a baseline measured in the same run: `make bench` (or `python -m bench.run --help`).
+
+Figures are printed as value, baseline and ratio; nothing here is asserted. Targets from issue #6 are printed
+beside each figure so a reader sees where the code stands.
+"""
+
+import argparse
+import gc
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import requests
+from lxml import etree
+
+from bench.generate import generate
+from mirror.server import serve_in_background
+from orchestration.model_assets import calendar_frame
+from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
+from transforms.normalize import normalize_submission, to_frames
+
+NOW = datetime(2026, 1, 1)
+RESULTS: list[tuple[str, str, str, str, str]] = []
+
+
+def report(name: str, value: float, unit: str, baseline: float, baseline_name: str, target: str) -> None:
+    ratio = value / baseline if baseline else float("nan")
+    RESULTS.append((name, f"{value:,.1f} {unit}", f"{baseline:,.1f} {unit} ({baseline_name})", f"{ratio:.2f}x", target))
+    print(
+        f"{name}: {value:,.1f} {unit} | baseline {baseline_name}: {baseline:,.1f} {unit} | ratio {ratio:.2f} | {target}"
+    )
+
+
+def submissions(mirror: Path) -> list[tuple[str, bytes]]:
+    return [(path.stem, path.read_bytes()) for path in sorted((mirror / "Archives/edgar/data").glob("*/*.txt"))]
+
+
+def bench_parse(raw: list[tuple[str, bytes]]) -> dict[str, pl.DataFrame]:
+    xml = [body[body.index(b"<ownershipDocument") : body.index(b"</XML>")] for _, body in raw]
+    started = time.perf_counter()
+    for document in xml:
+        etree.fromstring(document)
+    floor = len(xml) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    frames = to_frames([normalize_submission(accession, body) for accession, body in raw])
+    ours = len(raw) / (time.perf_counter() - started)
+    report(
+        "parse: SGML bytes → typed Polars frames",
+        ours,
+        "filings/s",
+        floor,
+        "lxml.etree.fromstring alone",
+        "≥ 3,000 filings/s/core and ≥ 0.3x raw",
+    )
+    return frames
+
+
+def bench_load(frames: dict[str, pl.DataFrame], work: Path, copies: int) -> None:
+    big = {
+        table: pl.concat([frame.with_columns(pl.col("accession_number") + f"-{n}") for n in range(copies)])
+        for table, frame in frames.items()
+    }
+    rows = sum(frame.height for frame in big.values())
+    accessions = big["filings"]["accession_number"].to_list()
+    connection = connect(work / "load.duckdb")
+    ensure_schema(connection)
+    started = time.perf_counter()
+    load_filings(connection, accessions, big, [], [], NOW)
+    ours = rows / (time.perf_counter() - started)
+    connection.close()
+    raw = duckdb.connect(str(work / "raw.duckdb"))
+    started = time.perf_counter()
+    for table, frame in big.items():
+        raw.register("frame", frame.to_arrow())
+        raw.execute(f"create table {table} as select * from frame")  # noqa: S608 (fixed table names)
+        raw.unregister("frame")
+    floor = rows / (time.perf_counter() - started)
+    raw.close()
+    report(
+        f"load: {rows:,} rows in one transaction (replace by accession)",
+        ours,
+        "rows/s",
+        floor,
+        "create table as select, no transaction",
+        "≥ 1M rows/s",
+    )
+
+
+def bench_end_to_end(mirror: Path, days: list, work: Path) -> None:
+    with serve_in_background([mirror]) as server:
+        paths = [
+            f"/Archives/edgar/data/{p.parent.name}/{p.name}" for p in (mirror / "Archives/edgar/data").glob("*/*.txt")
+        ]
+        session = requests.Session()
+        started = time.perf_counter()
+        for path in paths:
+            session.get(server.base_url + path, timeout=30).raise_for_status()
+        floor = len(paths) / (time.perf_counter() - started)
+        env = {
+            **os.environ,
+            "INSIDER_DATA_DIR": str(work / "e2e"),
+            "EDGAR_BASE_URL": server.base_url,
+            "EDGAR_USER_AGENT": "insider-warehouse bench bench@example.invalid",
+            "EDGAR_REQUESTS_PER_SECOND": "100000",
+        }
+        command = [sys.executable, "-m", "orchestration.cli", "ingest", "--start", str(days[0]), "--end", str(days[-1])]
+        started = time.perf_counter()
+        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ours = len(paths) / (time.perf_counter() - started)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    report(
+        f"end to end: {len(paths):,} filings over {len(days)} days via loopback, rate limit off",
+        ours,
+        "filings/s",
+        floor,
+        "plain sequential GET of the same files",
+        "≥ 500 filings/s on 2 cores",
+    )
+    RESULTS.append(("end to end: peak memory of the run", f"{peak_mb:,.0f} MB", "", "", "≤ 2 GB"))
+    print(f"end to end peak memory: {peak_mb:,.0f} MB")
+
+
+def grow_warehouse(path: Path, frames: dict[str, pl.DataFrame], target_transactions: int) -> int:
+    """A warehouse of about `target_transactions` transaction rows: the parsed filings copied under new accessions
+    and new issuers, then modelled."""
+    copies = max(1, target_transactions // max(1, frames["transactions"].height))
+    connection = connect(path)
+    ensure_schema(connection)
+    for start in range(0, copies, 50):
+        chunk = range(start, min(copies, start + 50))
+        big = {}
+        for table, frame in frames.items():
+            parts = []
+            for n in chunk:
+                part = frame.with_columns(pl.col("accession_number") + f"-g{n}")
+                if "issuer_cik" in part.columns:
+                    part = part.with_columns(pl.col("issuer_cik") + 10_000_000 * (n + 1))
+                parts.append(part)
+            big[table] = pl.concat(parts)
+        accessions = big["filings"]["accession_number"].to_list()
+        load_filings(connection, accessions, big, [], [], NOW)
+        refresh_model(connection, accessions, calendar_frame(datetime(2025, 1, 1).date()))
+    rows = connection.sql("select count(*) from transactions").fetchall()[0][0]
+    connection.close()
+    return rows
+
+
+def timed_nightly(data_dir: Path, mirror_url: str, day) -> float:
+    env = {
+        **os.environ,
+        "INSIDER_DATA_DIR": str(data_dir),
+        "EDGAR_BASE_URL": mirror_url,
+        "EDGAR_USER_AGENT": "insider-warehouse bench bench@example.invalid",
+        "EDGAR_REQUESTS_PER_SECOND": "100000",
+    }
+    command = [sys.executable, "-m", "orchestration.cli", "ingest", "--start", str(day), "--end", str(day)]
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def bench_nightly_and_as_of(mirror: Path, days: list, frames: dict[str, pl.DataFrame], work: Path, rows: int) -> None:
+    big_dir, empty_dir = work / "big", work / "empty"
+    grown = grow_warehouse(big_dir / "warehouse.duckdb", frames, rows)
+    with serve_in_background([mirror]) as server:
+        on_empty = timed_nightly(empty_dir, server.base_url, days[-1])
+        on_big = timed_nightly(big_dir, server.base_url, days[-1])
+    report(
+        f"nightly run, one day, on a warehouse of {grown:,} transaction rows",
+        on_big,
+        "s",
+        on_empty,
+        "the same day on an empty warehouse",
+        "ratio ≤ 1.5",
+    )
+    connection = duckdb.connect(str(big_dir / "published" / "warehouse.duckdb"), read_only=True)
+    issuer, day = connection.sql(
+        "select issuer_cik, max(valid_from) from positions group by 1 order by count(*) desc limit 1"
+    ).fetchall()[0]
+    positions = connection.sql("select count(*) from positions").fetchall()[0][0]
+
+    def median_ms(sql: str, params: dict, repeat: int) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            connection.sql(sql, params=params).fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
+    scan = median_ms("select count(*), sum(shares) from positions", {}, 5)
+    one = median_ms("select * from holdings_as_of($d, issuer := $i)", {"d": day, "i": issuer}, 20)
+    every = median_ms("select count(*) from holdings_as_of($d)", {"d": day}, 5)
+    report(
+        f"holdings as of a date, one issuer ({positions:,} position intervals)",
+        one,
+        "ms",
+        scan,
+        "full scan of positions",
+        "≤ 50 ms",
+    )
+    report(
+        f"holdings as of a date, all issuers ({positions:,} position intervals)",
+        every,
+        "ms",
+        scan,
+        "full scan of positions",
+        "≤ 1 s",
+    )
+    connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--filings", type=int, default=50_000, help="filings in the generated quarter")
+    parser.add_argument("--days", type=int, default=62, help="business days they spread over")
+    parser.add_argument("--warehouse-rows", type=int, default=10_000_000, help="transaction rows of the big warehouse")
+    parser.add_argument("--load-copies", type=int, default=20, help="copies of the parsed frames loaded at once")
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        mirror = work / "mirror"
+        days = generate(mirror, arguments.filings, days=arguments.days)
+        raw = submissions(mirror)
+        gc.collect()
+        frames = bench_parse(raw)
+        bench_load(frames, work, arguments.load_copies)
+        bench_end_to_end(mirror, days, work)
+        bench_nightly_and_as_of(mirror, days, frames, work, arguments.warehouse_rows)
+    print("\n| benchmark | ours | baseline (same run) | ratio | target |\n|---|---|---|---|---|")
+    for row in RESULTS:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
