@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup demo test run dev check-defs lint lock clean
+.PHONY: setup demo test run dev bench bench-quick crash-loop dictionary lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,18 @@ run: setup ## live EDGAR: needs EDGAR_USER_AGENT="Your Name you@example.com"; in
 dev: setup ## the Dagster UI on http://127.0.0.1:3000 with the local instance under data/dagster
 	mkdir -p data/dagster && cp -n dagster.yaml data/dagster/dagster.yaml || true
 	DAGSTER_HOME=$(CURDIR)/data/dagster $(BIN)/dagster dev -m orchestration.definitions
+
+bench: setup ## benchmarks at full scale (50,000 filings, 10M-row warehouse), each against a same-run baseline
+	$(BIN)/python -m bench.run
+
+bench-quick: setup ## the same benchmarks at a small scale (about a minute)
+	$(BIN)/python -m bench.run --filings 2000 --days 10 --warehouse-rows 50000 --load-copies 5
+
+crash-loop: setup ## SIGKILL the ingest run 50 times at random moments; the warehouse must stay whole
+	$(BIN)/python -m bench.crash_loop --runs 50
+
+dictionary: setup ## regenerate docs/data_dictionary.md (CI fails when it is stale)
+	$(BIN)/insider-warehouse dictionary
 
 lock: ## re-pin every dependency (needs the registry)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal --generate-hashes \

@@ -4,6 +4,8 @@ Each file holds one SELECT. Its first line states the grain; a `-- parameters: n
 the parameters it binds as `$name` (overridable per run through the asset's config).
 """
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -97,7 +99,12 @@ def upstream_assets(model: SqlModel, asset_names: set[str]) -> list[str]:
 
 
 def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) -> int:
-    """Replace the model's table with its SELECT, in one transaction; returns its row count."""
+    """Bring the model's table up to date in one transaction; returns its row count.
+
+    Every model is keyed by issuer, so only the issuers of the last refresh (model_scope) are recomputed:
+    their rows are deleted and the model's own SELECT, filtered to them, inserted (DuckDB pushes the filter
+    into the SELECT). A model whose SQL or parameters changed since it was built is rebuilt in full.
+    """
     if not _IDENTIFIER.fullmatch(model.name):
         raise ValueError(f"model file name {model.name!r} is not a plain SQL identifier")
     parameters = {**model.parameters, **overrides}
@@ -105,10 +112,29 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
     missing = wanted - parameters.keys()
     if missing:
         raise KeyError(f"sql/models/{model.name}.sql binds {sorted(missing)} but declares no default")
+    bound = {name: parameters[name] for name in wanted}
+    digest = hashlib.sha256(json.dumps([model.select, bound], sort_keys=True, default=str).encode()).hexdigest()
     # The identifier is a checked file stem; every value is bound.
-    statement = f"create or replace table {model.name} as {model.select}"
+    full = f"create or replace table {model.name} as {model.select}"
+    scoped_delete = f"delete from {model.name} where issuer_cik in (select issuer_cik from model_scope)"  # noqa: S608
+    scoped_insert = (
+        f"insert into {model.name} by name select * from ({model.select}) as model "  # noqa: S608
+        "where model.issuer_cik in (select issuer_cik from model_scope)"
+    )
     with transaction(connection):
-        connection.execute(statement, {name: parameters[name] for name in wanted} or None)
+        built = connection.execute(
+            "select digest from model_versions where model_name = $name", {"name": model.name}
+        ).fetchall()
+        if built == [(digest,)]:
+            connection.execute(scoped_delete)
+            connection.execute(scoped_insert, bound or None)
+        else:
+            connection.execute(full, bound or None)
+            connection.execute("delete from model_versions where model_name = $name", {"name": model.name})
+            connection.execute(
+                "insert into model_versions values ($name, $digest, now()::timestamp)",
+                {"name": model.name, "digest": digest},
+            )
     return connection.table(model.name).count("*").fetchall()[0][0]
 
 

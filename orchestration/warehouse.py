@@ -4,6 +4,7 @@ A crash anywhere inside a write rolls the whole batch back, so the warehouse hol
 completely or not at all, and a rerun replaces rather than duplicates.
 """
 
+import os
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -41,7 +42,12 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float = 120.0) ->
     """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    config = {
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+        # DuckDB's default takes 80 % of RAM for its cache; the nightly run shares the machine with readers.
+        "memory_limit": os.environ.get("INSIDER_DUCKDB_MEMORY_LIMIT", "1GB"),
+    }
     deadline = time.monotonic() + wait_seconds
     pause = 0.05
     while True:

@@ -1,8 +1,14 @@
--- One row per pair of intervals of the same position that overlap (expected: none).
-select earlier.position_key, earlier.valid_from, later.valid_from as overlapping_from
-from positions as earlier
-inner join positions as later
-    on
-        later.position_key = earlier.position_key
-        and later.valid_from > earlier.valid_from
-        and (earlier.valid_to is null or earlier.valid_to > later.valid_from)
+-- One row per interval of a position (of the last refresh's issuers) that starts before the previous one ends.
+with scoped as (
+    select
+        position_key,
+        valid_from,
+        lag(valid_to) over (partition by position_key order by valid_from) as previous_valid_to,
+        lag(valid_from) over (partition by position_key order by valid_from) as previous_valid_from
+    from positions
+    where issuer_cik in (select issuer_cik from model_scope)
+)
+
+select position_key, valid_from, previous_valid_from, previous_valid_to
+from scoped
+where previous_valid_from is not null and (previous_valid_to is null or previous_valid_to > valid_from)

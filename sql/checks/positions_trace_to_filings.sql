@@ -1,7 +1,7 @@
--- One row per position interval whose source line is not a line of a loaded filing (expected: none).
+-- One row per position interval (of the last refresh's issuers) whose source line is not a line of a loaded filing (expected: none).
 select positions.position_key, positions.valid_from, positions.source_accession_number
 from positions
-where not exists (
+where positions.issuer_cik in (select issuer_cik from model_scope) and not exists (
     select 1 from transactions
     where
         positions.source_table = 'transactions'

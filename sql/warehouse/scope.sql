@@ -7,3 +7,6 @@ create or replace temp table batch_owners as
 select distinct owner_cik
 from filing_owners
 where accession_number in (select accession_number from batch_accessions) and owner_cik is not null;
+-- Kept after the run: the SQL models and the position checks that follow recompute and check these issuers only.
+delete from model_scope;
+insert into model_scope select issuer_cik from batch_issuers;
