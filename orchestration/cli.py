@@ -70,10 +70,14 @@ def run_demo(port: int) -> int:
     return 0 if ok else 1
 
 
-def serve_mirror(roots: list[Path], port: int) -> int:
-    from mirror.server import MirrorServer
+def serve_mirror(roots: list[Path], port: int, fault_rates: list[str], fault_seed: int) -> int:
+    from mirror.server import FaultPlan, MirrorServer
 
-    server = MirrorServer(roots or [DEMO_MIRROR], port=port)
+    rates = {}
+    for setting in fault_rates:
+        kind, _, rate = setting.partition("=")
+        rates[kind] = float(rate)
+    server = MirrorServer(roots or [DEMO_MIRROR], port=port, faults=FaultPlan(rates=rates, seed=fault_seed))
     print(f"EDGAR mirror on {server.base_url} (Ctrl-C stops it); set EDGAR_BASE_URL={server.base_url}", flush=True)
     try:
         server.serve_forever()
@@ -99,6 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("mirror", help="serve EDGAR-layout folders on 127.0.0.1")
     serve.add_argument("roots", nargs="*", type=Path, help="folders holding Archives/ (first match wins)")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument(
+        "--fault-rate",
+        action="append",
+        default=[],
+        metavar="KIND=RATE",
+        help="inject faults: 429, 429_no_retry_after, 503, reset, stall, truncate, corrupt_xml (e.g. 503=0.05)",
+    )
+    serve.add_argument("--fault-seed", type=int, default=0)
     commands.add_parser("summary", help="print what the warehouse holds")
     commands.add_parser("dictionary", help="regenerate docs/data_dictionary.md from the schema and model files")
     report = commands.add_parser("coverage", help="list every XML element path in filings and where it lands")
@@ -113,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.command == "demo":
             return run_demo(arguments.port)
         if arguments.command == "mirror":
-            return serve_mirror(arguments.roots, arguments.port)
+            return serve_mirror(arguments.roots, arguments.port, arguments.fault_rate, arguments.fault_seed)
         if arguments.command == "dictionary":
             from orchestration.data_dictionary import write_dictionary
 
