@@ -7,7 +7,7 @@ from pathlib import Path
 from lxml import etree
 
 from transforms.field_coverage import coverage, element_paths
-from transforms.ownership_xml import KNOWN_PATHS, element_destinations
+from transforms.ownership_fields import KNOWN_PATHS, element_destinations
 from transforms.tables import FILING_TABLES
 
 

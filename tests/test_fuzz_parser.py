@@ -2,9 +2,13 @@
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from tests.conftest import FIXTURE_MIRROR, SHARED_SAMPLE
 from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submission, to_frames
+from transforms.ownership_fields import KNOWN_PATHS
+from transforms.ownership_xml import OwnershipXmlError, parse_ownership_xml, parse_tree
+from transforms.sgml import SubmissionFormatError, parse_submission, xml_bytes
 
 SOURCES = sorted((SHARED_SAMPLE / "Archives/edgar/data").glob("*/*.txt")) + sorted(
     (FIXTURE_MIRROR / "Archives/edgar/data").glob("*/*.txt")
@@ -97,3 +101,48 @@ def test_any_number_in_any_value_ends_loaded_or_recorded(source: tuple[str, byte
     outcome = normalize_submission(accession, raw[:start] + number.encode() + raw[end:])
     if isinstance(outcome, NormalizedFiling):
         assert to_frames([outcome])["filings"].height == 1
+
+
+def unknown_paths_by_the_map(xml: bytes) -> list[str]:
+    """Elements outside the specification, found the slow, obvious way: every path checked against the map."""
+    found = []
+    for element in parse_tree(xml).iter(etree.Element):
+        path = (*(ancestor.tag for ancestor in reversed(list(element.iterancestors()))), element.tag)
+        if path not in KNOWN_PATHS and path[:-1] in KNOWN_PATHS:  # outermost unknown only: its text keeps the rest
+            found.append("/".join(path))
+    return found
+
+
+@st.composite
+def with_extra_elements(draw) -> tuple[str, bytes]:
+    """A real filing with new or repeated elements inserted right after opening tags: still well-formed XML."""
+    accession, raw = draw(
+        st.sampled_from([original for original in ORIGINALS if b"</ownershipDocument>" in original[1]])
+    )
+    start, end = raw.find(b"<ownershipDocument"), raw.find(b"</ownershipDocument>")
+    openings = [at + 1 for at in range(start, end) if raw[at : at + 1] == b">" and raw[at - 1 : at] not in (b"/", b"?")]
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.sampled_from(openings))
+        tag = draw(st.sampled_from([b"extraElement", b"value", b"footnoteId", b"transactionCode", b"rptOwnerCity"]))
+        raw = raw[:at] + b"<" + tag + b">x</" + tag + b">" + raw[at:]
+        openings = [position if position <= at else position + 2 * len(tag) + 6 for position in openings]
+    return accession, raw
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(mutated(), with_extra_elements()))
+def test_every_element_outside_the_map_is_kept_and_only_repeats_besides(case: tuple[str, bytes]):
+    _, raw = case
+    try:
+        document = parse_submission(raw).ownership_document()
+        xml = xml_bytes(document) if document is not None else None
+        record = parse_ownership_xml(xml) if xml is not None else None
+    except (SubmissionFormatError, OwnershipXmlError, ValueError):
+        return
+    if record is None:
+        return
+    kept = {item["path"] for item in record.unknown_elements}
+    repeats = {path for path in kept if tuple(path.split("/")) in KNOWN_PATHS}  # kept whole, children included
+    for path in unknown_paths_by_the_map(xml):
+        assert path in kept or any(path.startswith(f"{repeat}/") for repeat in repeats), path
+    assert kept - repeats <= set(unknown_paths_by_the_map(xml))

@@ -94,6 +94,28 @@ def test_an_unknown_element_is_kept_verbatim_and_counted():
     assert "<inner>42</inner>" in record.unknown_elements[0]["text"]
 
 
+def test_a_repeated_single_valued_element_reads_the_first_and_keeps_the_repeat():
+    document = variant(
+        b"<rptOwnerCity>Springfield</rptOwnerCity>",
+        b"<rptOwnerCity>Springfield</rptOwnerCity><rptOwnerCity>Shelbyville</rptOwnerCity>",
+    )
+    record = parse_ownership_xml(document)
+    assert record.owners[0]["city"] == "Springfield"
+    assert [item["path"] for item in record.unknown_elements] == [
+        "ownershipDocument/reportingOwner/reportingOwnerAddress/rptOwnerCity"
+    ]
+    assert "Shelbyville" in record.unknown_elements[0]["text"]
+
+
+def test_comments_and_processing_instructions_are_skipped():
+    document = variant(
+        b"<transactionCode>P</transactionCode>", b"<!-- c --><transactionCode>P<?pi x?></transactionCode>"
+    )
+    record = parse_ownership_xml(document)
+    assert record.transactions[0]["transaction_code"] == "P"
+    assert record.unknown_elements == []
+
+
 def test_a_footnote_only_value_is_null_with_a_flag_never_zero():
     document = variant(b'<value>12.3456</value><footnoteId id="F1"/>', b'<footnoteId id="F1"/>')
     line = first_transaction(document)

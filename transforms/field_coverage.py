@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from transforms.ownership_xml import OwnershipXmlError, element_destinations, parse_tree
+from transforms.ownership_fields import element_destinations
+from transforms.ownership_xml import OwnershipXmlError, parse_tree
 
 
 @dataclass(frozen=True)

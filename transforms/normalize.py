@@ -78,13 +78,16 @@ def _normalize(accession: str, raw: bytes) -> NormalizedFiling | ParseFailure:
         "raw_bytes": len(raw),
     }
     keyed = {"accession_number": accession}
+    for parsed_rows in (record.owners, record.transactions, record.holdings, record.footnotes, record.signatures):
+        for row in parsed_rows:  # fresh dicts of this parse: keyed in place rather than copied
+            row["accession_number"] = accession
     rows = {
         "filings": [filing],
-        "filing_owners": [{**keyed, **owner} for owner in record.owners],
-        "transactions": [{**keyed, **row} for row in record.transactions],
-        "holdings": [{**keyed, **row} for row in record.holdings],
-        "footnotes": [{**keyed, **note} for note in record.footnotes],
-        "signatures": [{**keyed, **signature} for signature in record.signatures],
+        "filing_owners": record.owners,
+        "transactions": record.transactions,
+        "holdings": record.holdings,
+        "footnotes": record.footnotes,
+        "signatures": record.signatures,
         "filing_parties": [
             {**keyed, "party_position": position, **party.as_row()}
             for position, party in enumerate(header.parties, start=1)

@@ -1,19 +1,32 @@
 """`ownershipDocument` XML (Forms 3, 4, 5 and amendments) → plain records, every element kept.
 
-Layout follows the EDGAR Ownership XML Technical Specification (v3), plus `aff10b5One` (2023) and the
-2026 foreign-issuer fields. Each table leaf is `<value>` plus `<footnoteId>`s: the value and the
-footnote ids go to separate fields, and a leaf given only by footnote is None, listed in
-`values_given_by_footnote`, never 0.
+One walk over the tree reads every leaf declared in `ownership_fields`; any other element is kept verbatim in
+`unknown_elements`. Each table leaf is `<value>` plus `<footnoteId>`s: the value and the footnote ids go to
+separate fields, and a leaf given only by footnote is None, listed in `values_given_by_footnote`, never 0.
+Where the specification allows one element and a filing repeats it, the first is read and the repeat is kept
+in `unknown_elements`, so nothing is dropped.
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lxml import etree
+
+from transforms.ownership_fields import (
+    BLOCK_FOOTNOTES,
+    DOCUMENT_LEAVES,
+    HOLDING_LEAVES,
+    OWNER_LEAVES,
+    ROOT,
+    ROW_KINDS,
+    SIGNATURE_LEAVES,
+    TRANSACTION_LEAVES,
+    Leaf,
+)
 
 # Real filings are far below this; a document above it is quarantined rather than parsed.
 MAX_XML_BYTES = 8 * 1024 * 1024
@@ -31,136 +44,6 @@ class OwnershipXmlError(ValueError):
         self.detail = detail
 
 
-@dataclass(frozen=True)
-class Leaf:
-    """One XML leaf → one column: `path` below its parent, `kind` of value, `wrapped` in `<value>`."""
-
-    column: str
-    path: str
-    kind: str = "text"
-    wrapped: bool = True
-
-
-def _value_leaves(*specs: tuple[str, str, str]) -> tuple[Leaf, ...]:
-    return tuple(Leaf(column, path, kind) for column, path, kind in specs)
-
-
-def _plain_leaves(*specs: tuple[str, str, str]) -> tuple[Leaf, ...]:
-    return tuple(Leaf(column, path, kind, wrapped=False) for column, path, kind in specs)
-
-
-DOCUMENT_LEAVES = _plain_leaves(
-    ("schema_version", "schemaVersion", "text"),
-    ("document_type", "documentType", "text"),
-    ("period_of_report", "periodOfReport", "date"),
-    ("date_of_original_submission", "dateOfOriginalSubmission", "date"),
-    ("no_securities_owned", "noSecuritiesOwned", "bool"),
-    ("not_subject_to_section16", "notSubjectToSection16", "bool"),
-    ("form3_holdings_reported", "form3HoldingsReported", "bool"),
-    ("form4_transactions_reported", "form4TransactionsReported", "bool"),
-    ("aff10b5_one", "aff10b5One", "bool"),
-    ("issuer_cik", "issuer/issuerCik", "cik"),
-    ("issuer_name", "issuer/issuerName", "text"),
-    ("issuer_trading_symbol", "issuer/issuerTradingSymbol", "text"),
-    ("issuer_foreign_trading_symbol", "issuer/issuerForeignTradingSymbol", "text"),
-    ("remarks", "remarks", "text"),
-)
-
-OWNER_LEAVES = _plain_leaves(
-    ("owner_cik", "reportingOwnerId/rptOwnerCik", "cik"),
-    ("owner_ccc", "reportingOwnerId/rptOwnerCcc", "text"),
-    ("owner_name", "reportingOwnerId/rptOwnerName", "text"),
-    ("street1", "reportingOwnerAddress/rptOwnerStreet1", "text"),
-    ("street2", "reportingOwnerAddress/rptOwnerStreet2", "text"),
-    ("city", "reportingOwnerAddress/rptOwnerCity", "text"),
-    ("state", "reportingOwnerAddress/rptOwnerState", "text"),
-    ("zip_code", "reportingOwnerAddress/rptOwnerZipCode", "text"),
-    ("state_description", "reportingOwnerAddress/rptOwnerStateDescription", "text"),
-    ("good_address", "reportingOwnerAddress/rptOwnerGoodAddress", "bool"),
-    ("non_us_address_flag", "reportingOwnerAddress/rptOwnerNonUSAddressFlag", "bool"),
-    ("non_us_state_territory", "reportingOwnerAddress/rptOwnerNonUSStateTerritory", "text"),
-    ("country", "reportingOwnerAddress/rptOwnerCountry", "text"),
-    ("is_director", "reportingOwnerRelationship/isDirector", "bool"),
-    ("is_officer", "reportingOwnerRelationship/isOfficer", "bool"),
-    ("is_ten_percent_owner", "reportingOwnerRelationship/isTenPercentOwner", "bool"),
-    ("is_other", "reportingOwnerRelationship/isOther", "bool"),
-    ("officer_title", "reportingOwnerRelationship/officerTitle", "text"),
-    ("other_text", "reportingOwnerRelationship/otherText", "text"),
-)
-
-_SECURITY = _value_leaves(("security_title", "securityTitle", "text"))
-_DERIVATIVE_TERMS = _value_leaves(
-    ("conversion_or_exercise_price", "conversionOrExercisePrice", "decimal"),
-    ("exercise_date", "exerciseDate", "date"),
-    ("expiration_date", "expirationDate", "date"),
-    ("underlying_security_title", "underlyingSecurity/underlyingSecurityTitle", "text"),
-    ("underlying_security_shares", "underlyingSecurity/underlyingSecurityShares", "decimal"),
-    ("underlying_security_value", "underlyingSecurity/underlyingSecurityValue", "decimal"),
-)
-_POST_AND_NATURE = _value_leaves(
-    ("shares_owned_following_transaction", "postTransactionAmounts/sharesOwnedFollowingTransaction", "decimal"),
-    ("value_owned_following_transaction", "postTransactionAmounts/valueOwnedFollowingTransaction", "decimal"),
-    ("direct_or_indirect_ownership", "ownershipNature/directOrIndirectOwnership", "text"),
-    ("nature_of_ownership", "ownershipNature/natureOfOwnership", "text"),
-)
-_TRANSACTION_ONLY = (
-    *_value_leaves(
-        ("transaction_date", "transactionDate", "date"),
-        ("deemed_execution_date", "deemedExecutionDate", "date"),
-    ),
-    *_plain_leaves(
-        ("transaction_form_type", "transactionCoding/transactionFormType", "text"),
-        ("transaction_code", "transactionCoding/transactionCode", "text"),
-        ("equity_swap_involved", "transactionCoding/equitySwapInvolved", "bool"),
-    ),
-    *_value_leaves(
-        ("transaction_timeliness", "transactionTimeliness", "text"),
-        ("transaction_shares", "transactionAmounts/transactionShares", "decimal"),
-        ("transaction_total_value", "transactionAmounts/transactionTotalValue", "decimal"),
-        ("transaction_price_per_share", "transactionAmounts/transactionPricePerShare", "decimal"),
-        ("transaction_acquired_disposed_code", "transactionAmounts/transactionAcquiredDisposedCode", "text"),
-    ),
-)
-TRANSACTION_LEAVES = (*_SECURITY, *_TRANSACTION_ONLY, *_DERIVATIVE_TERMS, *_POST_AND_NATURE)
-HOLDING_LEAVES = (
-    *_SECURITY,
-    *_plain_leaves(("transaction_form_type", "transactionCoding/transactionFormType", "text")),
-    *_DERIVATIVE_TERMS,
-    *_POST_AND_NATURE,
-)
-# Footnotes may also hang on a whole block rather than on one of its leaves.
-BLOCK_FOOTNOTES = {"transaction_coding_footnote_ids": "transactionCoding"}
-
-ROW_KINDS = {
-    "nonDerivativeTable/nonDerivativeTransaction": ("transactions", "non_derivative"),
-    "nonDerivativeTable/nonDerivativeHolding": ("holdings", "non_derivative"),
-    "derivativeTable/derivativeTransaction": ("transactions", "derivative"),
-    "derivativeTable/derivativeHolding": ("holdings", "derivative"),
-}
-_CONTAINERS = frozenset(
-    {
-        "issuer",
-        "reportingOwner",
-        "reportingOwnerId",
-        "reportingOwnerAddress",
-        "reportingOwnerRelationship",
-        "nonDerivativeTable",
-        "derivativeTable",
-        "footnotes",
-        "ownerSignature",
-        "transactionCoding",
-        "transactionAmounts",
-        "postTransactionAmounts",
-        "ownershipNature",
-        "underlyingSecurity",
-        "nonDerivativeTransaction",
-        "nonDerivativeHolding",
-        "derivativeTransaction",
-        "derivativeHolding",
-    }
-)
-
-
 @dataclass
 class OwnershipRecord:
     """Everything one ownershipDocument says, as plain Python values ready for typed frames."""
@@ -174,25 +57,12 @@ class OwnershipRecord:
     unknown_elements: list[dict[str, Any]] = field(default_factory=list)
 
 
-class _Problems:
-    """Values that could not be typed: kept as raw text instead of being dropped."""
-
-    def __init__(self) -> None:
-        self.raw: list[dict[str, str]] = []
-
-    def note(self, column: str, text: str) -> None:
-        self.raw.append({"field": column, "raw": text})
-
-
-def _text(element: etree._Element | None) -> str | None:
-    if element is None or element.text is None:
-        return None
-    stripped = element.text.strip()
-    return stripped or None
+_DECIMAL = re.compile(r"[+-]?[\d,]*\.?\d*")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def _to_decimal(text: str) -> Decimal:
-    number = Decimal(text.replace(",", "")) if re.fullmatch(r"[+-]?[\d,]*\.?\d*", text) else None
+    number = Decimal(text.replace(",", "")) if _DECIMAL.fullmatch(text) else None
     if number is None or not number.is_finite():
         raise ValueError(text)
     if number.as_tuple().exponent < -MAX_DECIMAL_SCALE:  # type: ignore[operator]
@@ -204,7 +74,7 @@ def _to_decimal(text: str) -> Decimal:
 
 def _to_date(text: str) -> date:
     # `2012-07-27-04:00` carries a zone; the calendar date is what the filer meant.
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    match = _DATE.match(text)
     if match is None:
         raise ValueError(text)
     return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -234,124 +104,165 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def _convert(leaf: Leaf, text: str | None, problems: _Problems) -> Any:
-    if text is None:
-        return None
-    try:
-        return CONVERTERS[leaf.kind](text)
-    except (ValueError, InvalidOperation):
-        problems.note(leaf.column, text)
-        return None
+@dataclass(frozen=True)
+class _BlockFootnotes:
+    """`<footnoteId>`s hung on a whole block (not on one of its leaves) → this list column."""
+
+    column: str
 
 
-def _footnote_ids(element: etree._Element | None) -> list[str]:
-    if element is None:
-        return []
-    return [ref.get("id", "").strip() for ref in element.findall("footnoteId")]
+class _LeafSpec:
+    """A leaf as the walk needs it: its columns and its converter (None for text)."""
+
+    __slots__ = ("column", "converter", "ids_column")
+
+    def __init__(self, leaf: Leaf) -> None:
+        self.column = leaf.column
+        self.ids_column = f"{leaf.column}_footnote_ids" if leaf.wrapped else None
+        self.converter = None if leaf.kind == "text" else CONVERTERS[leaf.kind]
 
 
-def _descendants_by_path(parent: etree._Element, depth: int = 3) -> dict[str, etree._Element]:
-    """First element at each relative path below `parent` (what `find` returns), in one walk instead of one per leaf."""
-    found: dict[str, etree._Element] = {}
-    level = [("", parent)]
-    for _ in range(depth):
-        deeper = []
-        for prefix, element in level:
-            for child in element.iterchildren(etree.Element):
-                path = f"{prefix}{child.tag}"
-                if path not in found:
-                    found[path] = child
-                deeper.append((path + "/", child))
-        level = deeper
-    return found
+@dataclass(frozen=True)
+class _Shape:
+    """How to read one kind of record: its known element tree, and the columns to default when absent."""
+
+    tree: dict[str, Any]  # tag → _LeafSpec | _BlockFootnotes | nested tree of a grouping element
+    columns: tuple[str, ...]
+    wrapped: tuple[tuple[str, str], ...]  # (value column, footnote-ids column) of each `<value>` leaf
+    blocks: tuple[str, ...]
 
 
-def _read_leaves(parent: etree._Element, leaves: tuple[Leaf, ...], problems: _Problems) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    by_footnote: list[str] = []
-    below = _descendants_by_path(parent)
+def _shape(leaves: tuple[Leaf, ...], blocks: dict[str, str] | None = None) -> _Shape:
+    tree: dict[str, Any] = {}
     for leaf in leaves:
-        element = below.get(leaf.path)
-        if not leaf.wrapped:
-            row[leaf.column] = _convert(leaf, _text(element), problems)
-            continue
-        value = _convert(leaf, _text(element.find("value")) if element is not None else None, problems)
-        footnotes = _footnote_ids(element)
-        row[leaf.column] = value
-        row[f"{leaf.column}_footnote_ids"] = footnotes
-        if value is None and footnotes:
-            by_footnote.append(leaf.column)
-    if any(leaf.wrapped for leaf in leaves):
-        row["values_given_by_footnote"] = by_footnote
-    return row
+        *containers, tag = leaf.path.split("/")
+        level = tree
+        for name in containers:
+            level = level.setdefault(name, {})
+        level[tag] = _LeafSpec(leaf)
+    for column, block in (blocks or {}).items():
+        tree.setdefault(block, {})["footnoteId"] = _BlockFootnotes(column)
+    return _Shape(
+        tree=tree,
+        columns=tuple(leaf.column for leaf in leaves),
+        wrapped=tuple((leaf.column, f"{leaf.column}_footnote_ids") for leaf in leaves if leaf.wrapped),
+        blocks=tuple(blocks or ()),
+    )
 
 
-def _row(element: etree._Element, table: str, problems: _Problems) -> dict[str, Any]:
-    row = _read_leaves(element, TRANSACTION_LEAVES if table == "transactions" else HOLDING_LEAVES, problems)
-    for column, block in BLOCK_FOOTNOTES.items():
-        row[column] = _footnote_ids(element.find(block))
-    return row
+DOCUMENT = _shape(DOCUMENT_LEAVES)
+OWNER = _shape(OWNER_LEAVES)
+SIGNATURE = _shape(SIGNATURE_LEAVES)
+_ROW_LEAVES = {"transactions": TRANSACTION_LEAVES, "holdings": HOLDING_LEAVES}
+ROW_SHAPES = {
+    tuple(path.split("/")): (table, kind, _shape(_ROW_LEAVES[table], BLOCK_FOOTNOTES))
+    for path, (table, kind) in ROW_KINDS.items()
+}
 
 
-CONTAINER = "(container)"
-ROOT = "ownershipDocument"
+class _Reader:
+    """One document's walk: typed values into rows, untypable values and unknown elements kept aside.
 
-
-def _add_leaves(mapping: dict[str, str], prefix: str, table: str, leaves: Iterable[Leaf]) -> None:
-    for leaf in leaves:
-        parts = leaf.path.split("/")
-        for depth in range(1, len(parts)):
-            mapping.setdefault("/".join([prefix, *parts[:depth]]), CONTAINER)
-        path = "/".join([prefix, *parts])
-        if leaf.wrapped:
-            mapping[path] = CONTAINER
-            mapping[f"{path}/value"] = f"{table}.{leaf.column}"
-            mapping[f"{path}/footnoteId"] = f"{table}.{leaf.column}_footnote_ids"
-        else:
-            mapping[path] = f"{table}.{leaf.column}"
-
-
-def element_destinations() -> dict[str, str]:
-    """Every element path the parser reads → the column it fills (or CONTAINER for grouping elements)."""
-    mapping: dict[str, str] = {ROOT: CONTAINER, f"{ROOT}/reportingOwner": CONTAINER}
-    _add_leaves(mapping, ROOT, "filings", DOCUMENT_LEAVES)
-    _add_leaves(mapping, f"{ROOT}/reportingOwner", "filing_owners", OWNER_LEAVES)
-    for row_path, (table, _) in ROW_KINDS.items():
-        prefix = f"{ROOT}/{row_path}"
-        mapping.setdefault(prefix.rsplit("/", 1)[0], CONTAINER)
-        mapping[prefix] = f"{table} (one row)"
-        _add_leaves(mapping, prefix, table, TRANSACTION_LEAVES if table == "transactions" else HOLDING_LEAVES)
-        for column, block in BLOCK_FOOTNOTES.items():
-            mapping[f"{prefix}/{block}/footnoteId"] = f"{table}.{column}"
-    mapping[f"{ROOT}/footnotes"] = CONTAINER
-    mapping[f"{ROOT}/footnotes/footnote"] = "footnotes.footnote_text (@id: footnote_id)"
-    mapping[f"{ROOT}/ownerSignature"] = "signatures (one row)"
-    mapping[f"{ROOT}/ownerSignature/signatureName"] = "signatures.signature_name"
-    mapping[f"{ROOT}/ownerSignature/signatureDate"] = "signatures.signature_date"
-    return mapping
-
-
-# Paths the parser reads; any other element is kept verbatim in unknown_elements.
-KNOWN_PATHS = frozenset(tuple(path.split("/")) for path in element_destinations())
-
-
-def _unknown_elements(root: etree._Element) -> list[dict[str, Any]]:
-    """Elements outside the specification, kept with their path and text so nothing is dropped.
-
-    Only known elements are descended into: below an unknown one, its verbatim text already keeps everything.
+    This loop runs for every element of every filing, so it trades a little elegance for speed: element paths
+    are only built for elements that end up in `unknown_elements`.
     """
-    unknown = []
-    pending = [((root.tag,), root)]
-    while pending:
-        path, element = pending.pop()
-        for child in element.iterchildren(etree.Element):
-            child_path = (*path, child.tag)
-            if child_path in KNOWN_PATHS:
-                pending.append((child_path, child))
+
+    def __init__(self) -> None:
+        self.unparsed: list[dict[str, str]] = []
+        self.unknown: list[tuple[str, etree._Element]] = []  # (parent path, element)
+
+    def record(self, element: etree._Element, shape: _Shape, path: str, row: dict[str, Any]) -> dict[str, Any]:
+        """Fill `row` from the children of `element` (at `path`), then default every column left absent."""
+        tree = shape.tree
+        for child in element:
+            self.visit(child, tree, path, row)
+        return self.complete(row, shape)
+
+    def complete(self, row: dict[str, Any], shape: _Shape) -> dict[str, Any]:
+        for column in shape.columns:
+            if column not in row:
+                row[column] = None
+        if shape.wrapped:
+            given_by_footnote = []
+            for column, ids_column in shape.wrapped:
+                if ids_column not in row:
+                    row[ids_column] = []
+                elif row[column] is None and row[ids_column]:
+                    given_by_footnote.append(column)
+            row["values_given_by_footnote"] = given_by_footnote
+        for column in shape.blocks:
+            if column not in row:
+                row[column] = []
+        return row
+
+    def visit(self, element: etree._Element, tree: dict[str, Any], parent: str, row: dict[str, Any]) -> None:
+        tag = element.tag
+        if type(tag) is not str:  # a comment or processing instruction
+            return
+        node = tree.get(tag)
+        kind = type(node)
+        if kind is _LeafSpec:
+            if node.column in row:  # a repeat of a single-valued element
+                self.unknown.append((parent, element))
+                return
+            ids_column = node.ids_column
+            if ids_column is None:
+                text = element.text
+                if len(element):
+                    self.keep_children(element, f"{parent}/{tag}")
             else:
-                unknown.append((child_path, child))
-    unknown.sort(key=lambda item: item[1].sourceline or 0)
-    return [{"path": "/".join(path), "text": etree.tostring(element, encoding="unicode")} for path, element in unknown]
+                text = None
+                has_value = False
+                footnote_ids = []
+                for child in element:
+                    child_tag = child.tag
+                    if child_tag == "value" and not has_value:
+                        has_value = True
+                        text = child.text
+                    elif child_tag == "footnoteId":
+                        footnote_ids.append((child.get("id") or "").strip())
+                    elif type(child_tag) is not str:
+                        continue
+                    else:
+                        self.unknown.append((f"{parent}/{tag}", child))
+                        continue
+                    if len(child):
+                        self.keep_children(child, f"{parent}/{tag}/{child_tag}")
+                row[ids_column] = footnote_ids
+            row[node.column] = None if text is None else self.typed(node, text)
+        elif kind is dict:
+            path = f"{parent}/{tag}"
+            for child in element:
+                self.visit(child, node, path, row)
+        elif node is None:
+            self.unknown.append((parent, element))
+        else:
+            row.setdefault(node.column, []).append((element.get("id") or "").strip())
+            if len(element):
+                self.keep_children(element, f"{parent}/{tag}")
+
+    def typed(self, leaf: _LeafSpec, text: str) -> Any:
+        text = text.strip()
+        if not text:
+            return None
+        if leaf.converter is None:
+            return text
+        try:
+            return leaf.converter(text)
+        except (ValueError, InvalidOperation):
+            self.unparsed.append({"field": leaf.column, "raw": text})
+            return None
+
+    def keep_children(self, element: etree._Element, path: str) -> None:
+        """Children of an element the specification gives none: kept whole (their text included)."""
+        for child in element.iterchildren(etree.Element):
+            self.unknown.append((path, child))
+
+    def unknown_elements(self) -> list[dict[str, Any]]:
+        return [
+            {"path": f"{parent}/{element.tag}", "text": etree.tostring(element, encoding="unicode")}
+            for parent, element in self.unknown
+        ]
 
 
 def _strip_namespaces(root: etree._Element) -> None:
@@ -376,8 +287,9 @@ def parse_tree(xml: bytes) -> etree._Element:
         raise OwnershipXmlError("xml_malformed", str(error)) from error
     if root is None:
         raise OwnershipXmlError("xml_malformed", "no root element")
-    _strip_namespaces(root)
-    if root.tag != "ownershipDocument":
+    if b"xmlns" in xml:  # no namespace can be in use without a declaration
+        _strip_namespaces(root)
+    if root.tag != ROOT:
         raise OwnershipXmlError("not_ownership_document", f"root element is <{root.tag}>")
     return root
 
@@ -385,36 +297,48 @@ def parse_tree(xml: bytes) -> etree._Element:
 def parse_ownership_xml(xml: bytes) -> OwnershipRecord:
     """Parse one ownershipDocument; raises OwnershipXmlError with a reason code on bad input."""
     root = parse_tree(xml)
-    problems = _Problems()
-    document = _read_leaves(root, DOCUMENT_LEAVES, problems)
-    owners = []
-    for position, owner in enumerate(root.findall("reportingOwner"), start=1):
-        owners.append({"owner_position": position, **_read_leaves(owner, OWNER_LEAVES, problems)})
-    tables: dict[str, list[dict[str, Any]]] = {"transactions": [], "holdings": []}
-    for row_path, (table, kind) in ROW_KINDS.items():
-        for line_number, element in enumerate(root.findall(row_path), start=1):
-            tables[table].append({"table_kind": kind, "line_number": line_number, **_row(element, table, problems)})
-    footnotes = [
-        {"footnote_id": (note.get("id") or "").strip(), "footnote_text": "".join(note.itertext()).strip()}
-        for note in root.findall("footnotes/footnote")
-    ]
-    signatures = [
-        {
-            "line_number": number,
-            "signature_name": _text(signature.find("signatureName")),
-            "signature_date": _convert(
-                Leaf("signature_date", "", "date"), _text(signature.find("signatureDate")), problems
-            ),
-        }
-        for number, signature in enumerate(root.findall("ownerSignature"), start=1)
-    ]
-    document["unparsed_values"] = problems.raw
+    reader = _Reader()
+    document: dict[str, Any] = {}
+    owners: list[dict[str, Any]] = []
+    rows: dict[str, list[dict[str, Any]]] = {"transactions": [], "holdings": []}
+    line_numbers = dict.fromkeys(ROW_SHAPES, 0)
+    footnotes: list[dict[str, Any]] = []
+    signatures: list[dict[str, Any]] = []
+    for child in root.iterchildren(etree.Element):
+        tag = child.tag
+        path = f"{ROOT}/{tag}"
+        if tag == "reportingOwner":
+            owners.append(reader.record(child, OWNER, path, {"owner_position": len(owners) + 1}))
+        elif tag == "ownerSignature":
+            signatures.append(reader.record(child, SIGNATURE, path, {"line_number": len(signatures) + 1}))
+        elif tag in ("nonDerivativeTable", "derivativeTable"):
+            for element in child.iterchildren(etree.Element):
+                key = (tag, element.tag)
+                if key not in ROW_SHAPES:
+                    reader.unknown.append((path, element))
+                    continue
+                table, kind, shape = ROW_SHAPES[key]
+                line_numbers[key] += 1
+                row = {"table_kind": kind, "line_number": line_numbers[key]}
+                rows[table].append(reader.record(element, shape, f"{path}/{element.tag}", row))
+        elif tag == "footnotes":
+            for note in child.iterchildren(etree.Element):
+                if note.tag != "footnote":
+                    reader.unknown.append((path, note))
+                    continue
+                text = "".join(note.itertext()).strip()
+                footnotes.append({"footnote_id": (note.get("id") or "").strip(), "footnote_text": text})
+                reader.keep_children(note, f"{path}/footnote")
+        else:
+            reader.visit(child, DOCUMENT.tree, ROOT, document)
+    reader.complete(document, DOCUMENT)
+    document["unparsed_values"] = reader.unparsed
     return OwnershipRecord(
         document=document,
         owners=owners,
-        transactions=tables["transactions"],
-        holdings=tables["holdings"],
+        transactions=rows["transactions"],
+        holdings=rows["holdings"],
         footnotes=footnotes,
         signatures=signatures,
-        unknown_elements=_unknown_elements(root),
+        unknown_elements=reader.unknown_elements(),
     )

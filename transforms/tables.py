@@ -5,7 +5,7 @@ Shares, prices and values are exact DECIMAL(38, 6); never floats.
 
 import polars as pl
 
-from transforms.ownership_xml import DOCUMENT_LEAVES, HOLDING_LEAVES, OWNER_LEAVES, TRANSACTION_LEAVES, Leaf
+from transforms.ownership_fields import DOCUMENT_LEAVES, HOLDING_LEAVES, OWNER_LEAVES, TRANSACTION_LEAVES, Leaf
 from transforms.sgml import HEADER_PARTY_FIELDS
 
 DECIMAL = pl.Decimal(38, 6)
