@@ -30,6 +30,7 @@ class SeenRequest:
     accept_encoding: str | None
     received_at: float
     status: int
+    target: str = ""  # the request line's target as sent: a full URL when the client went through a proxy
 
 
 FAULT_KINDS = ("429", "429_no_retry_after", "503", "reset", "stall", "truncate", "corrupt_xml")
@@ -162,7 +163,14 @@ class MirrorHandler(BaseHTTPRequestHandler):
                     body = gzip.compress(body, mtime=0)
                     headers["Content-Encoding"] = "gzip"
         self.server.remember(
-            SeenRequest(path, self.headers.get("User-Agent"), self.headers.get("Accept-Encoding"), received_at, status)
+            SeenRequest(
+                path,
+                self.headers.get("User-Agent"),
+                self.headers.get("Accept-Encoding"),
+                received_at,
+                status,
+                self.path,
+            )
         )
         if fault == "reset":
             self._drop_connection()

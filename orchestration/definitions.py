@@ -6,7 +6,7 @@ from orchestration.checks import warehouse_checks
 from orchestration.filing_assets import filing_tables
 from orchestration.index_assets import edgar_daily_index
 from orchestration.model_assets import published_warehouse, warehouse_model
-from orchestration.resources import EdgarResource, StorageResource
+from orchestration.resources import EdgarResource, ParsingResource, StorageResource
 from orchestration.schedules import ingest_job, nightly_ingest
 from orchestration.sql_models import model_assets
 from orchestration.submission_assets import raw_submissions
@@ -19,5 +19,5 @@ defs = dg.Definitions(
     asset_checks=warehouse_checks,
     jobs=[ingest_job],
     schedules=[nightly_ingest],
-    resources={"storage": StorageResource(), "edgar": EdgarResource()},
+    resources={"storage": StorageResource(), "edgar": EdgarResource(), "parsing": ParsingResource()},
 )

@@ -64,6 +64,16 @@ class StorageResource(dg.ConfigurableResource):
         return self.root / "state" / "edgar-rate-limit.slot"
 
 
+class ParsingResource(dg.ConfigurableResource):
+    """How many processes parse submissions: parsing is CPU-bound Python, so threads would not help."""
+
+    workers: int | None = None  # INSIDER_PARSE_WORKERS, default one per CPU
+
+    def resolved_workers(self) -> int:
+        configured = self.workers or int(os.environ.get("INSIDER_PARSE_WORKERS") or 0)
+        return max(1, configured or os.cpu_count() or 1)
+
+
 class EdgarResource(dg.ConfigurableResource):
     """An EDGAR client honouring SEC fair access: declared User-Agent, ≤ 10 requests/second across processes.
 
@@ -77,6 +87,7 @@ class EdgarResource(dg.ConfigurableResource):
     max_attempts: int = 6  # per request, for 429/503/5xx/timeouts/connection errors
     backoff_seconds: float = 1.0  # first wait when the server gives no Retry-After; doubles per attempt
     read_timeout_seconds: float = 60.0  # a server silent this long is retried
+    fetch_workers: int = 4  # concurrent requests: overlaps network waits; the rate limit applies to them all
 
     def resolved_base_url(self) -> str:
         return _setting(self.base_url, "EDGAR_BASE_URL", DEFAULT_BASE_URL) or DEFAULT_BASE_URL

@@ -53,7 +53,9 @@ def raw_submissions(
     missing = [target for target in targets if not archive.has(target.accession_number)]
     client = edgar.client(storage)
     with tqdm(total=len(missing), desc="fetch submissions", unit="filing") as progress:
-        fetched, failed = fetch_into_archive(client, archive, missing, on_done=lambda: progress.update())
+        fetched, failed = fetch_into_archive(
+            client, archive, missing, on_done=lambda: progress.update(), workers=edgar.fetch_workers
+        )
     filed_on = {target.accession_number: target.date_filed for target in targets}
     failures = [
         failure(f.accession_number, "fetch", f.reason, f.detail, f.url, filed_on[f.accession_number]) for f in failed

@@ -11,7 +11,7 @@ import pytest
 
 from mirror.server import FaultPlan, MirrorServer, serve_in_background
 from orchestration.definitions import defs
-from orchestration.resources import EdgarResource, StorageResource
+from orchestration.resources import EdgarResource, ParsingResource, StorageResource
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -66,6 +66,7 @@ def materialize_days(
             backoff_seconds=0.01,
             read_timeout_seconds=read_timeout,
         ),
+        "parsing": ParsingResource(),
     }
     tags = {
         "dagster/asset_partition_range_start": first.isoformat(),

@@ -25,6 +25,15 @@ def test_declared_user_agent_and_gzip_are_sent(fixture_mirror):
     assert "gzip" in (seen.accept_encoding or "")
 
 
+def test_a_proxy_named_in_the_environment_carries_the_requests(fixture_mirror, monkeypatch):
+    for variable in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", fixture_mirror.base_url)  # the mirror stands in for a corporate proxy
+    body = client_for("http://sec.example.invalid").get(FILING)
+    assert body == (FIXTURE_MIRROR / FILING.lstrip("/")).read_bytes()
+    assert fixture_mirror.seen[-1].target == f"http://sec.example.invalid{FILING}"
+
+
 @pytest.mark.parametrize("user_agent", ["", "   ", "python-requests/2.32"])
 def test_missing_or_anonymous_user_agent_says_what_to_set(user_agent):
     with pytest.raises(MissingUserAgentError, match="EDGAR_USER_AGENT"):

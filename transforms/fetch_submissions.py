@@ -1,6 +1,7 @@
 """Fetch full submissions into the raw archive; every miss becomes a typed failure, never an exception."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,34 +34,46 @@ class FetchFailure:
 def fetch_into_archive(
     client: EdgarClient,
     archive: RawArchive,
-    targets: Iterable[SubmissionTarget],
-    on_done: Callable[[], None] = lambda: None,
+    targets: Sequence[SubmissionTarget],
+    on_done: Callable[[], object] = lambda: None,
+    workers: int = 1,
 ) -> tuple[list[str], list[FetchFailure]]:
-    """Fetch each target not yet archived; return (fetched accessions, failures).
+    """Fetch each target into the archive with `workers` threads; return (fetched accessions, failures) in order.
 
-    Bytes that do not end like a whole submission are not archived: a cut-short download would otherwise
-    be replayed forever as if it were the filing.
+    Threads overlap network waits; the client's shared limiter still spaces every request, so more workers
+    never means more than the allowed rate. Bytes that do not end like a whole submission are not archived:
+    a cut-short download would otherwise be replayed forever as if it were the filing.
     """
-    fetched: list[str] = []
-    failures: list[FetchFailure] = []
-    for target in targets:
-        accession = Accession.parse(target.accession_number)
+
+    def fetch_one(target: SubmissionTarget) -> FetchFailure | None:
         try:
-            path = submission_path_from_index(target.file_name, accession)
-        except ValueError as error:
-            failures.append(FetchFailure(target.accession_number, "invalid_index_file_name", str(error), None))
+            return _fetch_one(client, archive, target)
+        finally:
             on_done()
-            continue
-        url = client.url_for(path)
-        try:
-            raw = client.get(path)
-            check_complete(raw)
-        except FetchError as error:
-            failures.append(FetchFailure(target.accession_number, error.reason, error.detail, error.url))
-        except SubmissionFormatError as error:
-            failures.append(FetchFailure(target.accession_number, error.reason, error.detail, url))
-        else:
-            archive.write(accession, raw)
-            fetched.append(target.accession_number)
-        on_done()
-    return fetched, failures
+
+    if workers <= 1:
+        outcomes = [fetch_one(target) for target in targets]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+            outcomes = list(pool.map(fetch_one, targets))
+    archive.sync()
+    fetched = [target.accession_number for target, outcome in zip(targets, outcomes, strict=True) if outcome is None]
+    return fetched, [outcome for outcome in outcomes if outcome is not None]
+
+
+def _fetch_one(client: EdgarClient, archive: RawArchive, target: SubmissionTarget) -> FetchFailure | None:
+    accession = Accession.parse(target.accession_number)
+    try:
+        path = submission_path_from_index(target.file_name, accession)
+    except ValueError as error:
+        return FetchFailure(target.accession_number, "invalid_index_file_name", str(error), None)
+    url = client.url_for(path)
+    try:
+        raw = client.get(path)
+        check_complete(raw)
+    except FetchError as error:
+        return FetchFailure(target.accession_number, error.reason, error.detail, error.url)
+    except SubmissionFormatError as error:
+        return FetchFailure(target.accession_number, error.reason, error.detail, url)
+    archive.write(accession, raw)
+    return None

@@ -19,7 +19,11 @@ _SLOT = struct.Struct("<d")
 
 
 class SharedRateLimiter:
-    """Spaces requests at least `SAFETY_MARGIN / rate` seconds apart across all processes using `state_path`."""
+    """Spaces requests at least `SAFETY_MARGIN / rate` seconds apart across all processes using `state_path`.
+
+    Each claim opens the file afresh, and `flock` locks belong to the open file, so threads of one process
+    exclude each other exactly as processes do.
+    """
 
     def __init__(self, state_path: Path, requests_per_second: float = SEC_MAX_REQUESTS_PER_SECOND) -> None:
         if requests_per_second <= 0:

@@ -1,0 +1,94 @@
+"""Parse archived submissions into typed frames, batch by batch, in worker processes.
+
+Parsing is CPU-bound Python, so it scales with processes, not threads. Workers are started with `spawn`:
+forking a process that already runs Polars' and DuckDB's thread pools can deadlock the child. Batches come
+back in order, so the caller loads them into the warehouse exactly as a single process would.
+"""
+
+import math
+import multiprocessing
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from orchestration.warehouse import failure
+from transforms.fetch_submissions import SubmissionTarget
+from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submission, to_frames_or_failures
+from transforms.raw_archive import DamagedArchiveError, RawArchive
+
+# Parse failures a damaged download can cause: the stored copy is set aside so the next run fetches it again
+# (a filing that is damaged on EDGAR itself fails the same way each time and is quarantined after MAX_ATTEMPTS).
+REFETCH_REASONS = frozenset(
+    {"xml_malformed", "truncated_xml", "truncated_submission", "empty_submission", "no_sgml_header", "archive_damaged"}
+)
+# Filings per DuckDB transaction: large enough to amortise the commit, small enough to bound memory.
+MAX_BATCH_SIZE = 2000
+# Below this many filings, starting worker processes costs more than it saves.
+MIN_FILINGS_FOR_WORKERS = 400
+
+
+@dataclass(frozen=True)
+class ParsedBatch:
+    """One batch, ready to load: every accession it replaces, its frames, its failures and what they resolve."""
+
+    accessions: list[str]
+    frames: dict[str, pl.DataFrame]
+    failures: list[dict[str, object]]
+    resolved: list[tuple[str, str]]
+
+
+def parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBatch:
+    """Normalize each archived submission; a failure becomes an ingest_failures row of stage `parse`."""
+    archive = RawArchive(archive_root)
+    parsed: list[NormalizedFiling] = []
+    failures: list[dict[str, object]] = []
+    for target in batch:
+        try:
+            outcome = normalize_submission(target.accession_number, archive.read(target.accession_number))
+        except DamagedArchiveError as error:
+            outcome = ParseFailure(target.accession_number, "archive_damaged", str(error))
+        if isinstance(outcome, ParseFailure):
+            if outcome.reason in REFETCH_REASONS:
+                archive.set_aside(target.accession_number)
+            failures.append(
+                failure(target.accession_number, "parse", outcome.reason, outcome.detail, None, target.date_filed)
+            )
+        else:
+            parsed.append(outcome)
+    frames, refused = to_frames_or_failures(parsed)
+    filed_on = {target.accession_number: target.date_filed for target in batch}
+    failures += [
+        failure(r.accession_number, "parse", r.reason, r.detail, None, filed_on[r.accession_number]) for r in refused
+    ]
+    refused_accessions = {refusal.accession_number for refusal in refused}
+    resolved = [(f.accession_number, "parse") for f in parsed if f.accession_number not in refused_accessions]
+    return ParsedBatch([target.accession_number for target in batch], frames, failures, resolved)
+
+
+def batches_for(targets: list[SubmissionTarget], workers: int) -> list[list[SubmissionTarget]]:
+    """Equal batches of at most MAX_BATCH_SIZE, at least one per worker, so a small night still uses every CPU."""
+    if not targets:
+        return []
+    size = min(MAX_BATCH_SIZE, math.ceil(len(targets) / workers))
+    return [targets[start : start + size] for start in range(0, len(targets), size)]
+
+
+def parsed_batches(archive_root: Path, targets: list[SubmissionTarget], workers: int) -> Iterator[ParsedBatch]:
+    """Parse `targets` in order; with several workers, keep each busy while the caller loads earlier batches."""
+    if workers <= 1 or len(targets) < MIN_FILINGS_FOR_WORKERS:
+        for batch in batches_for(targets, 1):
+            yield parse_batch(archive_root, batch)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[ParsedBatch]] = deque()
+        for batch in batches_for(targets, workers):  # bounded look-ahead: at most 2 batches per worker in memory
+            pending.append(pool.submit(parse_batch, archive_root, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
