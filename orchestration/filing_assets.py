@@ -9,6 +9,7 @@ from orchestration.parse_pool import parsed_batches
 from orchestration.partitions import daily_partitions
 from orchestration.resources import ParsingResource, StorageResource
 from orchestration.run_window import utc_now, window_days
+from orchestration.sql_files import run_sql_file
 from orchestration.submission_assets import filings_for_run
 from orchestration.warehouse import load_filings, open_warehouse
 from transforms.tables import FILING_TABLES
@@ -46,6 +47,8 @@ def filing_tables(context: dg.AssetExecutionContext, storage: StorageResource, p
         targets, _ = filings_for_run(connection, days)
     archive = storage.raw_archive
     archived = [target for target in targets if archive.has(target.accession_number)]
+    with open_warehouse(storage.warehouse_path) as connection:
+        run_sql_file(connection, "load/start_load_scope.sql")
     loaded_rows: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     workers = parsing.resolved_workers()

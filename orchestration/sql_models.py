@@ -19,7 +19,7 @@ from sqlglot import exp
 
 from orchestration.partitions import daily_partitions
 from orchestration.resources import StorageResource
-from orchestration.sql_files import SQL_ROOT, read_sql, split_statements
+from orchestration.sql_files import SQL_ROOT, read_sql, run_sql_file, split_statements
 from orchestration.warehouse import open_warehouse, transaction
 
 MODELS_FOLDER = SQL_ROOT / "models"
@@ -102,8 +102,9 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
     """Bring the model's table up to date in one transaction; returns its row count.
 
     Every model is keyed by issuer, so only the issuers of the last refresh (model_scope) are recomputed:
-    their rows are deleted and the model's own SELECT, filtered to them, inserted (DuckDB pushes the filter
-    into the SELECT). A model whose SQL or parameters changed since it was built is rebuilt in full.
+    their rows are deleted and the model's own SELECT, filtered to them, inserted. DuckDB pushes that filter
+    into simple SELECTs; a model whose CTEs aggregate or join lines first calls `in_model_scope(issuer_cik)`
+    there, a macro that is `true` in a full build. A model whose SQL or parameters changed is rebuilt in full.
     """
     if not _IDENTIFIER.fullmatch(model.name):
         raise ValueError(f"model file name {model.name!r} is not a plain SQL identifier")
@@ -125,7 +126,9 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
         built = connection.execute(
             "select digest from model_versions where model_name = $name", {"name": model.name}
         ).fetchall()
-        if built == [(digest,)]:
+        incremental = built == [(digest,)]
+        run_sql_file(connection, f"warehouse/model_scope_{'incremental' if incremental else 'full'}.sql")
+        if incremental:
             connection.execute(scoped_delete)
             connection.execute(scoped_insert, bound or None)
         else:

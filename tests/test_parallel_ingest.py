@@ -9,7 +9,7 @@ from polars.testing import assert_frame_equal
 
 from bench.generate import generate
 from mirror.server import serve_in_background
-from orchestration.parse_pool import MIN_FILINGS_FOR_WORKERS, ParsedBatch, parsed_batches
+from orchestration.parse_pool import ParsedBatch, parsed_batches
 from tests.conftest import TEST_USER_AGENT, materialize_days, read_table
 from transforms.edgar_client import ClientSettings, EdgarClient
 from transforms.fetch_submissions import SubmissionTarget, fetch_into_archive
@@ -17,7 +17,7 @@ from transforms.index_files import parse_index_lines
 from transforms.rate_limit import NoRateLimit
 from transforms.raw_archive import RawArchive
 
-FILINGS = MIN_FILINGS_FOR_WORKERS + 100  # enough for the worker pool to start
+FILINGS = 500
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_worker_processes_parse_to_the_same_frames_in_the_same_order(generated_m
     with serve_in_background([mirror]) as server:
         fetch_all(server.base_url, archive, targets, workers=4)
     alone = list(parsed_batches(archive.root, targets, workers=1))
-    pooled = list(parsed_batches(archive.root, targets, workers=2))
+    pooled = list(parsed_batches(archive.root, targets, workers=2, min_for_workers=FILINGS))
     assert len(pooled) >= 2  # the work was really split
     assert [a for batch in pooled for a in batch.accessions] == [t.accession_number for t in targets]
     single, parallel = concatenated(alone), concatenated(pooled)

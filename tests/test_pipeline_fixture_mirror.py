@@ -3,9 +3,11 @@
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.checks import CHECKED_ASSETS
+from orchestration.sql_files import query_sql_file
 from tests.conftest import FIXTURE_MIRROR, materialize_days, read_table, table_rows
 from tests.expected_from_xml import expected_from_submission
 from transforms.edgar_calendar import closure_reason
@@ -196,3 +198,19 @@ def test_a_rerun_while_edgar_is_unreachable_keeps_what_was_loaded(loaded, tmp_pa
     assert snapshot(data_dir) == first
     index_failures = read_table(data_dir, "select reason from ingest_failures where stage = 'index'")
     assert index_failures and {reason for (reason,) in index_failures} == {"retries_exhausted"}
+
+
+def test_key_checks_see_a_duplicate_in_the_last_load_and_only_read_that_load(loaded):
+    data_dir, _, _ = loaded
+    connection = duckdb.connect(str(data_dir / "warehouse.duckdb"))
+    try:
+        in_scope = set(connection.sql("select accession_number from load_scope").fetchall())
+        assert set(connection.sql("select accession_number from filings").fetchall()) < in_scope  # + parse failures
+        assert query_sql_file(connection, "checks/transactions_key_unique.sql").fetchall() == []
+        connection.execute("insert into transactions select * from transactions limit 1")  # a duplicated line
+        [violation] = query_sql_file(connection, "checks/transactions_key_unique.sql").fetchall()
+        assert violation[-1] == 2
+        connection.execute("delete from load_scope where accession_number = $a", {"a": violation[0]})
+        assert query_sql_file(connection, "checks/transactions_key_unique.sql").fetchall() == []
+    finally:
+        connection.close()

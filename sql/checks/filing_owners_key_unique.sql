@@ -1,5 +1,6 @@
--- One row per (accession_number, owner_cik) repeated in filing_owners (expected: none).
+-- One row per (accession_number, owner_cik) repeated in filing_owners (expected: none); filings of the last load only.
 select accession_number, owner_cik, count(*) as copies
 from filing_owners
+where accession_number in (select accession_number from load_scope)
 group by accession_number, owner_cik
 having count(*) > 1

@@ -1,5 +1,6 @@
--- One row per (accession_number, party_position) repeated in filing_parties (expected: none).
+-- One row per (accession_number, party_position) repeated in filing_parties (expected: none); filings of the last load only.
 select accession_number, party_position, count(*) as copies
 from filing_parties
+where accession_number in (select accession_number from load_scope)
 group by accession_number, party_position
 having count(*) > 1

@@ -1,5 +1,6 @@
--- One row per (accession_number, table_kind, line_number) repeated in transactions (expected: none).
+-- One row per (accession_number, table_kind, line_number) repeated in transactions (expected: none); filings of the last load only.
 select accession_number, table_kind, line_number, count(*) as copies
 from transactions
+where accession_number in (select accession_number from load_scope)
 group by accession_number, table_kind, line_number
 having count(*) > 1

@@ -16,3 +16,4 @@ insert into footnotes by name select * from batch_footnotes;
 insert into signatures by name select * from batch_signatures;
 insert into filing_parties by name select * from batch_filing_parties;
 insert into unknown_elements by name select * from batch_unknown_elements;
+insert into load_scope select distinct accession_number from batch_accessions;

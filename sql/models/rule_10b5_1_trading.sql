@@ -3,6 +3,7 @@
 -- cites names Rule 10b5-1 (any spacing or dash); a bare "Rule 10b-5" never matches. The two stay separate.
 with cited as (
     select
+        values.issuer_cik,
         values.accession_number,
         values.table_kind,
         values.line_number,
@@ -24,22 +25,25 @@ with cited as (
             lines.accession_number = values.accession_number
             and lines.table_kind = values.table_kind
             and lines.line_number = values.line_number
+    where in_model_scope(values.issuer_cik)
 ),
 
+-- The pattern is tested after the join, inside the aggregate: as a WHERE clause DuckDB would run it over every
+-- footnote of the warehouse before joining.
 matching as (
     select
+        cited.issuer_cik,
         cited.accession_number,
         cited.table_kind,
         cited.line_number,
-        list_sort(list(cited.footnote_id)) as plan_footnote_ids
+        list_sort(list(cited.footnote_id) filter (where regexp_matches(
+            regexp_replace(regexp_replace(lower(footnotes.footnote_text), '[‐‑‒–—−]', '-', 'g'), '\s+', '', 'g'),
+            '10b-?5-1([^0-9]|$)'
+        ))) as plan_footnote_ids
     from cited
     inner join footnotes
         on footnotes.accession_number = cited.accession_number and footnotes.footnote_id = cited.footnote_id
-    where regexp_matches(
-        regexp_replace(regexp_replace(lower(footnotes.footnote_text), '[‐‑‒–—−]', '-', 'g'), '\s+', '', 'g'),
-        '10b-?5-1([^0-9]|$)'
-    )
-    group by cited.accession_number, cited.table_kind, cited.line_number
+    group by cited.issuer_cik, cited.accession_number, cited.table_kind, cited.line_number
 )
 
 select
@@ -51,11 +55,12 @@ select
     values.transaction_date,
     values.transaction_code,
     values.aff10b5_one as is_10b5_1_official,
-    matching.plan_footnote_ids is not null as is_10b5_1_inferred_from_footnotes,
-    matching.plan_footnote_ids
+    coalesce(len(matching.plan_footnote_ids) > 0, false) as is_10b5_1_inferred_from_footnotes,
+    if(len(matching.plan_footnote_ids) > 0, matching.plan_footnote_ids, null) as plan_footnote_ids
 from transaction_values as values
 left join matching
     on
-        matching.accession_number = values.accession_number
+        matching.issuer_cik = values.issuer_cik
+        and matching.accession_number = values.accession_number
         and matching.table_kind = values.table_kind
         and matching.line_number = values.line_number

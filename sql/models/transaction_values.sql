@@ -26,6 +26,7 @@ with lines as (
         current_lines.nature_of_ownership
     from transactions_current as current_lines
     inner join filings on filings.accession_number = current_lines.accession_number
+    where in_model_scope(current_lines.issuer_cik)
 ),
 
 filing_prices as (

@@ -1,0 +1,2 @@
+-- A new filing_tables run: forget the previous run's filings (each batch adds its own in replace_filing_rows.sql).
+delete from load_scope;

@@ -1,0 +1,2 @@
+-- in_model_scope(issuer) for a full rebuild: every row is in scope (rows without an issuer included).
+create or replace temp macro in_model_scope(issuer) as true;

@@ -1,0 +1,4 @@
+-- in_model_scope(issuer) for an incremental refresh: only the issuers of the last model refresh.
+-- Models call it inside a CTE where DuckDB cannot push the outer issuer filter down by itself (a CTE that joins
+-- line-level tables or aggregates before the issuer is known), so a nightly refresh reads the scope, not the table.
+create or replace temp macro in_model_scope(issuer) as issuer in (select issuer_cik from model_scope);
