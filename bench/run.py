@@ -48,6 +48,7 @@ def bench_parse(raw: list[tuple[str, bytes]]) -> dict[str, pl.DataFrame]:
     for document in xml:
         etree.fromstring(document)
     floor = len(xml) / (time.perf_counter() - started)
+    to_frames([normalize_submission(accession, body) for accession, body in raw[:200]])  # one-time set-up, unmeasured
     started = time.perf_counter()
     frames = to_frames([normalize_submission(accession, body) for accession, body in raw])
     ours = len(raw) / (time.perf_counter() - started)
@@ -95,9 +96,9 @@ def bench_load(frames: dict[str, pl.DataFrame], work: Path, copies: int) -> None
 
 def bench_end_to_end(mirror: Path, days: list, work: Path) -> None:
     with serve_in_background([mirror]) as server:
-        paths = [
-            f"/Archives/edgar/data/{p.parent.name}/{p.name}" for p in (mirror / "Archives/edgar/data").glob("*/*.txt")
-        ]
+        files = sorted((mirror / "Archives/edgar/data").glob("*/*.txt"))
+        server.precompress(files)  # neither the baseline nor the run pays the mirror's compression
+        paths = [f"/Archives/edgar/data/{p.parent.name}/{p.name}" for p in files]
         session = requests.Session()
         started = time.perf_counter()
         for path in paths:
