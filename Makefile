@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup demo test run dev bench bench-quick crash-loop dictionary lock clean
+.PHONY: setup demo test run dev bench bench-quick crash-loop fault-soak dictionary lock clean
 
 $(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench-quick: setup ## the same benchmarks at a small scale (about a minute)
 
 crash-loop: setup ## SIGKILL the ingest run 50 times at random moments; the warehouse must stay whole
 	$(BIN)/python -m bench.crash_loop --runs 50
+
+fault-soak: setup ## ingest a generated 5,000-filing week from a mirror injecting every fault; all must end loaded or recorded
+	$(BIN)/python -m bench.fault_soak --filings 5000 --days 5
 
 dictionary: setup ## regenerate docs/data_dictionary.md (CI fails when it is stale)
 	$(BIN)/insider-warehouse dictionary

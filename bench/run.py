@@ -182,7 +182,9 @@ def timed_nightly(data_dir: Path, mirror_url: str, day) -> float:
     }
     command = [sys.executable, "-m", "orchestration.cli", "ingest", "--start", str(day), "--end", str(day)]
     started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the nightly run on {data_dir} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return time.perf_counter() - started
 
 
