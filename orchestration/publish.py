@@ -32,7 +32,13 @@ def _copy(source: BinaryIO, target: BinaryIO) -> None:
 
 
 def publish(warehouse_path: Path, published_path: Path) -> Path:
-    """Checkpoint the private warehouse, copy it beside the published file and rename it into place."""
+    """Checkpoint the private warehouse, copy it beside the published file and rename it into place.
+
+    A killed run never exposes a partial copy (the rename comes last). The copy is not fsynced: it is derived
+    data, the private warehouse is DuckDB's durable original, and on a 3 GB warehouse the flush cost 3.6 s of a
+    5 s publish every night. After a power loss a damaged read copy fails loudly (DuckDB checksums every block)
+    and the next run publishes it again.
+    """
     connection = connect(warehouse_path)
     try:
         connection.execute("checkpoint")
@@ -43,8 +49,6 @@ def publish(warehouse_path: Path, published_path: Path) -> Path:
     try:
         with os.fdopen(handle, "wb") as target, warehouse_path.open("rb") as source:
             _copy(source, target)
-            target.flush()
-            os.fsync(target.fileno())
         os.replace(temporary, published_path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

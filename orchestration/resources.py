@@ -87,7 +87,12 @@ class EdgarResource(dg.ConfigurableResource):
     max_attempts: int = 6  # per request, for 429/503/5xx/timeouts/connection errors
     backoff_seconds: float = 1.0  # first wait when the server gives no Retry-After; doubles per attempt
     read_timeout_seconds: float = 60.0  # a server silent this long is retried
-    fetch_workers: int = 4  # concurrent requests: overlaps network waits; the rate limit applies to them all
+    fetch_workers: int = 4  # concurrent requests per process: overlaps network waits; the rate limit binds them all
+    fetch_processes: int | None = None  # EDGAR_FETCH_PROCESSES, default one per CPU (used from 10,000 filings)
+
+    def resolved_fetch_processes(self) -> int:
+        configured = self.fetch_processes or int(os.environ.get("EDGAR_FETCH_PROCESSES") or 0)
+        return max(1, configured or os.cpu_count() or 1)
 
     def resolved_base_url(self) -> str:
         return _setting(self.base_url, "EDGAR_BASE_URL", DEFAULT_BASE_URL) or DEFAULT_BASE_URL

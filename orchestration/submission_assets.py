@@ -7,13 +7,14 @@ import dagster as dg
 import duckdb
 from tqdm import tqdm
 
+from orchestration.fetch_pool import fetch_with_processes
 from orchestration.partitions import daily_partitions
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.retry_policy import MAX_ATTEMPTS, MAX_RETRIES_PER_RUN
 from orchestration.run_window import utc_now, window_days
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse import failure, open_warehouse, record_outcomes
-from transforms.fetch_submissions import SubmissionTarget, fetch_into_archive
+from transforms.fetch_submissions import SubmissionTarget
 
 
 def filings_for_run(connection: duckdb.DuckDBPyConnection, days: list[date]) -> tuple[list[SubmissionTarget], int]:
@@ -53,8 +54,8 @@ def raw_submissions(
     missing = [target for target in targets if not archive.has(target.accession_number)]
     client = edgar.client(storage)
     with tqdm(total=len(missing), desc="fetch submissions", unit="filing") as progress:
-        fetched, failed = fetch_into_archive(
-            client, archive, missing, on_done=lambda: progress.update(), workers=edgar.fetch_workers
+        fetched, failed, requests_sent = fetch_with_processes(
+            client, archive, missing, edgar.resolved_fetch_processes(), edgar.fetch_workers, progress.update
         )
     filed_on = {target.accession_number: target.date_filed for target in targets}
     failures = [
@@ -73,6 +74,6 @@ def raw_submissions(
             "fetched": len(fetched),
             "fetch_failures": len(failed),
             **{f"failures_{reason}": count for reason, count in sorted(reasons.items())},
-            "requests_sent": client.requests_sent,
+            "requests_sent": requests_sent,
         }
     )

@@ -9,6 +9,7 @@ from polars.testing import assert_frame_equal
 
 from bench.generate import generate
 from mirror.server import serve_in_background
+from orchestration.fetch_pool import fetch_with_processes
 from orchestration.parse_pool import ParsedBatch, parsed_batches
 from tests.conftest import TEST_USER_AGENT, materialize_days, read_table
 from transforms.edgar_client import ClientSettings, EdgarClient
@@ -54,6 +55,23 @@ def test_threaded_fetching_archives_the_same_bytes(generated_mirror, tmp_path: P
     assert fetched_by_one == fetched_by_four == [target.accession_number for target in targets]
     for target in targets:
         assert one.read(target.accession_number) == four.read(target.accession_number)
+
+
+def test_fetching_processes_archive_the_same_bytes_and_count_every_request(generated_mirror, tmp_path: Path):
+    mirror, days = generated_mirror
+    targets = listed_targets(mirror, days)
+    archive = RawArchive(tmp_path / "pooled")
+    with serve_in_background([mirror]) as server:
+        client = EdgarClient(ClientSettings(user_agent=TEST_USER_AGENT, base_url=server.base_url), NoRateLimit())
+        done: list[int] = []
+        fetched, failures, sent = fetch_with_processes(
+            client, archive, targets, processes=2, threads=2, on_done=done.append, min_for_processes=FILINGS
+        )
+        assert sent == len(server.seen) == FILINGS
+    assert failures == [] and fetched == [target.accession_number for target in targets]
+    assert sum(done) == FILINGS and len(done) >= 2  # progress came chunk by chunk, from both processes
+    for target in targets:
+        assert archive.read(target.accession_number) == (mirror / "Archives" / target.file_name).read_bytes()
 
 
 def concatenated(batches: list[ParsedBatch]) -> dict[str, pl.DataFrame]:

@@ -102,6 +102,17 @@ class EdgarClient:
         self._sent_lock = threading.Lock()
         self.requests_sent = 0
 
+    def __getstate__(self) -> dict[str, object]:
+        """Picklable for worker processes: sessions and locks are per process and made afresh there."""
+        state = dict(self.__dict__)
+        del state["_local"], state["_sent_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+        self._sent_lock = threading.Lock()
+
     @property
     def session(self) -> requests.Session:
         """This thread's session: `requests.Session` is not safe to share between threads."""

@@ -9,6 +9,7 @@ with codes as (
         owner_group_key,
         list_sort(list(distinct transaction_code) filter (where transaction_code is not null)) as transaction_codes
     from transaction_values
+    where in_model_scope(issuer_cik)
     group by accession_number, issuer_cik, owner_group_key
 )
 

@@ -7,6 +7,7 @@ with triggers as (
         lines.accession_number,
         min(coalesce(lines.deemed_execution_date, lines.transaction_date)) as first_trade_date
     from transactions as lines
+    where lines.accession_number in (select accession_number from filings where in_model_scope(issuer_cik))
     group by lines.accession_number
 )
 

@@ -9,6 +9,7 @@ with open_market as (
         and transaction_date is not null
         and not flag_code_contradicts_direction
         and not flag_price_outlier
+        and in_model_scope(issuer_cik)
 ),
 
 monthly as (

@@ -13,6 +13,7 @@ with daily as (
         and transaction_date is not null
         and not flag_code_contradicts_direction
         and not flag_price_outlier
+        and in_model_scope(issuer_cik)
     group by issuer_cik, transaction_date
 )
 

@@ -7,6 +7,7 @@ with months as (
         (activity.month + to_months(offset_months))::date as month
     from monthly_insider_activity as activity
     cross join range(0, 6) as offsets (offset_months)
+    where in_model_scope(activity.issuer_cik)
 ),
 
 windowed as (

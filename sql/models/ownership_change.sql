@@ -13,6 +13,7 @@ with lines as (
         and values.shares_after is not null
         and not values.flag_code_contradicts_direction
         and not values.flag_negative_shares_after
+        and in_model_scope(values.issuer_cik)
 ),
 
 with_group as (

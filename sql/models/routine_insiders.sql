@@ -15,6 +15,7 @@ with trades as (
         and transaction_date is not null
         and not flag_code_contradicts_direction
         and not flag_price_outlier
+        and in_model_scope(issuer_cik)
 ),
 
 years as (
