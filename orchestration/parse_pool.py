@@ -17,7 +17,7 @@ import polars as pl
 
 from orchestration.warehouse import failure
 from transforms.fetch_submissions import SubmissionTarget
-from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submission, to_frames_or_failures
+from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submissions, to_frames_or_failures
 from transforms.raw_archive import DamagedArchiveError, RawArchive
 
 # Parse failures a damaged download can cause: the stored copy is set aside so the next run fetches it again
@@ -45,13 +45,18 @@ class ParsedBatch:
 def parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBatch:
     """Normalize each archived submission; a failure becomes an ingest_failures row of stage `parse`."""
     archive = RawArchive(archive_root)
+    readable: list[tuple[str, bytes]] = []
+    outcomes: dict[str, NormalizedFiling | ParseFailure] = {}
+    for target in batch:
+        try:
+            readable.append((target.accession_number, archive.read(target.accession_number)))
+        except DamagedArchiveError as error:
+            outcomes[target.accession_number] = ParseFailure(target.accession_number, "archive_damaged", str(error))
+    outcomes.update(zip([accession for accession, _ in readable], normalize_submissions(readable), strict=True))
     parsed: list[NormalizedFiling] = []
     failures: list[dict[str, object]] = []
     for target in batch:
-        try:
-            outcome = normalize_submission(target.accession_number, archive.read(target.accession_number))
-        except DamagedArchiveError as error:
-            outcome = ParseFailure(target.accession_number, "archive_damaged", str(error))
+        outcome = outcomes[target.accession_number]
         if isinstance(outcome, ParseFailure):
             if outcome.reason in REFETCH_REASONS:
                 archive.set_aside(target.accession_number)

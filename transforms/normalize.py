@@ -1,7 +1,9 @@
 """Raw submission bytes → one typed Polars frame per warehouse table, or a typed failure."""
 
+import gc
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +44,25 @@ def normalize_submission(accession: str, raw: bytes) -> NormalizedFiling | Parse
         return ParseFailure(accession, "invalid_value", str(error))
     except RecursionError as error:  # pathologically deep nesting
         return ParseFailure(accession, "xml_too_deep", str(error))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: parsing allocates millions of short-lived, acyclic dicts and lists, which
+    reference counting frees anyway, and the collector's repeated walks over them cost a sixth of the parse."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def normalize_submissions(submissions: Iterable[tuple[str, bytes]]) -> list[NormalizedFiling | ParseFailure]:
+    """`normalize_submission` over a batch, in order, with the cycle collector paused for the batch."""
+    with _collector_paused():
+        return [normalize_submission(accession, raw) for accession, raw in submissions]
 
 
 def _normalize(accession: str, raw: bytes) -> NormalizedFiling | ParseFailure:
