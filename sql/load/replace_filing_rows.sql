@@ -1,13 +1,18 @@
 -- Replace every row of the batch's filings in all filing tables; run inside one transaction.
 -- Inputs (registered by the caller): batch_accessions(accession_number) and batch_<table> frames.
-delete from filings where accession_number in (select accession_number from batch_accessions);
-delete from filing_owners where accession_number in (select accession_number from batch_accessions);
-delete from transactions where accession_number in (select accession_number from batch_accessions);
-delete from holdings where accession_number in (select accession_number from batch_accessions);
-delete from footnotes where accession_number in (select accession_number from batch_accessions);
-delete from signatures where accession_number in (select accession_number from batch_accessions);
-delete from filing_parties where accession_number in (select accession_number from batch_accessions);
-delete from unknown_elements where accession_number in (select accession_number from batch_accessions);
+-- Rows of a filing are only ever written together with its `filings` row (this file), so the filings already in
+-- the warehouse are the only ones with rows to delete: finding them once spares each table a full scan of its
+-- accession column for a night of new filings.
+create or replace temp table batch_existing as
+select accession_number from filings where accession_number in (select accession_number from batch_accessions);
+delete from filings where accession_number in (select accession_number from batch_existing);
+delete from filing_owners where accession_number in (select accession_number from batch_existing);
+delete from transactions where accession_number in (select accession_number from batch_existing);
+delete from holdings where accession_number in (select accession_number from batch_existing);
+delete from footnotes where accession_number in (select accession_number from batch_existing);
+delete from signatures where accession_number in (select accession_number from batch_existing);
+delete from filing_parties where accession_number in (select accession_number from batch_existing);
+delete from unknown_elements where accession_number in (select accession_number from batch_existing);
 insert into filings by name select * from batch_filings;
 insert into filing_owners by name select * from batch_filing_owners;
 insert into transactions by name select * from batch_transactions;
