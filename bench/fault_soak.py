@@ -18,6 +18,7 @@ import duckdb
 
 from bench.generate import generate
 from mirror.server import FaultPlan, serve_in_background
+from orchestration.sql_files import query_sql_file
 
 DEFAULT_RATES = {
     "429": 0.03,
@@ -28,11 +29,6 @@ DEFAULT_RATES = {
     "truncate": 0.03,
     "corrupt_xml": 0.03,
 }
-UNACCOUNTED_SQL = """
-select count(*) from index_entries
-where accession_number not in (select accession_number from filings)
-  and accession_number not in (select subject from ingest_failures where resolved_at is null)
-"""
 
 
 def ingest(data_dir: Path, base_url: str, first: str, last: str) -> None:
@@ -50,16 +46,11 @@ def ingest(data_dir: Path, base_url: str, first: str, last: str) -> None:
 def counts(data_dir: Path) -> dict[str, int]:
     connection = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
     try:
-        return {
-            "listed": connection.sql("select count(*) from index_entries").fetchall()[0][0],
-            "loaded": connection.sql("select count(*) from filings").fetchall()[0][0],
-            "open_failures": connection.sql(
-                "select count(*) from ingest_failures where resolved_at is null"
-            ).fetchall()[0][0],
-            "unaccounted": connection.sql(UNACCOUNTED_SQL).fetchall()[0][0],
-        }
+        [(listed, loaded, open_failures)] = query_sql_file(connection, "queries/ingest_outcome_counts.sql").fetchall()
+        unaccounted = len(query_sql_file(connection, "queries/unaccounted_filings.sql").fetchall())
     finally:
         connection.close()
+    return {"listed": listed, "loaded": loaded, "open_failures": open_failures, "unaccounted": unaccounted}
 
 
 def soak(filings: int, days: int, rates: dict[str, float], seed: int, work: Path) -> dict[str, object]:

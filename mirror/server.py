@@ -105,6 +105,7 @@ class MirrorServer(ThreadingHTTPServer):
         self.seen: list[SeenRequest] = []
         self._seen_lock = threading.Lock()
         self._gzipped: dict[tuple[Path, int, int], bytes] = {}
+        self._gzipped_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), MirrorHandler)
 
     @property
@@ -129,11 +130,11 @@ class MirrorServer(ThreadingHTTPServer):
             return located.read_bytes()
         stat = located.stat()
         key = (located, stat.st_mtime_ns, stat.st_size)
-        with self._seen_lock:
+        with self._gzipped_lock:
             cached = self._gzipped.get(key)
         if cached is None:
             cached = gzip.compress(located.read_bytes(), mtime=0)
-            with self._seen_lock:
+            with self._gzipped_lock:
                 if len(self._gzipped) >= MAX_CACHED_BODIES:
                     self._gzipped.clear()
                 self._gzipped[key] = cached

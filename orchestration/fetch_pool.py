@@ -5,17 +5,15 @@ server, so a big backfill from a mirror is CPU-bound on the client side. The sha
 processes never exceed the rate together (tests/test_rate_limit.py); against SEC the limit, not the CPU, binds.
 """
 
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 
+from orchestration.process_pool import MIN_FILINGS_FOR_PROCESSES, spawned_pool
 from transforms.edgar_client import EdgarClient
 from transforms.fetch_submissions import FetchFailure, SubmissionTarget, fetch_into_archive
 from transforms.raw_archive import RawArchive
 
-# Below this many filings, starting processes (about 2 s each) costs more than it saves.
-MIN_FILINGS_FOR_PROCESSES = 10_000
 # Filings per task: small enough for a lively progress bar, large enough to amortise the hand-over.
 CHUNK_SIZE = 1000
 
@@ -43,8 +41,7 @@ def fetch_with_processes(
     size = min(CHUNK_SIZE, -(-len(targets) // processes))
     chunks = [targets[start : start + size] for start in range(0, len(targets), size)]
     results: dict[int, tuple[list[str], list[FetchFailure], int]] = {}
-    context = multiprocessing.get_context("spawn")  # never fork a process running Polars or DuckDB threads
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+    with spawned_pool(processes) as pool:
         futures = {pool.submit(_fetch_chunk, client, archive.root, chunk, threads): n for n, chunk in enumerate(chunks)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()

@@ -1,20 +1,19 @@
 """Parse archived submissions into typed frames, batch by batch, in worker processes.
 
-Parsing is CPU-bound Python, so it scales with processes, not threads. Workers are started with `spawn`:
-forking a process that already runs Polars' and DuckDB's thread pools can deadlock the child. Batches come
-back in order, so the caller loads them into the warehouse exactly as a single process would.
+Parsing is CPU-bound Python, so it scales with processes, not threads (see process_pool for when and how they
+start). Batches come back in order, so the caller loads them into the warehouse exactly as one process would.
 """
 
 import math
-import multiprocessing
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from orchestration.process_pool import MIN_FILINGS_FOR_PROCESSES, spawned_pool
 from orchestration.warehouse import failure
 from transforms.fetch_submissions import SubmissionTarget
 from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submissions, to_frames_or_failures
@@ -27,9 +26,6 @@ REFETCH_REASONS = frozenset(
 )
 # Filings per DuckDB transaction: large enough to amortise the commit, small enough to bound memory.
 MAX_BATCH_SIZE = 2000
-# Below this many filings, starting worker processes (about 2 s: each imports the caller's main module) costs more
-# than it saves: a night of a few thousand filings parses faster in the step's own process.
-MIN_FILINGS_FOR_WORKERS = 10_000
 
 
 @dataclass(frozen=True)
@@ -84,15 +80,14 @@ def batches_for(targets: list[SubmissionTarget], workers: int) -> list[list[Subm
 
 
 def parsed_batches(
-    archive_root: Path, targets: list[SubmissionTarget], workers: int, min_for_workers: int = MIN_FILINGS_FOR_WORKERS
+    archive_root: Path, targets: list[SubmissionTarget], workers: int, min_for_workers: int = MIN_FILINGS_FOR_PROCESSES
 ) -> Iterator[ParsedBatch]:
     """Parse `targets` in order; with several workers, keep each busy while the caller loads earlier batches."""
     if workers <= 1 or len(targets) < min_for_workers:
         for batch in batches_for(targets, 1):
             yield parse_batch(archive_root, batch)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with spawned_pool(workers) as pool:
         pending: deque[Future[ParsedBatch]] = deque()
         for batch in batches_for(targets, workers):  # bounded look-ahead: at most 2 batches per worker in memory
             pending.append(pool.submit(parse_batch, archive_root, batch))

@@ -22,6 +22,11 @@ def _setting(value: str | None, variable: str, default: str | None) -> str | Non
     return value if value not in (None, "") else os.environ.get(variable) or default
 
 
+def _process_count(configured: int | None, variable: str) -> int:
+    """The resource field, else the environment variable, else one process per CPU."""
+    return max(1, configured or int(os.environ.get(variable) or 0) or os.cpu_count() or 1)
+
+
 def is_loopback_url(url: str) -> bool:
     """True for http(s)://127.x.x.x, ::1 or localhost: a mirror of the project's own, not SEC."""
     host = urlparse(url).hostname or ""
@@ -70,8 +75,7 @@ class ParsingResource(dg.ConfigurableResource):
     workers: int | None = None  # INSIDER_PARSE_WORKERS, default one per CPU
 
     def resolved_workers(self) -> int:
-        configured = self.workers or int(os.environ.get("INSIDER_PARSE_WORKERS") or 0)
-        return max(1, configured or os.cpu_count() or 1)
+        return _process_count(self.workers, "INSIDER_PARSE_WORKERS")
 
 
 class EdgarResource(dg.ConfigurableResource):
@@ -91,8 +95,7 @@ class EdgarResource(dg.ConfigurableResource):
     fetch_processes: int | None = None  # EDGAR_FETCH_PROCESSES, default one per CPU (used from 10,000 filings)
 
     def resolved_fetch_processes(self) -> int:
-        configured = self.fetch_processes or int(os.environ.get("EDGAR_FETCH_PROCESSES") or 0)
-        return max(1, configured or os.cpu_count() or 1)
+        return _process_count(self.fetch_processes, "EDGAR_FETCH_PROCESSES")
 
     def resolved_base_url(self) -> str:
         return _setting(self.base_url, "EDGAR_BASE_URL", DEFAULT_BASE_URL) or DEFAULT_BASE_URL

@@ -4,7 +4,10 @@ loaded or recorded with a reason, and a clean rerun loads what the faults kept o
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
 from mirror.server import FaultPlan, serve_in_background
+from orchestration.sql_files import query_sql_file
 from tests.conftest import FIXTURE_MIRROR, materialize_days, read_table
 from tests.expected_from_xml import expected_from_submission
 
@@ -22,14 +25,11 @@ RATES = {
 
 def unaccounted(data_dir: Path) -> list[tuple]:
     """Listed filings that are neither loaded nor recorded as failed."""
-    return read_table(
-        data_dir,
-        """
-        select accession_number from index_entries
-        where accession_number not in (select accession_number from filings)
-          and accession_number not in (select subject from ingest_failures where resolved_at is null)
-    """,
-    )
+    connection = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        return query_sql_file(connection, "queries/unaccounted_filings.sql").fetchall()
+    finally:
+        connection.close()
 
 
 def test_every_listed_filing_is_loaded_or_recorded_under_faults_and_a_clean_rerun_recovers(tmp_path: Path):
