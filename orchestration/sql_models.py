@@ -19,7 +19,7 @@ from sqlglot import exp
 
 from orchestration.partitions import daily_partitions
 from orchestration.resources import StorageResource
-from orchestration.sql_files import SQL_ROOT, read_sql, run_sql_file, split_statements
+from orchestration.sql_files import SQL_ROOT, query_sql_file, read_sql, run_sql_file, split_statements
 from orchestration.warehouse import open_warehouse, transaction
 
 MODELS_FOLDER = SQL_ROOT / "models"
@@ -115,7 +115,7 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
         raise KeyError(f"sql/models/{model.name}.sql binds {sorted(missing)} but declares no default")
     bound = {name: parameters[name] for name in wanted}
     digest = hashlib.sha256(json.dumps([model.select, bound], sort_keys=True, default=str).encode()).hexdigest()
-    # The identifier is a checked file stem; every value is bound.
+    # A table name cannot be a bound parameter: it is a checked file stem, and every value is bound.
     full = f"create or replace table {model.name} as {model.select}"
     scoped_delete = f"delete from {model.name} where issuer_cik in (select issuer_cik from model_scope)"  # noqa: S608
     scoped_insert = (
@@ -123,9 +123,7 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
         "where model.issuer_cik in (select issuer_cik from model_scope)"
     )
     with transaction(connection):
-        built = connection.execute(
-            "select digest from model_versions where model_name = $name", {"name": model.name}
-        ).fetchall()
+        built = query_sql_file(connection, "warehouse/model_version_built.sql", name=model.name).fetchall()
         incremental = built == [(digest,)]
         run_sql_file(connection, f"warehouse/model_scope_{'incremental' if incremental else 'full'}.sql")
         if incremental:
@@ -133,11 +131,7 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
             connection.execute(scoped_insert, bound or None)
         else:
             connection.execute(full, bound or None)
-            connection.execute("delete from model_versions where model_name = $name", {"name": model.name})
-            connection.execute(
-                "insert into model_versions values ($name, $digest, now()::timestamp)",
-                {"name": model.name, "digest": digest},
-            )
+            run_sql_file(connection, "warehouse/model_version_record.sql", name=model.name, digest=digest)
     return connection.table(model.name).count("*").fetchall()[0][0]
 
 
