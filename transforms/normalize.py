@@ -12,7 +12,7 @@ import polars as pl
 from transforms.accession import Accession, InvalidAccessionError
 from transforms.ownership_xml import OwnershipXmlError, parse_ownership_xml
 from transforms.sgml import SubmissionFormatError, parse_submission, xml_bytes
-from transforms.tables import FILING_TABLES, empty_frames
+from transforms.tables import FILING_TABLES, typed_frame
 
 
 @dataclass(frozen=True)
@@ -127,11 +127,12 @@ def to_frames(filings: Iterable[NormalizedFiling]) -> dict[str, pl.DataFrame]:
     for filing in filings:
         for name, rows in filing.rows.items():
             collected[name].extend(rows)
-    frames = empty_frames()
-    for name, rows in collected.items():
-        if rows:
-            frames[name] = pl.DataFrame(rows, schema=FILING_TABLES[name], strict=True)
-    return frames
+    return {name: typed_frame(rows, FILING_TABLES[name]) for name, rows in collected.items()}
+
+
+# What building a typed frame raises for a value its column cannot hold (Arrow's errors subclass ValueError and
+# TypeError).
+_REFUSALS = (pl.exceptions.PolarsError, RuntimeError, OverflowError, TypeError, ValueError)
 
 
 def to_frames_or_failures(filings: list[NormalizedFiling]) -> tuple[dict[str, pl.DataFrame], list[ParseFailure]]:
@@ -142,14 +143,14 @@ def to_frames_or_failures(filings: list[NormalizedFiling]) -> tuple[dict[str, pl
     """
     try:
         return to_frames(filings), []
-    except (pl.exceptions.PolarsError, RuntimeError, OverflowError, TypeError, ValueError):
+    except _REFUSALS:
         pass
     accepted: list[NormalizedFiling] = []
     failures: list[ParseFailure] = []
     for filing in filings:
         try:
             to_frames([filing])
-        except (pl.exceptions.PolarsError, RuntimeError, OverflowError, TypeError, ValueError) as error:
+        except _REFUSALS as error:
             failures.append(
                 ParseFailure(filing.accession_number, "invalid_value", f"refused by the table schema: {error}")
             )
