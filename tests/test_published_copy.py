@@ -1,5 +1,6 @@
 """Readers never blocked: a notebook holding the published copy keeps its snapshot while the nightly run writes."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.publish import BLOCK_BYTES, publish, sync_changed_blocks
 from tests.conftest import materialize_days
 
 READER = textwrap.dedent(
@@ -22,12 +24,16 @@ READER = textwrap.dedent(
 )
 
 
-def filings_in(path: Path) -> int:
+def rows_in(path: Path, table: str = "t") -> int:
     connection = duckdb.connect(str(path), read_only=True)
     try:
-        return connection.sql("select count(*) from filings").fetchall()[0][0]
+        return connection.table(table).count("*").fetchall()[0][0]
     finally:
         connection.close()
+
+
+def filings_in(path: Path) -> int:
+    return rows_in(path, "filings")
 
 
 def test_a_reader_keeps_its_snapshot_while_a_run_writes_and_publishes(tmp_path: Path, fixture_mirror):
@@ -48,3 +54,81 @@ def test_a_reader_keeps_its_snapshot_while_a_run_writes_and_publishes(tmp_path: 
     finally:
         reader.kill()
     assert filings_in(published) > before  # a new connection sees the new run
+
+
+def add_rows(warehouse: Path, count: int) -> None:
+    connection = duckdb.connect(str(warehouse))
+    try:
+        connection.execute("create table if not exists t (n bigint, text varchar)")
+        connection.execute("insert into t select range, repeat('x', 50) from range(?)", [count])
+    finally:
+        connection.close()
+
+
+def test_each_publish_leaves_the_read_copy_byte_equal_and_keeps_the_replaced_copy_as_standby(tmp_path: Path):
+    warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb"
+    standby = published.with_name(".standby-warehouse.duckdb")
+    for night, count in enumerate((200_000, 1_000, 50_000), start=1):
+        add_rows(warehouse, count)
+        publish(warehouse, published)
+        assert published.read_bytes() == warehouse.read_bytes()
+        assert standby.exists() == (night > 1)  # the first night has no earlier copy to keep
+    assert rows_in(published) == 251_000
+    assert sorted(p.name for p in published.parent.iterdir()) == [standby.name, published.name]
+
+
+def test_only_the_blocks_that_differ_are_rewritten_and_any_target_ends_equal(tmp_path: Path):
+    source = tmp_path / "source"
+    source.write_bytes(os.urandom(5 * BLOCK_BYTES + 123))
+    target = tmp_path / "target"
+    changed = bytearray(source.read_bytes())
+    changed[BLOCK_BYTES + 7] ^= 0xFF  # one byte in the second block
+    changed[4 * BLOCK_BYTES] ^= 0xFF  # and one in the fifth
+    target.write_bytes(bytes(changed) + b"a longer tail from a bigger old copy")
+    descriptor = os.open(target, os.O_RDWR)
+    try:
+        with source.open("rb") as reader:
+            written = sync_changed_blocks(reader, descriptor)
+    finally:
+        os.close(descriptor)
+    assert written == 2 * BLOCK_BYTES
+    assert target.read_bytes() == source.read_bytes()
+    target.write_bytes(b"")  # a copy cut off at nothing (a run killed while writing it) heals too
+    descriptor = os.open(target, os.O_RDWR)
+    try:
+        with source.open("rb") as reader:
+            assert sync_changed_blocks(reader, descriptor) == source.stat().st_size
+    finally:
+        os.close(descriptor)
+    assert target.read_bytes() == source.read_bytes()
+
+
+def test_a_reader_still_holding_the_standby_keeps_its_snapshot(tmp_path: Path):
+    warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb"
+    add_rows(warehouse, 1_000)
+    publish(warehouse, published)
+    readers_file = published.stat().st_ino
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER.replace("filings", "t"), str(published)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert int(reader.stdout.readline()) == 1_000
+        for count in (2_000, 3_000):  # the reader's file is the standby after the first of these
+            add_rows(warehouse, count)
+            publish(warehouse, published)
+            assert published.read_bytes() == warehouse.read_bytes()
+            assert published.stat().st_ino != readers_file  # never rewritten and put back in front of readers
+        reader.stdin.write("go\n")
+        reader.stdin.flush()
+        assert int(reader.stdout.readline()) == 1_000
+        assert reader.wait(timeout=30) == 0
+    finally:
+        reader.kill()
+    assert rows_in(published) == 6_000
+    add_rows(warehouse, 4_000)  # with the reader gone, its old file is the standby again and is brought up to date
+    publish(warehouse, published)
+    assert rows_in(published) == 10_000
+    assert published.read_bytes() == warehouse.read_bytes()
