@@ -230,7 +230,18 @@ class _Reader:
                     if len(child):
                         self.keep_children(child, f"{parent}/{tag}/{child_tag}")
                 row[ids_column] = footnote_ids
-            row[node.column] = None if text is None else self.typed(node, text)
+            if text is not None:  # `typed`, inlined: this line runs for every leaf of every filing
+                text = text.strip()
+                converter = node.converter
+                if not text:
+                    text = None
+                elif converter is not None:
+                    try:
+                        text = converter(text)
+                    except (ValueError, InvalidOperation):
+                        self.unparsed.append({"field": node.column, "raw": text})
+                        text = None
+            row[node.column] = text
         elif kind is dict:
             path = f"{parent}/{tag}"
             for child in element:
@@ -241,18 +252,6 @@ class _Reader:
             row.setdefault(node.column, []).append((element.get("id") or "").strip())
             if len(element):
                 self.keep_children(element, f"{parent}/{tag}")
-
-    def typed(self, leaf: _LeafSpec, text: str) -> Any:
-        text = text.strip()
-        if not text:
-            return None
-        if leaf.converter is None:
-            return text
-        try:
-            return leaf.converter(text)
-        except (ValueError, InvalidOperation):
-            self.unparsed.append({"field": leaf.column, "raw": text})
-            return None
 
     def keep_children(self, element: etree._Element, path: str) -> None:
         """Children of an element the specification gives none: kept whole (their text included)."""
