@@ -64,30 +64,36 @@ def bench_parse(raw: list[tuple[str, bytes]]) -> dict[str, pl.DataFrame]:
     return frames
 
 
-def bench_load(frames: dict[str, pl.DataFrame], work: Path, copies: int) -> None:
+def bench_load(frames: dict[str, pl.DataFrame], work: Path, copies: int, rounds: int = 2) -> None:
+    """Ours and the baseline in turn, each into a fresh file after the disk is flushed, best of `rounds`: the
+    first load of a run otherwise pays for writing back the mirror just generated, which favoured the second."""
     big = {
         table: pl.concat([frame.with_columns(pl.col("accession_number") + f"-{n}") for n in range(copies)])
         for table, frame in frames.items()
     }
     rows = sum(frame.height for frame in big.values())
     accessions = big["filings"]["accession_number"].to_list()
-    connection = connect(work / "load.duckdb")
-    ensure_schema(connection)
-    started = time.perf_counter()
-    load_filings(connection, accessions, big, [], [], NOW)
-    ours = rows / (time.perf_counter() - started)
-    connection.close()
-    raw = duckdb.connect(str(work / "raw.duckdb"))
-    started = time.perf_counter()
-    for table, frame in big.items():
-        raw.from_arrow(frame.to_arrow()).create(table)
-    floor = rows / (time.perf_counter() - started)
-    raw.close()
+    ours_times, floor_times = [], []
+    for round_number in range(rounds):
+        os.sync()
+        raw = duckdb.connect(str(work / f"raw-{round_number}.duckdb"))
+        started = time.perf_counter()
+        for table, frame in big.items():
+            raw.from_arrow(frame.to_arrow()).create(table)
+        floor_times.append(time.perf_counter() - started)
+        raw.close()
+        os.sync()
+        connection = connect(work / f"load-{round_number}.duckdb")
+        ensure_schema(connection)
+        started = time.perf_counter()
+        load_filings(connection, accessions, big, [], [], NOW)
+        ours_times.append(time.perf_counter() - started)
+        connection.close()
     report(
-        f"load: {rows:,} rows in one transaction (replace by accession)",
-        ours,
+        f"load: {rows:,} rows in one transaction (replace by accession), best of {rounds}",
+        rows / min(ours_times),
         "rows/s",
-        floor,
+        rows / min(floor_times),
         "create table as select, no transaction",
         "≥ 1M rows/s",
     )

@@ -154,7 +154,11 @@ def load_filings(
     batch["batch_accessions"] = pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String})
     batch.update(_outcome_frames(failures, resolved))
     steps = [("load/replace_filing_rows.sql", {})] + [(path, {"now": now}) for path in _OUTCOME_FILES]
-    _write(connection, batch, steps)
+    run_sql_file(connection, "load/relax_insertion_order.sql")  # a setting, not data: outside the transaction
+    try:
+        _write(connection, batch, steps)
+    finally:
+        run_sql_file(connection, "load/restore_insertion_order.sql")
 
 
 def load_index_days(
