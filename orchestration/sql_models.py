@@ -17,7 +17,6 @@ import sqlglot
 from pydantic import Field
 from sqlglot import exp
 
-from orchestration.partitions import daily_partitions
 from orchestration.resources import StorageResource
 from orchestration.sql_files import SQL_ROOT, query_sql_file, read_sql, run_sql_file, split_statements
 from orchestration.warehouse import open_warehouse, transaction
@@ -146,8 +145,6 @@ def model_asset(model: SqlModel, asset_names: set[str]) -> dg.AssetsDefinition:
         name=model.name,
         deps=upstream_assets(model, asset_names),
         description=f"{model.grain}. Parameters: {model.parameters or 'none'}.",
-        partitions_def=daily_partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
         group_name="models",
         kinds={"duckdb", "sql"},
     )
