@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from orchestration.model_assets import calendar_frame
+from orchestration.sql_files import query_sql_file
 from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
 from tests.ownership_builder import Filing, Line
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
@@ -183,6 +184,33 @@ def test_positions_never_overlap_and_the_joint_trade_counts_once(warehouse):
     assert warehouse.sql(
         "select count(*) from transactions_current where accession_number = $joint", params={"joint": JOINT.accession}
     ).fetchall() == [(1,)]
+
+
+def violations(connection, check: str) -> list[tuple]:
+    return query_sql_file(connection, f"checks/{check}.sql").fetchall()
+
+
+def test_the_blocking_position_checks_find_a_damaged_interval(warehouse):
+    blocking = ("positions_never_overlap", "positions_trace_to_filings", "positions_not_from_superseded_lines")
+    assert {check: violations(warehouse, check) for check in blocking} == {check: [] for check in blocking}
+    warehouse.execute(  # no such line in the filing
+        "update positions set source_line_number = 7 "
+        "where source_accession_number = $source and source_line_number = 1",
+        {"source": FORM4_BUY.accession},
+    )
+    assert {row[2] for row in violations(warehouse, "positions_trace_to_filings")} == {FORM4_BUY.accession}
+    warehouse.execute("update positions set source_line_number = 1 where source_line_number = 7")
+    warehouse.execute(  # an interval pointing at the original the 4/A restated
+        "update positions set source_accession_number = $original where source_accession_number = $amendment",
+        {"original": FORM4_SELLS.accession, "amendment": AMENDMENT_OF_SELLS.accession},
+    )
+    assert violations(warehouse, "positions_not_from_superseded_lines") != []
+    warehouse.execute(  # the first interval of owner A's direct stock now runs past the start of the next
+        "update positions set valid_to = date '2024-12-31' where owner_group_key = $group "
+        "and direct_or_indirect_ownership = 'D' and valid_from = date '2024-01-08'",
+        {"group": str(A)},
+    )
+    assert violations(warehouse, "positions_never_overlap") != []
 
 
 def test_beneficial_ownership_totals_the_vehicles(warehouse):

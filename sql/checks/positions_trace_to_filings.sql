@@ -1,16 +1,25 @@
 -- One row per position interval (of the last refresh's issuers) whose source line is not a line of a loaded filing (expected: none).
-select positions.position_key, positions.valid_from, positions.source_accession_number
-from positions
-where positions.issuer_cik in (select issuer_cik from model_scope) and not exists (
-    select 1 from transactions
-    where
-        positions.source_table = 'transactions'
-        and transactions.accession_number = positions.source_accession_number
-        and transactions.line_number = positions.source_line_number
+-- Lines are looked up in the scoped intervals' own filings only, so a night does not hash every line it holds.
+with scoped as (
+    select position_key, valid_from, source_accession_number, source_table, source_line_number
+    from positions
+    where issuer_cik in (select issuer_cik from model_scope)
+),
+
+source_lines as (
+    select 'transactions' as source_table, accession_number, line_number
+    from transactions
+    where accession_number in (select source_accession_number from scoped)
     union all
-    select 1 from holdings
-    where
-        positions.source_table = 'holdings'
-        and holdings.accession_number = positions.source_accession_number
-        and holdings.line_number = positions.source_line_number
+    select 'holdings' as source_table, accession_number, line_number
+    from holdings
+    where accession_number in (select source_accession_number from scoped)
 )
+
+select scoped.position_key, scoped.valid_from, scoped.source_accession_number
+from scoped
+anti join source_lines
+    on
+        source_lines.source_table = scoped.source_table
+        and source_lines.accession_number = scoped.source_accession_number
+        and source_lines.line_number = scoped.source_line_number
