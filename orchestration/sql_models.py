@@ -97,6 +97,15 @@ def upstream_assets(model: SqlModel, asset_names: set[str]) -> list[str]:
     return sorted(found)
 
 
+def model_statement(relative_path: str, model: SqlModel) -> str:
+    """The one statement of `sql/<relative_path>` for `model`: `__model_table__` becomes its table name, which
+    cannot be a bound parameter (so it must be a plain identifier), and `__model_select__` its SELECT."""
+    if not _IDENTIFIER.fullmatch(model.name):
+        raise ValueError(f"model file name {model.name!r} is not a plain SQL identifier")
+    [template] = split_statements(read_sql(relative_path))
+    return template.replace("__model_select__", model.select).replace("__model_table__", model.name)
+
+
 def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) -> int:
     """Bring the model's table up to date in one transaction; returns its row count.
 
@@ -105,8 +114,6 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
     into simple SELECTs; a model whose CTEs aggregate or join lines first calls `in_model_scope(issuer_cik)`
     there, a macro that is `true` in a full build. A model whose SQL or parameters changed is rebuilt in full.
     """
-    if not _IDENTIFIER.fullmatch(model.name):
-        raise ValueError(f"model file name {model.name!r} is not a plain SQL identifier")
     parameters = {**model.parameters, **overrides}
     wanted = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", model.select))
     missing = wanted - parameters.keys()
@@ -114,12 +121,9 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
         raise KeyError(f"sql/models/{model.name}.sql binds {sorted(missing)} but declares no default")
     bound = {name: parameters[name] for name in wanted}
     digest = hashlib.sha256(json.dumps([model.select, bound], sort_keys=True, default=str).encode()).hexdigest()
-    # A table name cannot be a bound parameter: it is a checked file stem, and every value is bound.
-    full = f"create or replace table {model.name} as {model.select}"
-    scoped_delete = f"delete from {model.name} where issuer_cik in (select issuer_cik from model_scope)"  # noqa: S608
-    scoped_insert = (
-        f"insert into {model.name} by name select * from ({model.select}) as model "  # noqa: S608
-        "where model.issuer_cik in (select issuer_cik from model_scope)"
+    full, scoped_delete, scoped_insert = (
+        model_statement(f"warehouse/{name}.sql", model)
+        for name in ("model_build_full", "model_delete_scoped", "model_insert_scoped")
     )
     with transaction(connection):
         built = query_sql_file(connection, "warehouse/model_version_built.sql", name=model.name).fetchall()
