@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from orchestration.sql_files import SQL_ROOT, run_sql_file
 
@@ -114,6 +115,12 @@ def open_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         connection.close()
 
 
+def arrow_for_duckdb(frame: pl.DataFrame) -> pa.Table:
+    """The frame as Arrow with Polars' own string views, which DuckDB reads as they are; the default export copies
+    every string into Arrow's older layout first (a third of a large load)."""
+    return frame.to_arrow(compat_level=pl.CompatLevel.newest())
+
+
 def _write(
     connection: duckdb.DuckDBPyConnection,
     batch: Mapping[str, pl.DataFrame],
@@ -121,9 +128,7 @@ def _write(
 ) -> None:
     """Register the batch frames, run the SQL files of `steps` in one transaction, unregister."""
     for name, frame in batch.items():
-        # Polars' own string views, which DuckDB reads as they are; the default export copies every string into
-        # Arrow's older layout first (a third of a large load).
-        connection.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+        connection.register(name, arrow_for_duckdb(frame))
     try:
         with transaction(connection):
             for relative_path, parameters in steps:
