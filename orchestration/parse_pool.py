@@ -16,7 +16,13 @@ import polars as pl
 from orchestration.process_pool import MIN_FILINGS_FOR_PROCESSES, spawned_pool
 from orchestration.warehouse import failure
 from transforms.fetch_submissions import SubmissionTarget
-from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submissions, to_frames_or_failures
+from transforms.normalize import (
+    NormalizedFiling,
+    ParseFailure,
+    collector_paused,
+    normalize_submissions,
+    to_frames_or_failures,
+)
 from transforms.raw_archive import DamagedArchiveError, RawArchive
 
 # Parse failures a damaged download can cause: the stored copy is set aside so the next run fetches it again
@@ -39,7 +45,16 @@ class ParsedBatch:
 
 
 def parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBatch:
-    """Normalize each archived submission; a failure becomes an ingest_failures row of stage `parse`."""
+    """Normalize each archived submission; a failure becomes an ingest_failures row of stage `parse`.
+
+    The cycle collector stays paused from the first submission to the last frame: resumed in between, it would
+    walk every row of the batch once more (see `collector_paused`).
+    """
+    with collector_paused():
+        return _parse_batch(archive_root, batch)
+
+
+def _parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBatch:
     archive = RawArchive(archive_root)
     readable: list[tuple[str, bytes]] = []
     outcomes: dict[str, NormalizedFiling | ParseFailure] = {}
