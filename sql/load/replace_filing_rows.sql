@@ -22,3 +22,7 @@ insert into signatures by name select * from batch_signatures;
 insert into filing_parties by name select * from batch_filing_parties;
 insert into unknown_elements by name select * from batch_unknown_elements;
 insert into load_scope select distinct accession_number from batch_accessions;
+insert into load_scope_parties
+select accession_number, 'issuer' as role, issuer_cik as cik from batch_filings where issuer_cik is not null
+union all
+select accession_number, 'owner' as role, owner_cik as cik from batch_filing_owners where owner_cik is not null;

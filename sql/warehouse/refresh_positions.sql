@@ -5,12 +5,24 @@
 -- report for holdings. Lines are ordered by event date, acceptance time, transactions before holdings, line number;
 -- the last line of a day holds for that day. A line without a figure carries the previous one forward.
 delete from positions where issuer_cik in (select issuer_cik from batch_issuers);
+-- The scoped issuers' lines are found by accession first and then read by rowid: a join on accession alone makes
+-- DuckDB read every column of every line of the warehouse (0.5 s on 10M lines, against 0.1 s).
+create or replace temp table scoped_line_rows as
+select 'transactions' as source_table, rowid as row_id
+from transactions
+where accession_number in (select accession_number from filing_status where issuer_cik in (select issuer_cik from batch_issuers))
+union all
+select 'holdings' as source_table, rowid as row_id
+from holdings
+where accession_number in (select accession_number from filing_status where issuer_cik in (select issuer_cik from batch_issuers));
 insert into positions by name
 with scoped as (
     select status.*, filings.period_of_report, filings.filing_date
     from filing_status as status
     inner join filings on filings.accession_number = status.accession_number
-    where status.issuer_cik in (select issuer_cik from batch_issuers)
+    where
+        status.rowid in (select rowid from filing_status where issuer_cik in (select issuer_cik from batch_issuers))
+        and filings.rowid in (select rowid from filings where issuer_cik in (select issuer_cik from batch_issuers))
 ),
 
 lines as (
@@ -29,6 +41,7 @@ lines as (
         shares_owned_following_transaction as shares,
         value_owned_following_transaction as value
     from transactions
+    where rowid in (select row_id from scoped_line_rows where source_table = 'transactions')
     union all
     select
         accession_number,
@@ -45,6 +58,7 @@ lines as (
         shares_owned_following_transaction as shares,
         value_owned_following_transaction as value
     from holdings
+    where rowid in (select row_id from scoped_line_rows where source_table = 'holdings')
 ),
 
 current_lines as (

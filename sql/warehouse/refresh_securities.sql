@@ -1,22 +1,21 @@
--- Add the security titles first seen in the scoped issuers' filings (titles never change meaning once classed).
+-- Add the security titles first seen in the batch's filings (titles never change meaning once classed). A title
+-- of an earlier filing was added when that filing was loaded, so only the batch's lines need reading.
 insert into securities by name
 with titles as (
     select security_title, accession_number from transactions
+    where accession_number in (select accession_number from batch_accessions)
     union all
     select security_title, accession_number from holdings
+    where accession_number in (select accession_number from batch_accessions)
 ),
 
 scoped as (
     select
-        titles.security_title,
-        min(titles.accession_number) as first_accession_number
+        security_title,
+        min(accession_number) as first_accession_number
     from titles
-    inner join filing_status as status on status.accession_number = titles.accession_number
-    where
-        titles.security_title is not null
-        and status.issuer_cik in (select issuer_cik from batch_issuers)
-        and titles.security_title not in (select security_title from securities)
-    group by titles.security_title
+    where security_title is not null and security_title not in (select security_title from securities)
+    group by security_title
 ),
 
 keyed as (

@@ -1,12 +1,25 @@
 -- The issuers and owners whose derived rows the batch (batch_accessions) can change; temp tables for this session.
+-- The load recorded each filing's parties (load_scope_parties); only a filing the last load did not replace (a
+-- caller's own list) is looked up in the filing tables, and with none such DuckDB skips those scans entirely.
+create or replace temp table batch_unrecorded as
+select accession_number from batch_accessions
+where accession_number not in (select accession_number from load_scope);
 create or replace temp table batch_issuers as
-select distinct issuer_cik
+select cik as issuer_cik
+from load_scope_parties
+where role = 'issuer' and accession_number in (select accession_number from batch_accessions)
+union
+select issuer_cik
 from filings
-where accession_number in (select accession_number from batch_accessions) and issuer_cik is not null;
+where accession_number in (select accession_number from batch_unrecorded) and issuer_cik is not null;
 create or replace temp table batch_owners as
-select distinct owner_cik
+select cik as owner_cik
+from load_scope_parties
+where role = 'owner' and accession_number in (select accession_number from batch_accessions)
+union
+select owner_cik
 from filing_owners
-where accession_number in (select accession_number from batch_accessions) and owner_cik is not null;
+where accession_number in (select accession_number from batch_unrecorded) and owner_cik is not null;
 -- Kept after the run: the SQL models and the position checks that follow recompute and check these issuers only.
 delete from model_scope;
 insert into model_scope select issuer_cik from batch_issuers;
