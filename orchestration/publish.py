@@ -13,16 +13,25 @@ DuckDB's shared lock on it; the pipeline then leaves that file alone and makes a
 import fcntl
 import os
 import shutil
+import struct
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+import xxhash
 
 from orchestration.warehouse import connect
 
 # DuckDB writes whole 256 KiB blocks, so a block is the unit compared and rewritten; reads go 64 blocks at a time.
 BLOCK_BYTES = 256 * 1024
 CHUNK_BYTES = 64 * BLOCK_BYTES
+# Beside each copy, a manifest of its blocks' 128-bit digests (`.blocks-<inode>`: renames keep the inode), so the
+# next night reads the standby not at all: reading a copy left cold for a day cost 3 to 5 s on 4 GB.
+MANIFEST_PREFIX = ".blocks-"
+_MANIFEST_HEADER = "<QQQ"  # size, modification time (ns) and block size of the file the digests describe
 
 
 def _copy(source: BinaryIO, target: BinaryIO) -> None:
@@ -43,30 +52,88 @@ def _copy(source: BinaryIO, target: BinaryIO) -> None:
     shutil.copyfileobj(source, target, length=16 * 1024 * 1024)
 
 
-def sync_changed_blocks(source: BinaryIO, target_fd: int) -> int:
+@dataclass(frozen=True)
+class Synced:
+    """What bringing a copy up to date did: bytes rewritten, and the digest of every block it now holds."""
+
+    written: int
+    digests: list[bytes]
+
+
+def _block_digest(block: memoryview) -> bytes:
+    return xxhash.xxh3_128_digest(block)
+
+
+def sync_changed_blocks(source: BinaryIO, target_fd: int, known_digests: Sequence[bytes] | None = None) -> Synced:
     """Make the file `target_fd` byte-for-byte equal to `source`, rewriting only the blocks that differ.
 
-    Returns the bytes written. Whatever the target held before (yesterday's copy, a half-written copy of a killed
-    run, nothing at all) it ends equal to the source. The two files are read side by side in two threads (a read
-    releases the GIL), which nearly halves the time on two cores: reading is all the cost.
+    With `known_digests` (the target's blocks, from its manifest) only the source is read and each block's digest
+    decides; without, the target is read beside it and compared byte for byte. Whatever the target held before
+    (yesterday's copy, a half-written copy of a killed run, nothing at all) it ends equal to the source. Reads of the
+    next chunk run in a thread while this one is compared (a read releases the GIL).
     """
     source_fd = source.fileno()
     size = os.fstat(source_fd).st_size
     written = 0
+    digests: list[bytes] = []
+    offsets = range(0, size, CHUNK_BYTES)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="publish-read") as readers:
-        for offset in range(0, size, CHUNK_BYTES):
+
+        def read_both(offset: int) -> tuple[Future[bytes], Future[bytes] | None]:
             length = min(CHUNK_BYTES, size - offset)  # a longer target's tail is cut off below, not compared
-            wanted = readers.submit(os.pread, source_fd, length, offset)
-            present = readers.submit(os.pread, target_fd, length, offset).result()
-            chunk = wanted.result()
-            if present == chunk:
-                continue
+            present = None if known_digests is not None else readers.submit(os.pread, target_fd, length, offset)
+            return readers.submit(os.pread, source_fd, length, offset), present
+
+        pending = read_both(0) if size else None
+        for number, offset in enumerate(offsets):
+            assert pending is not None
+            wanted, present_read = pending
+            chunk, present = wanted.result(), present_read.result() if present_read is not None else None
+            pending = read_both(offsets[number + 1]) if number + 1 < len(offsets) else None
+            view = memoryview(chunk)
             for start in range(0, len(chunk), BLOCK_BYTES):
-                block = chunk[start : start + BLOCK_BYTES]
-                if present[start : start + BLOCK_BYTES] != block:
+                block = view[start : start + BLOCK_BYTES]
+                digest = _block_digest(block)
+                index = len(digests)
+                digests.append(digest)
+                if known_digests is not None:
+                    unchanged = index < len(known_digests) and known_digests[index] == digest
+                else:
+                    unchanged = present is not None and present[start : start + BLOCK_BYTES] == block
+                if not unchanged:
                     written += os.pwrite(target_fd, block, offset + start)
     os.ftruncate(target_fd, size)
-    return written
+    return Synced(written, digests)
+
+
+def _manifest_path(folder: Path, status: os.stat_result) -> Path:
+    return folder / f"{MANIFEST_PREFIX}{status.st_ino}"
+
+
+def _read_manifest(folder: Path, status: os.stat_result) -> list[bytes] | None:
+    """The block digests recorded for the file of `status`, or None when there are none or they may be stale: the
+    file's size or modification time is not what it was when they were recorded."""
+    try:
+        data = _manifest_path(folder, status).read_bytes()
+    except FileNotFoundError:
+        return None
+    header = struct.calcsize(_MANIFEST_HEADER)
+    if len(data) < header:
+        return None
+    size, mtime_ns, block_bytes = struct.unpack_from(_MANIFEST_HEADER, data)
+    body = data[header:]
+    if (size, mtime_ns, block_bytes) != (status.st_size, status.st_mtime_ns, BLOCK_BYTES) or len(body) % 16:
+        return None
+    return [body[start : start + 16] for start in range(0, len(body), 16)]
+
+
+def _write_manifest(folder: Path, status: os.stat_result, digests: list[bytes]) -> None:
+    path = _manifest_path(folder, status)
+    partial = path.with_name(f".writing{path.name}")
+    partial.write_bytes(
+        struct.pack(_MANIFEST_HEADER, status.st_size, status.st_mtime_ns, BLOCK_BYTES) + b"".join(digests)
+    )
+    os.replace(partial, path)
 
 
 def _refresh_standby(warehouse_path: Path, standby: Path) -> bool:
@@ -81,8 +148,13 @@ def _refresh_standby(warehouse_path: Path, standby: Path) -> bool:
             fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             return False
+        folder = standby.parent
+        known = _read_manifest(folder, os.fstat(descriptor))
+        # Forgotten before the first write: a run killed mid-way leaves a standby that is compared in full next time.
+        _manifest_path(folder, os.fstat(descriptor)).unlink(missing_ok=True)
         with warehouse_path.open("rb") as source:
-            sync_changed_blocks(source, descriptor)
+            synced = sync_changed_blocks(source, descriptor, known)
+        _write_manifest(folder, os.fstat(descriptor), synced.digests)
         return True
     finally:
         os.close(descriptor)  # releases the lock before the file is renamed to where readers look
@@ -126,4 +198,14 @@ def publish(warehouse_path: Path, published_path: Path) -> Path:
     os.replace(fresh, published_path)
     if retiring.exists():
         os.replace(retiring, standby)
+    _forget_manifests_of_gone_files(folder, (published_path, standby))
     return published_path
+
+
+def _forget_manifests_of_gone_files(folder: Path, copies: tuple[Path, ...]) -> None:
+    kept = {_manifest_path(folder, path.stat()).name for path in copies if path.exists()}
+    for manifest in folder.glob(f"{MANIFEST_PREFIX}*"):
+        if manifest.name not in kept:
+            manifest.unlink(missing_ok=True)
+    for partial in folder.glob(f".writing{MANIFEST_PREFIX}*"):
+        partial.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.publish import BLOCK_BYTES, publish, sync_changed_blocks
+from orchestration.publish import BLOCK_BYTES, MANIFEST_PREFIX, publish, sync_changed_blocks
 from tests.conftest import materialize_days
 
 READER = textwrap.dedent(
@@ -74,7 +74,8 @@ def test_each_publish_leaves_the_read_copy_byte_equal_and_keeps_the_replaced_cop
         assert published.read_bytes() == warehouse.read_bytes()
         assert standby.exists() == (night > 1)  # the first night has no earlier copy to keep
     assert rows_in(published) == 251_000
-    assert sorted(p.name for p in published.parent.iterdir()) == [standby.name, published.name]
+    copies = sorted(p.name for p in published.parent.iterdir() if not p.name.startswith(MANIFEST_PREFIX))
+    assert copies == [standby.name, published.name]
 
 
 def test_only_the_blocks_that_differ_are_rewritten_and_any_target_ends_equal(tmp_path: Path):
@@ -88,7 +89,7 @@ def test_only_the_blocks_that_differ_are_rewritten_and_any_target_ends_equal(tmp
     descriptor = os.open(target, os.O_RDWR)
     try:
         with source.open("rb") as reader:
-            written = sync_changed_blocks(reader, descriptor)
+            written = sync_changed_blocks(reader, descriptor).written
     finally:
         os.close(descriptor)
     assert written == 2 * BLOCK_BYTES
@@ -97,7 +98,7 @@ def test_only_the_blocks_that_differ_are_rewritten_and_any_target_ends_equal(tmp
     descriptor = os.open(target, os.O_RDWR)
     try:
         with source.open("rb") as reader:
-            assert sync_changed_blocks(reader, descriptor) == source.stat().st_size
+            assert sync_changed_blocks(reader, descriptor).written == source.stat().st_size
     finally:
         os.close(descriptor)
     assert target.read_bytes() == source.read_bytes()
@@ -132,3 +133,45 @@ def test_a_reader_still_holding_the_standby_keeps_its_snapshot(tmp_path: Path):
     publish(warehouse, published)
     assert rows_in(published) == 10_000
     assert published.read_bytes() == warehouse.read_bytes()
+
+
+def test_with_a_manifest_only_the_source_is_read_and_its_digests_decide(tmp_path: Path):
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.write_bytes(os.urandom(4 * BLOCK_BYTES + 10))
+    target.write_bytes(source.read_bytes())
+    with source.open("rb") as reader:
+        descriptor = os.open(target, os.O_RDWR)
+        try:
+            recorded = sync_changed_blocks(reader, descriptor)
+        finally:
+            os.close(descriptor)
+    assert recorded.written == 0 and len(recorded.digests) == 5
+    changed = bytearray(source.read_bytes())
+    changed[2 * BLOCK_BYTES + 1] ^= 0xFF
+    source.write_bytes(bytes(changed) + os.urandom(BLOCK_BYTES))  # one block changed, one more block at the end
+    descriptor = os.open(target, os.O_RDWR)
+    try:
+        with source.open("rb") as reader:
+            synced = sync_changed_blocks(reader, descriptor, recorded.digests)
+    finally:
+        os.close(descriptor)
+    # the changed third block, the old short last block and the new one: nothing the digests call equal
+    assert synced.written == BLOCK_BYTES + BLOCK_BYTES + 10
+    assert target.read_bytes() == source.read_bytes()
+
+
+def test_a_standby_changed_behind_its_manifest_is_compared_in_full_and_ends_equal(tmp_path: Path):
+    warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb"
+    standby = published.with_name(".standby-warehouse.duckdb")
+    for count in (20_000, 1_000, 1_000, 1_000):  # full copies the first two nights, then manifests for both copies
+        add_rows(warehouse, count)
+        publish(warehouse, published)
+    manifests = sorted(p.name for p in published.parent.glob(f"{MANIFEST_PREFIX}*"))
+    assert manifests == sorted(f"{MANIFEST_PREFIX}{p.stat().st_ino}" for p in (published, standby))
+    damaged = bytearray(standby.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF  # a byte its manifest does not know of (the file's mtime moves)
+    standby.write_bytes(bytes(damaged))
+    add_rows(warehouse, 1_000)
+    publish(warehouse, published)
+    assert published.read_bytes() == warehouse.read_bytes()
+    assert rows_in(published) == 24_000
