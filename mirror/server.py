@@ -10,6 +10,7 @@ import gzip
 import random
 import socket
 import struct
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -33,6 +34,8 @@ class SeenRequest:
     target: str = ""  # the request line's target as sent: a full URL when the client went through a proxy
 
 
+# Linux's option for kernel receive times in nanoseconds (the socket module does not name it).
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 FAULT_KINDS = ("429", "429_no_retry_after", "503", "reset", "stall", "truncate", "corrupt_xml")
 
 
@@ -92,11 +95,18 @@ MAX_CACHED_BODIES = 100_000
 
 
 class MirrorServer(ThreadingHTTPServer):
-    """A threading HTTP server that knows its roots, its fault plan and the requests it saw."""
+    """A threading HTTP server that knows its roots, its fault plan and the requests it saw.
+
+    `wire_times` (Linux): each request's `received_at` is when the kernel received it, not when a server thread got
+    to it; the rate-limit test measures the client's pace with it, not this process's scheduling.
+    """
 
     daemon_threads = True
 
-    def __init__(self, roots: Iterable[Path], port: int = 0, faults: FaultPlan | None = None) -> None:
+    def __init__(
+        self, roots: Iterable[Path], port: int = 0, faults: FaultPlan | None = None, wire_times: bool = False
+    ) -> None:
+        self.wire_times = wire_times and sys.platform == "linux"
         self.roots = [Path(root).resolve() for root in roots]
         missing = [str(root) for root in self.roots if not root.is_dir()]
         if missing:
@@ -107,6 +117,8 @@ class MirrorServer(ThreadingHTTPServer):
         self._gzipped: dict[tuple[Path, int, int], bytes] = {}
         self._gzipped_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), MirrorHandler)
+        if self.wire_times:  # accepted connections inherit it
+            self.socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
 
     @property
     def base_url(self) -> str:
@@ -156,6 +168,27 @@ class MirrorHandler(BaseHTTPRequestHandler):
     # Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus delayed ACKs cost ~40 ms each.
     disable_nagle_algorithm = True
 
+    def handle_one_request(self) -> None:
+        self.arrived_at = self._wire_arrival() if self.server.wire_times else None
+        super().handle_one_request()
+
+    def _wire_arrival(self) -> float | None:
+        """When the kernel received the next request's first bytes (peeked, not read), or None at end of stream.
+
+        A loaded machine may run this thread long after the bytes came in; the kernel's stamp is what the sender's
+        pace looks like on the wire, which is what a rate limit is about. Requests are not pipelined here (each
+        waits for its answer), so nothing of the next one sits in `rfile`'s buffer unseen by the peek.
+        """
+        try:
+            data, ancillary, _, _ = self.connection.recvmsg(1, socket.CMSG_SPACE(16), socket.MSG_PEEK)
+        except OSError:
+            return None
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(payload) >= 16:
+                seconds, nanoseconds = struct.unpack("qq", payload[:16])
+                return seconds + nanoseconds / 1e9
+        return None if not data else time.time()
+
     def do_GET(self) -> None:
         self._answer(send_body=True)
 
@@ -166,7 +199,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
         return None
 
     def _answer(self, send_body: bool) -> None:
-        received_at = time.time()
+        received_at = getattr(self, "arrived_at", None) or time.time()
         path = urlparse(self.path).path
         status = self.server.faults.next_fault(path)
         fault = None if status is not None else self.server.faults.draw()
@@ -231,10 +264,10 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
 @contextmanager
 def serve_in_background(
-    roots: Iterable[Path], port: int = 0, faults: FaultPlan | None = None
+    roots: Iterable[Path], port: int = 0, faults: FaultPlan | None = None, wire_times: bool = False
 ) -> Iterator[MirrorServer]:
-    """Run a mirror on a daemon thread for the duration of a `with` block."""
-    server = MirrorServer(roots, port, faults)
+    """Run a mirror on a daemon thread for the duration of a `with` block (`wire_times`: see MirrorServer)."""
+    server = MirrorServer(roots, port, faults, wire_times)
     thread = threading.Thread(target=server.serve_forever, name="edgar-mirror", daemon=True)
     thread.start()
     try:
