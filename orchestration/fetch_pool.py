@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import as_completed
 from pathlib import Path
 
-from orchestration.process_pool import MIN_FILINGS_FOR_PROCESSES, spawned_pool
+from orchestration.process_pool import MIN_FILINGS_FOR_PROCESSES, worker_pool
 from transforms.edgar_client import EdgarClient
 from transforms.fetch_submissions import FetchFailure, SubmissionTarget, fetch_into_archive
 from transforms.raw_archive import RawArchive
@@ -41,7 +41,7 @@ def fetch_with_processes(
     size = min(CHUNK_SIZE, -(-len(targets) // processes))
     chunks = [targets[start : start + size] for start in range(0, len(targets), size)]
     results: dict[int, tuple[list[str], list[FetchFailure], int]] = {}
-    with spawned_pool(processes) as pool:
+    with worker_pool(processes) as pool:
         futures = {pool.submit(_fetch_chunk, client, archive.root, chunk, threads): n for n, chunk in enumerate(chunks)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()

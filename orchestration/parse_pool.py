@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.process_pool import MIN_FILINGS_FOR_PROCESSES, spawned_pool
+from orchestration.process_pool import MIN_FILINGS_FOR_PROCESSES, worker_pool
 from orchestration.warehouse import failure
 from transforms.fetch_submissions import SubmissionTarget
 from transforms.normalize import (
@@ -102,7 +102,7 @@ def parsed_batches(
         for batch in batches_for(targets, 1):
             yield parse_batch(archive_root, batch)
         return
-    with spawned_pool(workers) as pool:
+    with worker_pool(workers) as pool:
         pending: deque[Future[ParsedBatch]] = deque()
         for batch in batches_for(targets, workers):  # bounded look-ahead: at most 2 batches per worker in memory
             pending.append(pool.submit(parse_batch, archive_root, batch))

@@ -23,5 +23,5 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def spawned_pool(processes: int) -> ProcessPoolExecutor:
+def worker_pool(processes: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=processes, mp_context=_worker_context())
