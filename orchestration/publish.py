@@ -52,6 +52,16 @@ def _copy(source: BinaryIO, target: BinaryIO) -> None:
     shutil.copyfileobj(source, target, length=16 * 1024 * 1024)
 
 
+def block_digests(fd: int) -> list[bytes]:
+    """The digest of every block of the file `fd`, as `sync_changed_blocks` records them."""
+    size = os.fstat(fd).st_size
+    digests = []
+    for offset in range(0, size, CHUNK_BYTES):
+        view = memoryview(os.pread(fd, min(CHUNK_BYTES, size - offset), offset))
+        digests += [_block_digest(view[start : start + BLOCK_BYTES]) for start in range(0, len(view), BLOCK_BYTES)]
+    return digests
+
+
 @dataclass(frozen=True)
 class Synced:
     """What bringing a copy up to date did: bytes rewritten, and the digest of every block it now holds."""
@@ -161,11 +171,18 @@ def _refresh_standby(warehouse_path: Path, standby: Path) -> bool:
 
 
 def _full_copy(warehouse_path: Path, folder: Path) -> Path:
+    """A new copy beside the read copy, with its manifest, so that the night it is first the standby is fast too.
+
+    The digests are read back from the copy (just written, so from the page cache), never from the warehouse,
+    which is not locked here: a manifest must describe the bytes of its own file.
+    """
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".publishing-", suffix=".duckdb")
     try:
-        with os.fdopen(handle, "wb") as target, warehouse_path.open("rb") as source:
+        with os.fdopen(handle, "r+b") as target, warehouse_path.open("rb") as source:
             _copy(source, target)
-        os.chmod(temporary, warehouse_path.stat().st_mode & 0o777)  # readable by whoever may read the warehouse
+            target.flush()
+            os.chmod(temporary, warehouse_path.stat().st_mode & 0o777)  # readable by whoever may read the warehouse
+            _write_manifest(folder, os.fstat(target.fileno()), block_digests(target.fileno()))
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
