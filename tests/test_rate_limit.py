@@ -3,25 +3,17 @@
 import multiprocessing
 import struct
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mirror.server import serve_in_background
-from tests.conftest import FIXTURE_MIRROR, TEST_USER_AGENT
-from transforms.edgar_client import ClientSettings, EdgarClient
+from tests.conftest import FIXTURE_MIRROR
+from tests.rate_limit_worker import fetch_many
 from transforms.rate_limit import SEC_MAX_REQUESTS_PER_SECOND, WINDOW_MARGIN_SECONDS, SharedRateLimiter
 
 PROCESSES = 4
 THREADS_EACH = 3  # as `fetch_workers` does inside each step
 REQUESTS_EACH = 12
 PATH = "/Archives/edgar/daily-index/2025/QTR1/master.20250102.idx"
-
-
-def _fetch_many(base_url: str, state_path: str) -> None:
-    limiter = SharedRateLimiter(Path(state_path))
-    client = EdgarClient(ClientSettings(user_agent=TEST_USER_AGENT, base_url=base_url), limiter)
-    with ThreadPoolExecutor(THREADS_EACH) as threads:
-        list(threads.map(client.get, [PATH] * REQUESTS_EACH))
 
 
 def most_in_any_second(times: list[float]) -> int:
@@ -44,7 +36,9 @@ def test_threaded_processes_sharing_the_data_folder_stay_under_ten_per_second(tm
     state = tmp_path / "state" / "edgar-rate-limit.slot"
     with serve_in_background([FIXTURE_MIRROR], wire_times=True) as server:
         context = multiprocessing.get_context("spawn")
-        workers = [context.Process(target=_fetch_many, args=(server.base_url, str(state))) for _ in range(PROCESSES)]
+        start = context.Barrier(PROCESSES)
+        arguments = (server.base_url, str(state), PATH, THREADS_EACH, REQUESTS_EACH, start)
+        workers = [context.Process(target=fetch_many, args=arguments) for _ in range(PROCESSES)]
         for worker in workers:
             worker.start()
         for worker in workers:
