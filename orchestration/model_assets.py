@@ -9,7 +9,7 @@ from orchestration.partitions import FIRST_XML_OWNERSHIP_DAY
 from orchestration.publish import publish
 from orchestration.resources import StorageResource
 from orchestration.run_window import new_york_today
-from orchestration.sql_files import query_sql_file
+from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.sql_models import all_models
 from orchestration.warehouse import open_warehouse, refresh_model
 from transforms.edgar_calendar import calendar_rows
@@ -42,14 +42,15 @@ def calendar_frame(last_needed: date) -> pl.DataFrame:
     group_name="model",
 )
 def warehouse_model(storage: StorageResource):
-    """Rebuild what the last load changed, for its filings' issuers and owners only, in one transaction.
+    """Rebuild what the loads since the last refresh changed, for their filings' issuers and owners only, in one
+    transaction (a run stopped after its load leaves its filings pending for the next run's refresh).
 
     Scoping by issuer keeps the nightly cost proportional to the day's filings, not to the warehouse. The model
     is not partitioned by day: it is one state of the whole warehouse, and a partitioned asset costs Dagster two
     event-log writes per day of a backfill (16 s of a 62-day backfill for these tables and models alone).
     """
     with open_warehouse(storage.warehouse_path) as connection:
-        accessions = [row[0] for row in query_sql_file(connection, "queries/last_load_accessions.sql").fetchall()]
+        accessions = [row[0] for row in query_sql_file(connection, "queries/pending_model_accessions.sql").fetchall()]
         refresh_model(connection, accessions, calendar_frame(new_york_today()))
         counts = dict(query_sql_file(connection, "queries/table_row_counts.sql").fetchall())
     for table in MODEL_TABLES:
@@ -63,5 +64,7 @@ def warehouse_model(storage: StorageResource):
 )
 def published_warehouse(storage: StorageResource) -> dg.MaterializeResult:
     """Replace the analysts' read copy with this run's warehouse, atomically (open readers keep their snapshot)."""
+    with open_warehouse(storage.warehouse_path) as connection:
+        run_sql_file(connection, "warehouse/clear_model_scope.sql")
     path = publish(storage.warehouse_path, storage.published_path)
     return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})

@@ -207,6 +207,7 @@ MODEL_REFRESH_FILES = (
     "warehouse/refresh_owners.sql",
     "warehouse/refresh_positions.sql",
     "warehouse/refresh_beneficial_ownership.sql",
+    "warehouse/consume_pending.sql",
 )
 
 

@@ -54,8 +54,10 @@ def materialize_days(
     rate: float = LOOPBACK_RATE,
     max_attempts: int = 3,
     read_timeout: float = 30.0,
+    selection: dg.AssetSelection | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Materialize every ingest asset over [first, last] as one single-run backfill, as the schedule does."""
+    """Materialize every ingest asset (or `selection` of them) over [first, last] as one single-run backfill, as
+    the schedule does."""
     resources = {
         "storage": StorageResource(data_dir=str(data_dir)),
         "edgar": EdgarResource(
@@ -72,7 +74,7 @@ def materialize_days(
         "dagster/asset_partition_range_start": first.isoformat(),
         "dagster/asset_partition_range_end": last.isoformat(),
     }
-    return dg.materialize(ingest_assets(), resources=resources, tags=tags, raise_on_error=False)
+    return dg.materialize(ingest_assets(), resources=resources, tags=tags, raise_on_error=False, selection=selection)
 
 
 def read_table(data_dir: Path, sql: str, **params: object) -> list[tuple]:

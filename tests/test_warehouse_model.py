@@ -246,6 +246,30 @@ def test_reloading_gives_identical_tables_and_other_issuers_are_untouched(wareho
     assert after == rowids  # the other issuer's load deleted and rewrote nothing of this one
 
 
+def test_a_reload_naming_another_issuer_leaves_nothing_derived_under_the_old_one(tmp_path: Path):
+    # The same accession, reloaded with other rows (a corrected archive copy, a parser fix): its old issuer and
+    # owner must be rebuilt too, though the new rows no longer name them.
+    connection = connect(tmp_path / "warehouse.duckdb")
+    ensure_schema(connection)
+    load(connection, [FORM3])
+    assert as_of(connection, "2024-01-31", issuer=ISSUER)
+    moved = Filing(FORM3.accession, "3", FORM3.accepted, FORM3.period, [B], FORM3.lines, issuer=1000002)
+    load(connection, [moved])
+    assert as_of(connection, "2024-01-31", issuer=ISSUER) == set()
+    assert as_of(connection, "2024-01-31", issuer=1000002) == {
+        (str(B), "D", None, Decimal("1000")),
+        (str(B), "I", "By trust", Decimal("500")),
+    }
+    left = connection.sql(
+        "select (select count(*) from positions where issuer_cik = $issuer or owner_group_key = $owner),"
+        " (select count(*) from issuers where issuer_cik = $issuer),"
+        " (select count(*) from owners where owner_cik = $owner::bigint)",
+        params={"issuer": ISSUER, "owner": str(A)},
+    ).fetchall()
+    assert left == [(0, 0, 0)]
+    connection.close()
+
+
 def test_dimensions(warehouse):
     assert warehouse.sql("select issuer_cik, issuer_name, trading_symbol, valid_to from issuers").fetchall() == [
         (ISSUER, "Hand Built Corp", "HBC", None)

@@ -5,6 +5,15 @@
 -- accession column for a night of new filings.
 create or replace temp table batch_existing as
 select accession_number from filings where accession_number in (select accession_number from batch_accessions);
+-- The parties the replaced rows name: an issuer or owner the new rows no longer name has derived rows to redo.
+insert into load_scope_parties
+select accession_number, 'issuer' as role, issuer_cik as cik
+from filings
+where accession_number in (select accession_number from batch_existing) and issuer_cik is not null
+union all
+select accession_number, 'owner' as role, owner_cik as cik
+from filing_owners
+where accession_number in (select accession_number from batch_existing) and owner_cik is not null;
 delete from filings where accession_number in (select accession_number from batch_existing);
 delete from filing_owners where accession_number in (select accession_number from batch_existing);
 delete from transactions where accession_number in (select accession_number from batch_existing);
@@ -22,6 +31,9 @@ insert into signatures by name select * from batch_signatures;
 insert into filing_parties by name select * from batch_filing_parties;
 insert into unknown_elements by name select * from batch_unknown_elements;
 insert into load_scope select distinct accession_number from batch_accessions;
+insert into model_pending
+select distinct accession_number from batch_accessions
+where accession_number not in (select accession_number from model_pending);
 insert into load_scope_parties
 select accession_number, 'issuer' as role, issuer_cik as cik from batch_filings where issuer_cik is not null
 union all
