@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import requests
 
 from tests.conftest import FIXTURE_MIRROR, TEST_USER_AGENT, read_table
@@ -28,6 +29,15 @@ def test_demo_builds_the_warehouse_from_the_fixture_mirror_and_prints_it(tmp_pat
     assert re.search(rf"│ filings +┆ {len(well_formed)} ", done.stdout), done.stdout
     assert "http_404" in done.stdout and "xml_malformed" in done.stdout
     assert (tmp_path / "dagster" / "dagster.yaml").is_file()  # the run went through the local Dagster instance
+    with dg.DagsterInstance.from_config(str(tmp_path / "dagster")) as instance:
+        [run] = instance.get_runs()
+        planned = instance.get_records_for_run(
+            run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+        ).records
+        materialized = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+    # One planned event per asset for the whole range (not one per day), yet every day of each asset materialized.
+    assert len({record.event_log_entry.dagster_event.asset_key for record in planned}) == len(planned)
+    assert len(materialized.records) > len(planned)
 
 
 def test_ingest_without_a_user_agent_says_what_to_set(tmp_path: Path):
