@@ -12,13 +12,13 @@ from pathlib import Path
 from transforms.edgar_client import ClientSettings, EdgarClient
 from transforms.rate_limit import SharedRateLimiter
 
-USER_AGENT = "insider-warehouse tests tests@example.invalid"
 
-
-def fetch_many(base_url: str, state_path: str, path: str, threads: int, requests: int, start: Barrier) -> None:
+def fetch_many(
+    user_agent: str, base_url: str, state_path: str, path: str, threads: int, requests: int, start: Barrier
+) -> None:
     """Once every process is ready, send `requests` GETs of `path` from `threads` threads."""
     limiter = SharedRateLimiter(Path(state_path))
-    client = EdgarClient(ClientSettings(user_agent=USER_AGENT, base_url=base_url), limiter)
+    client = EdgarClient(ClientSettings(user_agent=user_agent, base_url=base_url), limiter)
     start.wait(timeout=60)
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(client.get, [path] * requests))

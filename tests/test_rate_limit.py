@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from mirror.server import serve_in_background
-from tests.conftest import FIXTURE_MIRROR
+from tests.conftest import FIXTURE_MIRROR, TEST_USER_AGENT
 from tests.rate_limit_worker import fetch_many
 from transforms.rate_limit import SEC_MAX_REQUESTS_PER_SECOND, WINDOW_MARGIN_SECONDS, SharedRateLimiter
 
@@ -37,7 +37,7 @@ def test_threaded_processes_sharing_the_data_folder_stay_under_ten_per_second(tm
     with serve_in_background([FIXTURE_MIRROR], wire_times=True) as server:
         context = multiprocessing.get_context("spawn")
         start = context.Barrier(PROCESSES)
-        arguments = (server.base_url, str(state), PATH, THREADS_EACH, REQUESTS_EACH, start)
+        arguments = (TEST_USER_AGENT, server.base_url, str(state), PATH, THREADS_EACH, REQUESTS_EACH, start)
         workers = [context.Process(target=fetch_many, args=arguments) for _ in range(PROCESSES)]
         for worker in workers:
             worker.start()
