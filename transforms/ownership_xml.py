@@ -9,10 +9,11 @@ in `unknown_elements`, so nothing is dropped.
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -96,12 +97,16 @@ def _to_cik(text: str) -> int:
     return int(text)
 
 
+# Filings repeat their values (the same dates, flags, CIKs and round amounts on every line), and every result is
+# immutable, so each converter remembers its latest answers: a hit costs a tenth of converting again. A text that
+# does not convert raises each time; exceptions are not remembered.
+_REMEMBERED_VALUES = 1 << 16
 CONVERTERS: dict[str, Callable[[str], Any]] = {
     "text": str,
-    "decimal": _to_decimal,
-    "date": _to_date,
-    "bool": _to_bool,
-    "cik": _to_cik,
+    "decimal": lru_cache(maxsize=_REMEMBERED_VALUES)(_to_decimal),
+    "date": lru_cache(maxsize=_REMEMBERED_VALUES)(_to_date),
+    "bool": lru_cache(maxsize=_REMEMBERED_VALUES)(_to_bool),
+    "cik": lru_cache(maxsize=_REMEMBERED_VALUES)(_to_cik),
 }
 
 
@@ -164,8 +169,9 @@ ROW_SHAPES = {
 class _Reader:
     """One document's walk: typed values into rows, untypable values and unknown elements kept aside.
 
-    This loop runs for every element of every filing, so it trades a little elegance for speed: element paths
-    are only built for elements that end up in `unknown_elements`.
+    This loop runs for every element of every filing, so it trades a little elegance for speed: one call per
+    grouping element (not per leaf), and element paths are only built for elements that end up in
+    `unknown_elements`.
     """
 
     def __init__(self) -> None:
@@ -174,9 +180,7 @@ class _Reader:
 
     def record(self, element: etree._Element, shape: _Shape, path: str, row: dict[str, Any]) -> dict[str, Any]:
         """Fill `row` from the children of `element` (at `path`), then default every column left absent."""
-        tree = shape.tree
-        for child in element:
-            self.visit(child, tree, path, row)
+        self.fill(element, shape.tree, path, row)
         return self.complete(row, shape)
 
     def complete(self, row: dict[str, Any], shape: _Shape) -> dict[str, Any]:
@@ -196,62 +200,63 @@ class _Reader:
                 row[column] = []
         return row
 
-    def visit(self, element: etree._Element, tree: dict[str, Any], parent: str, row: dict[str, Any]) -> None:
-        tag = element.tag
-        if type(tag) is not str:  # a comment or processing instruction
-            return
-        node = tree.get(tag)
-        kind = type(node)
-        if kind is _LeafSpec:
-            if node.column in row:  # a repeat of a single-valued element
-                self.unknown.append((parent, element))
-                return
-            ids_column = node.ids_column
-            if ids_column is None:
-                text = element.text
-                if len(element):
-                    self.keep_children(element, f"{parent}/{tag}")
-            else:
-                text = None
-                has_value = False
-                footnote_ids = []
-                for child in element:
-                    child_tag = child.tag
-                    if child_tag == "value" and not has_value:
-                        has_value = True
-                        text = child.text
-                    elif child_tag == "footnoteId":
-                        footnote_ids.append((child.get("id") or "").strip())
-                    elif type(child_tag) is not str:
-                        continue
-                    else:
-                        self.unknown.append((f"{parent}/{tag}", child))
-                        continue
+    def fill(self, children: Iterable[etree._Element], tree: dict[str, Any], path: str, row: dict[str, Any]) -> None:
+        """Read `children` (of the element at `path`) into `row` by `tree`, descending into grouping elements."""
+        for child in children:
+            tag = child.tag
+            if type(tag) is not str:  # a comment or processing instruction
+                continue
+            node = tree.get(tag)
+            kind = type(node)
+            if kind is _LeafSpec:
+                column = node.column
+                if column in row:  # a repeat of a single-valued element
+                    self.unknown.append((path, child))
+                    continue
+                ids_column = node.ids_column
+                if ids_column is None:
+                    text = child.text
                     if len(child):
-                        self.keep_children(child, f"{parent}/{tag}/{child_tag}")
-                row[ids_column] = footnote_ids
-            if text is not None:  # `typed`, inlined: this line runs for every leaf of every filing
-                text = text.strip()
-                converter = node.converter
-                if not text:
+                        self.keep_children(child, f"{path}/{tag}")
+                else:
                     text = None
-                elif converter is not None:
-                    try:
-                        text = converter(text)
-                    except (ValueError, InvalidOperation):
-                        self.unparsed.append({"field": node.column, "raw": text})
+                    has_value = False
+                    footnote_ids = []
+                    for part in child:
+                        part_tag = part.tag
+                        if part_tag == "value" and not has_value:
+                            has_value = True
+                            text = part.text
+                        elif part_tag == "footnoteId":
+                            footnote_ids.append((part.get("id") or "").strip())
+                        elif type(part_tag) is not str:
+                            continue
+                        else:
+                            self.unknown.append((f"{path}/{tag}", part))
+                            continue
+                        if len(part):
+                            self.keep_children(part, f"{path}/{tag}/{part_tag}")
+                    row[ids_column] = footnote_ids
+                if text is not None:  # `typed`, inlined: this line runs for every leaf of every filing
+                    text = text.strip()
+                    converter = node.converter
+                    if not text:
                         text = None
-            row[node.column] = text
-        elif kind is dict:
-            path = f"{parent}/{tag}"
-            for child in element:
-                self.visit(child, node, path, row)
-        elif node is None:
-            self.unknown.append((parent, element))
-        else:
-            row.setdefault(node.column, []).append((element.get("id") or "").strip())
-            if len(element):
-                self.keep_children(element, f"{parent}/{tag}")
+                    elif converter is not None:
+                        try:
+                            text = converter(text)
+                        except (ValueError, InvalidOperation):
+                            self.unparsed.append({"field": column, "raw": text})
+                            text = None
+                row[column] = text
+            elif kind is dict:
+                self.fill(child, node, f"{path}/{tag}", row)
+            elif node is None:
+                self.unknown.append((path, child))
+            else:
+                row.setdefault(node.column, []).append((child.get("id") or "").strip())
+                if len(child):
+                    self.keep_children(child, f"{path}/{tag}")
 
     def keep_children(self, element: etree._Element, path: str) -> None:
         """Children of an element the specification gives none: kept whole (their text included)."""
@@ -342,7 +347,7 @@ def parse_ownership_xml(xml: bytes) -> OwnershipRecord:
                 footnotes.append({"footnote_id": (note.get("id") or "").strip(), "footnote_text": text})
                 reader.keep_children(note, f"{path}/footnote")
         else:
-            reader.visit(child, DOCUMENT.tree, ROOT, document)
+            reader.fill((child,), DOCUMENT.tree, ROOT, document)
     reader.complete(document, DOCUMENT)
     document["unparsed_values"] = reader.unparsed
     return OwnershipRecord(
