@@ -40,6 +40,14 @@ class Accession:
         return f"{self.filer_id}{self.year}{self.sequence}"
 
 
+def canonical_accession(text: str) -> str:
+    """`Accession.parse(text)` as its dashed text, without building the object: this runs once per parsed filing."""
+    candidate = text.strip() if isinstance(text, str) else ""
+    if len(candidate) == 20 and _DASHED.match(candidate):
+        return candidate
+    return str(Accession.parse(text))
+
+
 def is_accession(text: str) -> bool:
     """True when `text` is a dashed or bare accession number."""
     try:

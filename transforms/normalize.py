@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from transforms.accession import Accession, InvalidAccessionError
+from transforms.accession import InvalidAccessionError, canonical_accession
 from transforms.ownership_xml import OwnershipXmlError, parse_ownership_xml
 from transforms.sgml import SubmissionFormatError, parse_submission, xml_bytes
 from transforms.tables import FILING_TABLES, typed_frame
@@ -35,7 +35,7 @@ class NormalizedFiling:
 def normalize_submission(accession: str, raw: bytes) -> NormalizedFiling | ParseFailure:
     """Parse one submission; every problem becomes a ParseFailure with a reason code, never an exception."""
     try:
-        return _normalize(str(Accession.parse(accession)), raw)
+        return _normalize(canonical_accession(accession), raw)
     except InvalidAccessionError as error:
         return ParseFailure(accession, "invalid_accession", str(error))
     except (SubmissionFormatError, OwnershipXmlError) as error:

@@ -122,17 +122,23 @@ class HeaderParty:
 
     def as_row(self) -> dict[str, object]:
         """The party as a `filing_parties` row (without accession and position)."""
-        row: dict[str, object] = {"role": self.role, "cik": self.cik, "name": self.name}
         sections = self.sections
-        for column, (names, key) in HEADER_PARTY_FIELDS.items():  # `value`, inlined: this runs per party
+        owner_data = sections.get("OWNER DATA", _NO_PAIRS)
+        company_data = sections.get("COMPANY DATA", _NO_PAIRS)
+        # `cik`, `name` and `value`, inlined: this runs for every party of every filing.
+        cik = owner_data.get("CENTRAL INDEX KEY") or company_data.get("CENTRAL INDEX KEY")
+        row: dict[str, object] = {
+            "role": self.role,
+            "cik": int(cik) if cik and cik.isdigit() else None,
+            "name": owner_data.get("COMPANY CONFORMED NAME") or company_data.get("COMPANY CONFORMED NAME") or None,
+        }
+        for column, names, key in _PARTY_FIELDS:
             found = None
             for name in names:
-                pairs = sections.get(name)
-                if pairs is not None:
-                    found = pairs.get(key) or None
-                    if found:
-                        break
-            row[column] = found
+                found = sections.get(name, _NO_PAIRS).get(key)
+                if found:
+                    break
+            row[column] = found or None
         row["former_names"] = [
             {
                 "former_name": former.get("FORMER CONFORMED NAME"),
@@ -142,10 +148,14 @@ class HeaderParty:
         ]
         row["header_values"] = [
             {"section": section, "key": key, "value": value}
-            for section, pairs in self.sections.items()
+            for section, pairs in sections.items()
             for key, value in pairs.items()
         ]
         return row
+
+
+_NO_PAIRS: dict[str, str] = {}
+_PARTY_FIELDS = tuple((column, names, key) for column, (names, key) in HEADER_PARTY_FIELDS.items())
 
 
 @dataclass
@@ -212,9 +222,12 @@ class Submission:
 
 
 def _yyyymmdd(text: str | None) -> date | None:
-    if not text or not re.fullmatch(r"\d{8}", text.strip()):
+    if not text:
         return None
     text = text.strip()
+    # `isdecimal` is the set of digits `\d` matches in a str pattern, which this replaced (per header, three times).
+    if len(text) != 8 or not text.isdecimal():
+        return None
     return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
 
 
@@ -266,28 +279,31 @@ class _HeaderReader:
         else:
             self.assign(name, text.strip())
 
-    def line(self, text: str) -> None:
-        match = _KEY_VALUE.match(text.strip())
-        if match is None:
-            return
-        key, value = match.group(1).strip(), match.group(2).strip()
-        if key in ROLE_NAMES and not value:
+    def key_value(self, key: str, value: str) -> None:
+        key, value = key.strip(), value.strip()
+        if not value and key in ROLE_NAMES:
             self.open_role(key)
-        elif key in _KNOWN_SECTIONS and not value:
+        elif not value and key in _KNOWN_SECTIONS:
             self.open_section(key)
         else:
             self.assign(key, value)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def parse_header(header_text: str) -> SubmissionHeader:
     """Read either header dialect into a SubmissionHeader."""
     reader = _HeaderReader()
-    for line in re.split(r"\r\n|\r|\n", header_text):
+    key_value = _KEY_VALUE.match
+    for line in _LINE_BREAK.split(header_text):
         if "<" in line:
             for closing, name, text in _TAG.findall(line):
                 reader.tag(closing, name, text)
         else:
-            reader.line(line)
+            match = key_value(line.strip())
+            if match is not None:
+                reader.key_value(*match.groups())
     return SubmissionHeader(values=reader.values, parties=reader.parties)
 
 
