@@ -9,7 +9,7 @@ from mirror.server import serve_in_background
 from tests.conftest import FIXTURE_MIRROR, materialize_days, read_table
 from tests.envelope import submission
 from transforms.accession import InvalidAccessionError
-from transforms.normalize import ParseFailure, normalize_submission
+from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submission
 from transforms.ownership_xml import MAX_XML_BYTES
 from transforms.raw_archive import RawArchive, cached_fetch
 
@@ -67,6 +67,13 @@ def test_malformed_and_truncated_submissions_have_reasons():
 
 def test_a_submission_whose_header_names_another_accession_is_refused():
     assert reason(GOOD, "0009999999-25-000002") == "accession_mismatch"
+
+
+@pytest.mark.parametrize("given", ["0009999999-25-000001", " 0009999999-25-000001\n", "000999999925000001"])
+def test_an_accession_in_either_form_parses_under_its_dashed_form(given: str):
+    outcome = normalize_submission(given, GOOD)
+    assert isinstance(outcome, NormalizedFiling), outcome
+    assert {row["accession_number"] for rows in outcome.rows.values() for row in rows} == {"0009999999-25-000001"}
 
 
 @pytest.mark.parametrize("accession", ["../../etc/passwd", "0009999999-25-00000", "12345", "0009999999-25-000001/.."])
