@@ -43,7 +43,7 @@ class Accession:
 def canonical_accession(text: str) -> str:
     """`Accession.parse(text)` as its dashed text, without building the object: this runs once per parsed filing."""
     candidate = text.strip() if isinstance(text, str) else ""
-    if len(candidate) == 20 and _DASHED.match(candidate):
+    if _DASHED.match(candidate):
         return candidate
     return str(Accession.parse(text))
 

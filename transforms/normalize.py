@@ -88,7 +88,9 @@ def _normalize(accession: str, raw: bytes) -> NormalizedFiling | ParseFailure:
         "acceptance_datetime": header.acceptance_datetime,
         "header_period_of_report": header.period_of_report,
         "header_issuer_cik": issuers[0].cik if issuers else None,
-        "header_reporting_owner_ciks": [p.cik for p in header.parties_in("reporting_owner") if p.cik is not None],
+        "header_reporting_owner_ciks": [
+            cik for cik in (owner.cik for owner in header.parties_in("reporting_owner")) if cik is not None
+        ],
         "primary_document": document.filename,
         **record.document,
         "owner_count": len(record.owners),

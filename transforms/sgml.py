@@ -54,6 +54,10 @@ HEADER_PARTY_FIELDS: dict[str, tuple[tuple[str, ...], str]] = {
     "mail_zip": (("MAIL ADDRESS",), "ZIP"),
 }
 _KNOWN_SECTIONS = frozenset(SECTION_NAMES.values())
+# Where a party's CIK and conformed name are, in order of preference.
+IDENTITY_SECTIONS = ("OWNER DATA", "COMPANY DATA")
+CIK_KEY = "CENTRAL INDEX KEY"
+NAME_KEY = "COMPANY CONFORMED NAME"
 # `.nc` tag → `.txt` key, so both dialects land under one name.
 KEY_ALIASES = {
     "ACCESSION-NUMBER": "ACCESSION NUMBER",
@@ -106,39 +110,31 @@ class HeaderParty:
     def value(self, key: str, *sections: str) -> str | None:
         """The first non-empty `key` in the given sections (all sections when none given)."""
         for name in sections or tuple(self.sections):
-            found = self.sections.get(name, {}).get(key)
+            found = self.sections.get(name, _NO_PAIRS).get(key)
             if found:
                 return found
         return None
 
     @property
     def cik(self) -> int | None:
-        text = self.value("CENTRAL INDEX KEY", "OWNER DATA", "COMPANY DATA")
-        return int(text) if text and text.isdigit() else None
+        return _cik(self.value(CIK_KEY, *IDENTITY_SECTIONS))
 
     @property
     def name(self) -> str | None:
-        return self.value("COMPANY CONFORMED NAME", "OWNER DATA", "COMPANY DATA")
+        return self.value(NAME_KEY, *IDENTITY_SECTIONS)
 
     def as_row(self) -> dict[str, object]:
         """The party as a `filing_parties` row (without accession and position)."""
         sections = self.sections
-        owner_data = sections.get("OWNER DATA", _NO_PAIRS)
-        company_data = sections.get("COMPANY DATA", _NO_PAIRS)
-        # `cik`, `name` and `value`, inlined: this runs for every party of every filing.
-        cik = owner_data.get("CENTRAL INDEX KEY") or company_data.get("CENTRAL INDEX KEY")
-        row: dict[str, object] = {
-            "role": self.role,
-            "cik": int(cik) if cik and cik.isdigit() else None,
-            "name": owner_data.get("COMPANY CONFORMED NAME") or company_data.get("COMPANY CONFORMED NAME") or None,
-        }
-        for column, names, key in _PARTY_FIELDS:
+        row: dict[str, object] = {"role": self.role}
+        for column, names, key in _PARTY_LOOKUPS:  # `value`, inlined: this runs for every party of every filing
             found = None
             for name in names:
                 found = sections.get(name, _NO_PAIRS).get(key)
                 if found:
                     break
             row[column] = found or None
+        row["cik"] = _cik(row["cik"])
         row["former_names"] = [
             {
                 "former_name": former.get("FORMER CONFORMED NAME"),
@@ -154,8 +150,17 @@ class HeaderParty:
         return row
 
 
+def _cik(text: object) -> int | None:
+    return int(text) if isinstance(text, str) and text.isdigit() else None
+
+
 _NO_PAIRS: dict[str, str] = {}
-_PARTY_FIELDS = tuple((column, names, key) for column, (names, key) in HEADER_PARTY_FIELDS.items())
+# The party's identity, then HEADER_PARTY_FIELDS: (column, sections in order of preference, key).
+_PARTY_LOOKUPS = (
+    ("cik", IDENTITY_SECTIONS, CIK_KEY),
+    ("name", IDENTITY_SECTIONS, NAME_KEY),
+    *((column, names, key) for column, (names, key) in HEADER_PARTY_FIELDS.items()),
+)
 
 
 @dataclass
@@ -225,7 +230,7 @@ def _yyyymmdd(text: str | None) -> date | None:
     if not text:
         return None
     text = text.strip()
-    # `isdecimal` is the set of digits `\d` matches in a str pattern, which this replaced (per header, three times).
+    # `isdecimal` accepts exactly the digits a str pattern's `\d` does, without a regex call per date.
     if len(text) != 8 or not text.isdecimal():
         return None
     return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
