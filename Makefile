@@ -7,11 +7,12 @@ UV_VERSION := 0.13.9
 
 .PHONY: setup demo test run dev bench bench-quick crash-loop fault-soak dictionary lock clean
 
-$(INSTALLED): requirements.lock pyproject.toml
+# The dependencies' bytecode is compiled once here: where PYTHONDONTWRITEBYTECODE is set (this project's
+# development machines, many containers) Python would otherwise compile Dagster's sources again in every process
+# it starts, about 3 s of each CLI run and each worker process.
+$(INSTALLED): requirements.lock pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	# Bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set (CI, many containers) Python would
-	# otherwise compile Dagster's sources again in every process it starts, 3 s of each CLI run and worker.
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
