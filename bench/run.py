@@ -35,7 +35,7 @@ from transforms.normalize import (
 
 NOW = datetime(2026, 1, 1)
 # Nights timed on each warehouse: with two, the ratio moved between 1.27x and 1.54x from run to run on a shared
-# 2-core machine; each more night costs about a minute at full scale.
+# 2-core machine; each more night costs 25 to 40 s at full scale (one night on each warehouse).
 TIMED_NIGHTS = 3
 BENCHMARKS = ("parse", "load", "e2e", "nightly")
 RESULTS: list[tuple[str, str, str, str, str]] = []
