@@ -26,7 +26,9 @@ with lines as (
         current_lines.nature_of_ownership
     from transactions_current as current_lines
     inner join filings on filings.accession_number = current_lines.accession_number
-    where in_model_scope(current_lines.issuer_cik)
+    -- filing_status copies its issuer from filings, so scoping filings too changes no row; it lets DuckDB find
+    -- the scoped filings by their integer issuer instead of probing every accession of the warehouse.
+    where in_model_scope(current_lines.issuer_cik) and in_model_scope(filings.issuer_cik)
 ),
 
 filing_prices as (
