@@ -23,3 +23,5 @@ from filings
 inner join triggers on triggers.accession_number = filings.accession_number
 inner join calendar as filed on filed.day = filings.filing_date
 inner join calendar as traded on traded.day = triggers.first_trade_date
+-- Redundant with the refresh's own issuer filter, which DuckDB applies only after joining every filing.
+where in_model_scope(filings.issuer_cik)

@@ -11,7 +11,11 @@ with stated as (
         status.accession_number
     from filing_status as status
     inner join filings on filings.accession_number = status.accession_number
-    where status.issuer_cik in (select issuer_cik from batch_issuers)
+    -- filing_status copies its issuer from filings: scoping both sides changes no row, and DuckDB then finds the
+    -- filings by their integer issuer instead of probing every accession (0.17 s → 0.01 s on 10M lines).
+    where
+        status.issuer_cik in (select issuer_cik from batch_issuers)
+        and filings.issuer_cik in (select issuer_cik from batch_issuers)
 ),
 
 normalized as (
