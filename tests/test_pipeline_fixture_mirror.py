@@ -214,3 +214,29 @@ def test_key_checks_see_a_duplicate_in_the_last_load_and_only_read_that_load(loa
         assert query_sql_file(connection, "checks/transactions_key_unique.sql").fetchall() == []
     finally:
         connection.close()
+
+
+def test_a_failed_blocking_check_keeps_the_read_copy_as_it_was(loaded):
+    data_dir, mirror, _ = loaded
+    published = data_dir / "published" / "warehouse.duckdb"
+    connection = duckdb.connect(str(data_dir / "warehouse.duckdb"))
+    try:  # a second copy of one interval: the position now overlaps itself, under an issuer the checks look at
+        [(issuer,)] = connection.sql(
+            "select issuer_cik from positions order by position_key, valid_from limit 1"
+        ).fetchall()
+        connection.execute("insert into positions select * from positions where issuer_cik = $i limit 1", {"i": issuer})
+        connection.execute(
+            "insert into model_scope select $i where $i not in (select issuer_cik from model_scope)", {"i": issuer}
+        )
+    finally:
+        connection.close()
+    before = published.stat()
+    closed_day = date(2025, 1, 9)  # EDGAR closed: the run loads nothing, so the refresh rebuilds nothing
+    result = materialize_days(data_dir, mirror.base_url, closed_day, closed_day)
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert not evaluations["positions_never_overlap"].passed
+    assert [name for name, e in evaluations.items() if not e.passed] == ["positions_never_overlap"]
+    materialized = {event.asset_key.to_user_string() for event in result.get_asset_materialization_events()}
+    assert "positions" in materialized and "published_warehouse" not in materialized
+    after = published.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (before.st_ino, before.st_mtime_ns, before.st_size)
