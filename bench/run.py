@@ -173,7 +173,19 @@ def run_measuring_peak_memory(command: list[str], env: dict[str, str]) -> float:
     return peak_kb / 1024
 
 
-def grow_warehouse(path: Path, frames: dict[str, pl.DataFrame], target_transactions: int) -> int:
+def issuer_offset(copy: int, history_quarters: int) -> int:
+    """What copy number `copy` adds to its issuers' CIKs. With no history every copy names issuers of its own, so the
+    night's issuers (the mirror's own CIKs) have no past filings; with `history_quarters` the first that many copies
+    keep the mirror's issuers, giving them that many quarters of history, and later copies share issuers by groups
+    of the same size."""
+    if history_quarters <= 0:
+        return 10_000_000 * (copy + 1)
+    return 10_000_000 * (copy // history_quarters)
+
+
+def grow_warehouse(
+    path: Path, frames: dict[str, pl.DataFrame], target_transactions: int, history_quarters: int = 0
+) -> int:
     """A warehouse of about `target_transactions` transaction rows: the parsed filings copied under new accessions,
     issuers and owners (an owner of a real warehouse files a few dozen times, not under hundreds of issuers), then
     modelled."""
@@ -187,9 +199,13 @@ def grow_warehouse(path: Path, frames: dict[str, pl.DataFrame], target_transacti
             parts = []
             for n in chunk:
                 part = frame.with_columns(pl.col("accession_number") + f"-g{n}")
-                for cik in ("issuer_cik", "owner_cik"):  # each copy: other companies, with insiders of their own
+                # each copy: insiders of its own; other companies, unless issuers are given a history
+                for cik, offset in (
+                    ("issuer_cik", issuer_offset(n, history_quarters)),
+                    ("owner_cik", 10_000_000 * (n + 1)),
+                ):
                     if cik in part.columns:
-                        part = part.with_columns(pl.col(cik) + 10_000_000 * (n + 1))
+                        part = part.with_columns(pl.col(cik) + offset)
                 parts.append(part)
             big[table] = pl.concat(parts)
         accessions = big["filings"]["accession_number"].to_list()
@@ -219,9 +235,11 @@ def timed_nightly(data_dir: Path, mirror_url: str, day) -> float:
     return time.perf_counter() - started
 
 
-def bench_nightly_and_as_of(mirror: Path, days: list, frames: dict[str, pl.DataFrame], work: Path, rows: int) -> None:
+def bench_nightly_and_as_of(
+    mirror: Path, days: list, frames: dict[str, pl.DataFrame], work: Path, rows: int, history_quarters: int = 0
+) -> None:
     big_dir, empty_dir = work / "big", work / "empty"
-    grown = grow_warehouse(big_dir / "warehouse.duckdb", frames, rows)
+    grown = grow_warehouse(big_dir / "warehouse.duckdb", frames, rows, history_quarters)
     with serve_in_background([mirror]) as server:
         # Two previous nights, as in production: the models exist, and so does the read copy the last night
         # replaced, which publishing brings up to date instead of copying the whole warehouse.
@@ -235,7 +253,8 @@ def bench_nightly_and_as_of(mirror: Path, days: list, frames: dict[str, pl.DataF
             for folder in (empty_dir, big_dir):
                 timed[folder].append(timed_nightly(folder, server.base_url, night))
     report(
-        f"nightly run, one day (mean of {len(timed[big_dir])} nights), on a warehouse of {grown:,} transaction rows",
+        f"nightly run, one day (mean of {len(timed[big_dir])} nights), on a warehouse of {grown:,} transaction rows"
+        + (f", the night's issuers with {history_quarters} quarters of history" if history_quarters > 0 else ""),
         statistics.mean(timed[big_dir]),
         "s",
         statistics.mean(timed[empty_dir]),
@@ -285,6 +304,13 @@ def main() -> None:
     parser.add_argument("--warehouse-rows", type=int, default=10_000_000, help="transaction rows of the big warehouse")
     parser.add_argument("--load-copies", type=int, default=20, help="copies of the parsed frames loaded at once")
     parser.add_argument(
+        "--issuer-history",
+        type=int,
+        default=0,
+        metavar="QUARTERS",
+        help="give the night's issuers this many quarters of past filings in the big warehouse (default: none)",
+    )
+    parser.add_argument(
         "--only",
         choices=BENCHMARKS,
         action="append",
@@ -305,7 +331,7 @@ def main() -> None:
         if "e2e" in chosen:
             bench_end_to_end(mirror, days, work)
         if "nightly" in chosen:
-            bench_nightly_and_as_of(mirror, days, frames, work, arguments.warehouse_rows)
+            bench_nightly_and_as_of(mirror, days, frames, work, arguments.warehouse_rows, arguments.issuer_history)
     print("\n| benchmark | ours | baseline (same run) | ratio | target |\n|---|---|---|---|---|")
     for row in RESULTS:
         print("| " + " | ".join(row) + " |")
