@@ -25,6 +25,10 @@ MODELS_FOLDER = SQL_ROOT / "models"
 VIEWS_FOLDER = SQL_ROOT / "views"
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _PARAMETERS = re.compile(r"^--\s*parameters:\s*(.+)$", re.MULTILINE)
+_SCOPE = re.compile(r"^--\s*scope:\s*(\w+)\s*$", re.MULTILINE)
+# What a model's rows are keyed by, so what an incremental refresh recomputes: the issuers of model_scope, or the
+# filings of model_scope_filings (a per-line model need not redo an issuer's whole history for one new filing).
+SCOPES = {"issuer": "", "filing": "_by_filing"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class SqlModel:
     select: str
     parameters: dict[str, Any] = field(default_factory=dict)
     reads: frozenset[str] = frozenset()
+    scope: str = "issuer"
 
 
 def _default(text: str) -> Any:
@@ -76,7 +81,11 @@ def load_model(path: Path) -> SqlModel:
         for pair in declared.split(","):
             name, _, value = pair.partition("=")
             parameters[name.strip()] = _default(value.strip())
-    return SqlModel(path.stem, first.removeprefix("-- grain: "), statements[0], parameters, tables_read(statements[0]))
+    scopes = _SCOPE.findall(text) or ["issuer"]
+    if len(scopes) != 1 or scopes[0] not in SCOPES:
+        raise ValueError(f"{path.name}: '-- scope:' must be one of {sorted(SCOPES)}, found {scopes}")
+    grain = first.removeprefix("-- grain: ")
+    return SqlModel(path.stem, grain, statements[0], parameters, tables_read(statements[0]), scopes[0])
 
 
 @cache
@@ -109,10 +118,12 @@ def model_statement(relative_path: str, model: SqlModel) -> str:
 def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) -> int:
     """Bring the model's table up to date in one transaction; returns its row count.
 
-    Every model is keyed by issuer, so only the issuers of the last refresh (model_scope) are recomputed:
-    their rows are deleted and the model's own SELECT, filtered to them, inserted. DuckDB pushes that filter
-    into simple SELECTs; a model whose CTEs aggregate or join lines first calls `in_model_scope(issuer_cik)`
-    there, a macro that is `true` in a full build. A model whose SQL or parameters changed is rebuilt in full.
+    A model keyed by issuer has only the issuers of the last refreshes (model_scope) recomputed: their rows are
+    deleted and the model's own SELECT, filtered to them, inserted. DuckDB pushes that filter into simple SELECTs;
+    a model whose CTEs aggregate or join lines first calls `in_model_scope(issuer_cik)` there, a macro that is
+    `true` in a full build. A model declaring `-- scope: filing` is recomputed the same way for the filings of
+    model_scope_filings, with `in_filing_scope(accession_number)`. A model whose SQL or parameters changed is
+    rebuilt in full.
     """
     parameters = {**model.parameters, **overrides}
     wanted = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", model.select))
@@ -121,9 +132,10 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
         raise KeyError(f"sql/models/{model.name}.sql binds {sorted(missing)} but declares no default")
     bound = {name: parameters[name] for name in wanted}
     digest = hashlib.sha256(json.dumps([model.select, bound], sort_keys=True, default=str).encode()).hexdigest()
+    suffix = SCOPES[model.scope]
     full, scoped_delete, scoped_insert = (
         model_statement(f"warehouse/{name}.sql", model)
-        for name in ("model_build_full", "model_delete_scoped", "model_insert_scoped")
+        for name in ("model_build_full", f"model_delete_scoped{suffix}", f"model_insert_scoped{suffix}")
     )
     with transaction(connection):
         built = query_sql_file(connection, "warehouse/model_version_built.sql", name=model.name).fetchall()

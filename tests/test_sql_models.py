@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.model_assets import calendar_frame
+from orchestration.sql_files import run_sql_file
 from orchestration.sql_models import all_models, materialize_model, upstream_assets
 from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
 from tests.ownership_builder import Filing, Line
@@ -280,10 +281,23 @@ def test_models_read_their_dependencies_from_the_sql(tmp_path: Path):
 
 
 def test_incremental_refresh_equals_a_full_rebuild(warehouse):
+    [(restated,)] = rows(warehouse, "select accession_number from filings where period_of_report = '2024-07-01'")
+    amendment = Filing(  # restates the sale of 2024-07-02: only the original's status changes, not its rows
+        f"0008888888-24-{next(_serial):06d}",
+        "4/A",
+        datetime(2024, 7, 5, 16),
+        "2024-07-01",
+        [10],
+        [sell("2024-07-01", "150", "6", "850")],
+        original_filed="2024-07-02",
+        issuer=VEHICLES,
+    )
     later = [
         filing(ACTIVITY, [3], "2024-03-20 16:00", [buy("2024-03-19", "7", "15", "927")]),
         filing(ROUTINE, [13], "2025-04-11 16:00", [buy("2025-04-10", "1", "1", "2025")]),
+        amendment,
     ]
+    run_sql_file(warehouse, "warehouse/clear_model_scope.sql")  # as a publish does: the history is up to date
     parsed = [normalize_submission(f.accession, f.raw()) for f in later]
     accessions = [f.accession for f in later]
     load_filings(warehouse, accessions, to_frames(parsed), [], [], datetime(2026, 1, 2))
@@ -294,3 +308,5 @@ def test_incremental_refresh_equals_a_full_rebuild(warehouse):
     build_in_dependency_order(warehouse)  # no digests: every model rebuilt from scratch
     assert {name: warehouse.table(name).order("all").fetchall() for name in all_models()} == incremental
     assert rows(warehouse, "select count(*) from transaction_values where transaction_date = '2024-03-19'") == [(1,)]
+    by_filing = "select accession_number, shares from transaction_values where accession_number in ($a, $b)"
+    assert rows(warehouse, by_filing, a=restated, b=amendment.accession) == [(amendment.accession, Decimal("150"))]

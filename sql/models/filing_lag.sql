@@ -1,4 +1,5 @@
 -- grain: one row per filing that reports transactions: business days from its earliest transaction to its filing
+-- scope: filing
 -- A Form 4 is due before the end of the second business day after the transaction (Exchange Act §16(a)(2)(C),
 -- Rule 16a-3(g)); the deemed execution date, when given, starts the clock instead. EDGAR business days exclude
 -- every federal holiday. Amendments are measured too but never counted late.
@@ -7,7 +8,7 @@ with triggers as (
         lines.accession_number,
         min(coalesce(lines.deemed_execution_date, lines.transaction_date)) as first_trade_date
     from transactions as lines
-    where lines.accession_number in (select accession_number from filings where in_model_scope(issuer_cik))
+    where in_filing_scope(lines.accession_number)
     group by lines.accession_number
 )
 
@@ -23,5 +24,5 @@ from filings
 inner join triggers on triggers.accession_number = filings.accession_number
 inner join calendar as filed on filed.day = filings.filing_date
 inner join calendar as traded on traded.day = triggers.first_trade_date
--- Redundant with the refresh's own issuer filter, which DuckDB applies only after joining every filing.
-where in_model_scope(filings.issuer_cik)
+-- Redundant with the refresh's own filter, which DuckDB applies only after joining every filing.
+where in_filing_scope(filings.accession_number)

@@ -1,4 +1,5 @@
 -- grain: one row per current transaction line, with Rule 10b5-1 plan trading as stated and as inferred
+-- scope: filing
 -- official: the aff10b5One checkbox (on forms since April 2023; NULL before). inferred: a footnote the line
 -- cites names Rule 10b5-1 (any spacing or dash); a bare "Rule 10b-5" never matches. The two stay separate.
 with cited as (
@@ -25,7 +26,7 @@ with cited as (
             lines.accession_number = values.accession_number
             and lines.table_kind = values.table_kind
             and lines.line_number = values.line_number
-    where in_model_scope(values.issuer_cik)
+    where in_filing_scope(values.accession_number)
 ),
 
 -- The pattern is tested after the join, inside the aggregate: as a WHERE clause DuckDB would run it over every

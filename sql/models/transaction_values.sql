@@ -1,5 +1,6 @@
 -- grain: one row per current transaction line (amendments applied), with its value and data-quality flags
 -- parameters: price_outlier_ratio = 0.5
+-- scope: filing
 -- value is shares × price, NULL (never 0) when either is missing. Flags mark rows whose data contradict
 -- themselves; the rows stay, and each model says which flags it excludes.
 with lines as (
@@ -26,9 +27,7 @@ with lines as (
         current_lines.nature_of_ownership
     from transactions_current as current_lines
     inner join filings on filings.accession_number = current_lines.accession_number
-    -- filing_status copies its issuer from filings, so scoping filings too changes no row; it lets DuckDB find
-    -- the scoped filings by their integer issuer instead of probing every accession of the warehouse.
-    where in_model_scope(current_lines.issuer_cik) and in_model_scope(filings.issuer_cik)
+    where in_filing_scope(current_lines.accession_number) and in_filing_scope(filings.accession_number)
 ),
 
 filing_prices as (

@@ -1,2 +1,4 @@
 -- in_model_scope(issuer) for a full rebuild: every row is in scope (rows without an issuer included).
 create or replace temp macro in_model_scope(issuer) as true;
+-- in_filing_scope(accession) likewise, for the models keyed by filing.
+create or replace temp macro in_filing_scope(accession) as true;
