@@ -8,7 +8,10 @@ with triggers as (
         lines.accession_number,
         min(coalesce(lines.deemed_execution_date, lines.transaction_date)) as first_trade_date
     from transactions as lines
-    where in_filing_scope(lines.accession_number)
+    where
+        lines.accession_number in (
+            select accession_number from filings where in_model_scope(issuer_cik) and in_filing_scope(accession_number)
+        )
     group by lines.accession_number
 )
 
@@ -25,4 +28,4 @@ inner join triggers on triggers.accession_number = filings.accession_number
 inner join calendar as filed on filed.day = filings.filing_date
 inner join calendar as traded on traded.day = triggers.first_trade_date
 -- Redundant with the refresh's own filter, which DuckDB applies only after joining every filing.
-where in_filing_scope(filings.accession_number)
+where in_model_scope(filings.issuer_cik) and in_filing_scope(filings.accession_number)

@@ -26,7 +26,7 @@ with cited as (
             lines.accession_number = values.accession_number
             and lines.table_kind = values.table_kind
             and lines.line_number = values.line_number
-    where in_filing_scope(values.accession_number)
+    where in_filing_scope(values.accession_number) and in_model_scope(values.issuer_cik)
 ),
 
 -- The pattern is tested after the join, inside the aggregate: as a WHERE clause DuckDB would run it over every

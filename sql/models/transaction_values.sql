@@ -27,7 +27,13 @@ with lines as (
         current_lines.nature_of_ownership
     from transactions_current as current_lines
     inner join filings on filings.accession_number = current_lines.accession_number
-    where in_filing_scope(current_lines.accession_number) and in_filing_scope(filings.accession_number)
+    -- Every filing in scope is one of an issuer in scope: the issuer filters change no row, and let DuckDB use the
+    -- integer issuer first (an accession probe alone cost 1.1 s on the bench warehouse, against 0.3 s with both).
+    where
+        in_filing_scope(current_lines.accession_number)
+        and in_filing_scope(filings.accession_number)
+        and in_model_scope(current_lines.issuer_cik)
+        and in_model_scope(filings.issuer_cik)
 ),
 
 filing_prices as (
