@@ -1,21 +1,17 @@
 -- The filings whose line-level derived rows may change: the batch's own, and every filing whose filing_status row
 -- the refresh added, removed or changed. Added to, not replaced, until published_warehouse clears them (as
 -- model_scope), so a run stopped before its SQL models leaves them for the next.
-create or replace temp table status_changed as
-select accession_number from (
-    (select * from status_before_refresh except select * from filing_status)
-    union all
-    (
-        select * from filing_status where issuer_cik in (select issuer_cik from batch_issuers)
-        except
-        select * from status_before_refresh
-    )
-);
 insert into model_scope_filings
 select distinct accession_number
 from (
     select accession_number from batch_accessions
     union all
-    select accession_number from status_changed
+    select accession_number from (select * from status_before_refresh except select * from filing_status)
+    union all
+    select accession_number from (
+        select * from filing_status where issuer_cik in (select issuer_cik from batch_issuers)
+        except
+        select * from status_before_refresh
+    )
 )
 where accession_number not in (select accession_number from model_scope_filings);
