@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.resources import StorageResource
-from orchestration.sql_files import SQL_ROOT, query_sql_file
+from orchestration.sql_files import query_sql_file, read_sql
 from orchestration.warehouse import connect
 from transforms.tables import FILING_TABLES
 
@@ -38,7 +38,7 @@ WARN_ONLY = frozenset({"positions_not_negative"})
 
 
 def _description(stem: str) -> str:
-    return (SQL_ROOT / f"checks/{stem}.sql").read_text(encoding="utf-8").splitlines()[0].removeprefix("-- ")
+    return read_sql(f"checks/{stem}.sql").splitlines()[0].removeprefix("-- ")
 
 
 def check_result(connection: duckdb.DuckDBPyConnection, stem: str) -> dg.AssetCheckResult:
