@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from orchestration.sql_files import SQL_ROOT, run_sql_file
+from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
 
 FAILURE_SCHEMA = pl.Schema(
     {
@@ -121,21 +121,27 @@ def arrow_for_duckdb(frame: pl.DataFrame) -> pa.Table:
     return frame.to_arrow(compat_level=pl.CompatLevel.newest())
 
 
+@contextmanager
+def registered(connection: duckdb.DuckDBPyConnection, batch: Mapping[str, pl.DataFrame]) -> Iterator[None]:
+    """The batch frames visible to SQL under their names for the duration of the block."""
+    for name, frame in batch.items():
+        connection.register(name, arrow_for_duckdb(frame))
+    try:
+        yield
+    finally:
+        for name in batch:
+            connection.unregister(name)
+
+
 def _write(
     connection: duckdb.DuckDBPyConnection,
     batch: Mapping[str, pl.DataFrame],
     steps: list[tuple[str, dict[str, Any]]],
 ) -> None:
     """Register the batch frames, run the SQL files of `steps` in one transaction, unregister."""
-    for name, frame in batch.items():
-        connection.register(name, arrow_for_duckdb(frame))
-    try:
-        with transaction(connection):
-            for relative_path, parameters in steps:
-                run_sql_file(connection, relative_path, **parameters)
-    finally:
-        for name in batch:
-            connection.unregister(name)
+    with registered(connection, batch), transaction(connection):
+        for relative_path, parameters in steps:
+            run_sql_file(connection, relative_path, **parameters)
 
 
 def _outcome_frames(failures: list[dict[str, object]], resolved: list[tuple[str, str]]) -> dict[str, pl.DataFrame]:
@@ -160,10 +166,15 @@ def load_filings(
     batch = {f"batch_{table}": frame for table, frame in frames.items()}
     batch["batch_accessions"] = pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String})
     batch.update(_outcome_frames(failures, resolved))
-    steps = [("load/replace_filing_rows.sql", {})] + [(path, {"now": now}) for path in _OUTCOME_FILES]
     run_sql_file(connection, "load/relax_insertion_order.sql")  # a setting, not data: outside the transaction
     try:
-        _write(connection, batch, steps)
+        with registered(connection, batch), transaction(connection):
+            run_sql_file(connection, "load/find_replaced_filings.sql")
+            if query_sql_file(connection, "load/replaced_filing_count.sql").fetchall()[0][0]:
+                run_sql_file(connection, "load/delete_replaced_filings.sql")
+            run_sql_file(connection, "load/insert_filing_rows.sql")
+            for path in _OUTCOME_FILES:
+                run_sql_file(connection, path, now=now)
     finally:
         run_sql_file(connection, "load/restore_insertion_order.sql")
 

@@ -1,0 +1,19 @@
+-- Insert the batch's rows into every filing table and note them for the checks and the model refresh; run inside
+-- the load's transaction, after find_replaced_filings.sql (and delete_replaced_filings.sql when it found any).
+-- Inputs (registered by the caller): batch_accessions(accession_number) and batch_<table> frames.
+insert into filings by name select * from batch_filings;
+insert into filing_owners by name select * from batch_filing_owners;
+insert into transactions by name select * from batch_transactions;
+insert into holdings by name select * from batch_holdings;
+insert into footnotes by name select * from batch_footnotes;
+insert into signatures by name select * from batch_signatures;
+insert into filing_parties by name select * from batch_filing_parties;
+insert into unknown_elements by name select * from batch_unknown_elements;
+insert into load_scope select distinct accession_number from batch_accessions;
+insert into model_pending
+select distinct accession_number from batch_accessions
+where accession_number not in (select accession_number from model_pending);
+insert into load_scope_parties
+select accession_number, 'issuer' as role, issuer_cik as cik from batch_filings where issuer_cik is not null
+union all
+select accession_number, 'owner' as role, owner_cik as cik from batch_filing_owners where owner_cik is not null;
