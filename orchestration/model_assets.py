@@ -42,12 +42,13 @@ def calendar_frame(last_needed: date) -> pl.DataFrame:
     group_name="model",
 )
 def warehouse_model(storage: StorageResource):
-    """Rebuild what the loads since the last refresh changed, for their filings' issuers and owners only, in one
-    transaction (a run stopped after its load leaves its filings pending for the next run's refresh).
+    """Rebuild what the loads since the last refresh changed, for their filings' issuers, owners and owner groups
+    only, in one transaction (a run stopped after its load leaves its filings pending for the next run's refresh).
 
-    Scoping by issuer keeps the nightly cost proportional to the day's filings, not to the warehouse. The model
-    is not partitioned by day: it is one state of the whole warehouse, and a partitioned asset costs Dagster two
-    event-log writes per day of a backfill (16 s of a 62-day backfill for these tables and models alone).
+    Scoping keeps the nightly cost proportional to the day's filings and their groups' histories, not to the
+    warehouse. The model is not partitioned by day: it is one state of the whole warehouse, and a partitioned asset
+    costs Dagster two event-log writes per day of a backfill (16 s of a 62-day backfill for these tables and
+    models alone).
     """
     with open_warehouse(storage.warehouse_path) as connection:
         accessions = [row[0] for row in query_sql_file(connection, "queries/pending_model_accessions.sql").fetchall()]

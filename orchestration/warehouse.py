@@ -211,6 +211,7 @@ def failure(subject: str, stage: str, reason: str, detail: str, url: str | None,
 
 MODEL_REFRESH_FILES = (
     "warehouse/scope.sql",
+    "warehouse/group_scope.sql",
     "warehouse/refresh_calendar.sql",
     "warehouse/status_before_refresh.sql",
     "warehouse/refresh_filing_status.sql",
@@ -225,8 +226,9 @@ MODEL_REFRESH_FILES = (
 
 
 def refresh_model(connection: duckdb.DuckDBPyConnection, accessions: list[str], calendar: pl.DataFrame) -> None:
-    """Rebuild the dimensions, amendment links, positions and beneficial ownership of the issuers and owners the
-    batch touches, and the calendar, in one transaction: the cost follows the batch, not the warehouse."""
+    """Rebuild, in one transaction, the name histories of the issuers and owners the batch touches, the amendment
+    links, positions and beneficial ownership of its owner groups, and the calendar: the cost follows the batch
+    and its groups' histories, not the warehouse."""
     batch = {
         "batch_accessions": pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String}),
         "batch_calendar": calendar,

@@ -91,6 +91,7 @@ UNLINKABLE = Filing(
     [Line("10", "I", "By custodian", date="2023-12-01", code="P", shares="10")],
     original_filed="2023-12-02",
 )
+MODEL_TABLES = ["filing_status", "positions", "beneficial_ownership", "issuers", "owners", "securities"]
 HISTORY = [FORM3, FORM4_BUY, FORM4_SELLS, AMENDMENT_OF_SELLS, HOLDINGS_ONLY_AMENDMENT, JOINT, FORM5, UNLINKABLE]
 
 
@@ -225,10 +226,9 @@ def test_beneficial_ownership_totals_the_vehicles(warehouse):
 
 
 def test_reloading_gives_identical_tables_and_other_issuers_are_untouched(warehouse):
-    tables = ["filing_status", "positions", "beneficial_ownership", "issuers", "owners", "securities"]
-    before = {t: warehouse.table(t).order("all").fetchall() for t in tables}
+    before = {t: warehouse.table(t).order("all").fetchall() for t in MODEL_TABLES}
     load(warehouse, [FORM4_SELLS])
-    assert {t: warehouse.table(t).order("all").fetchall() for t in tables} == before
+    assert {t: warehouse.table(t).order("all").fetchall() for t in MODEL_TABLES} == before
     rowids = warehouse.sql("select rowid, position_key, valid_from from positions order by all").fetchall()
     other = Filing(
         "0009999999-24-000099",
@@ -244,6 +244,50 @@ def test_reloading_gives_identical_tables_and_other_issuers_are_untouched(wareho
         "select rowid, position_key, valid_from from positions where issuer_cik = $i order by all", params={"i": ISSUER}
     ).fetchall()
     assert after == rowids  # the other issuer's load deleted and rewrote nothing of this one
+
+
+def test_filing_by_filing_loads_build_what_one_batch_builds(warehouse, tmp_path: Path):
+    # Each night refreshes only the owner groups that filed: amendments arriving after their originals, the joint
+    # filing's group beside the lone owner's, must still end where one batch of the whole history ends.
+    connection = connect(tmp_path / "one_by_one.duckdb")
+    ensure_schema(connection)
+    for filing in sorted(HISTORY, key=lambda f: f.accepted):
+        load(connection, [filing])
+    batch = {t: warehouse.table(t).order("all").fetchall() for t in MODEL_TABLES}
+    assert {t: connection.table(t).order("all").fetchall() for t in MODEL_TABLES} == batch
+    connection.close()
+
+
+def test_a_reload_under_other_owners_rebuilds_the_group_it_left(warehouse, tmp_path: Path):
+    # The same accession reloaded with B as its owner, same issuer: A's group must lose the purchase, B's gain it,
+    # exactly as if the corrected filing had been the one loaded from the start.
+    corrected = Filing(
+        FORM4_BUY.accession, "4", FORM4_BUY.accepted, FORM4_BUY.period, [B], FORM4_BUY.lines, issuer=ISSUER
+    )
+    load(warehouse, [corrected])
+    fresh = connect(tmp_path / "fresh.duckdb")
+    ensure_schema(fresh)
+    load(fresh, [corrected if f is FORM4_BUY else f for f in HISTORY])
+    expected = {t: fresh.table(t).order("all").fetchall() for t in MODEL_TABLES}
+    assert {t: warehouse.table(t).order("all").fetchall() for t in MODEL_TABLES} == expected
+    fresh.close()
+
+
+def test_a_night_rebuilds_only_the_owner_groups_that_filed(warehouse):
+    untouched = "select rowid, position_key, valid_from from positions where owner_group_key = $g order by all"
+    joint = warehouse.sql(untouched, params={"g": f"{A}-{B}"}).fetchall()
+    assert joint  # the joint filing's group holds positions of its own
+    sale = Filing(
+        "0009999999-25-000100",
+        "4",
+        datetime(2025, 3, 3, 16, 0),
+        "2025-03-03",
+        [A],
+        [Line("800", date="2025-03-03", code="S", shares="100", acquired="D")],
+    )
+    load(warehouse, [sale])
+    assert warehouse.sql(untouched, params={"g": f"{A}-{B}"}).fetchall() == joint  # not deleted and rewritten
+    assert as_of(warehouse, "2025-03-04", issuer=ISSUER, owner=A) >= {(str(A), "D", None, Decimal("800"))}
 
 
 def test_a_reload_naming_another_issuer_leaves_nothing_derived_under_the_old_one(tmp_path: Path):

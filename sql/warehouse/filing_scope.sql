@@ -1,15 +1,20 @@
 -- The filings whose line-level derived rows may change: the batch's own, and every filing whose filing_status row
--- the refresh added, removed or changed. Added to, not replaced, until published_warehouse clears them (as
--- model_scope), so a run stopped before its SQL models leaves them for the next.
+-- the refresh added, removed or changed (status_before_refresh against refreshed_status). Added to, not replaced,
+-- until published_warehouse clears them (as model_scope), so a run stopped before its SQL models leaves them for
+-- the next.
 insert into model_scope_filings
 select distinct accession_number
 from (
     select accession_number from batch_accessions
     union all
-    select accession_number from (select * from status_before_refresh except select * from filing_status)
+    select accession_number from (
+        select * from status_before_refresh
+        except
+        select * from refreshed_status
+    )
     union all
     select accession_number from (
-        select * from filing_status where issuer_cik in (select issuer_cik from batch_issuers)
+        select * from refreshed_status
         except
         select * from status_before_refresh
     )

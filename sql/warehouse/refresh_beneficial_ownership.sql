@@ -1,11 +1,17 @@
--- Rebuild the scoped issuers' beneficial ownership: for each owner group and non-derivative security, the total
--- over its vehicles (direct and each indirect holding) between consecutive changes of any of them.
-delete from beneficial_ownership where issuer_cik in (select issuer_cik from batch_issuers);
+-- Rebuild the beneficial ownership of the batch's owner groups (batch_groups): for each group and non-derivative
+-- security, the total over its vehicles (direct and each indirect holding) between consecutive changes of any.
+delete from beneficial_ownership
+where
+    issuer_cik in (select issuer_cik from batch_issuers)
+    and (issuer_cik, owner_group_key) in (select issuer_cik, owner_group_key from batch_groups);
 insert into beneficial_ownership by name
 with vehicles as (
     select *
     from positions
-    where table_kind = 'non_derivative' and issuer_cik in (select issuer_cik from batch_issuers)
+    where
+        table_kind = 'non_derivative'
+        and issuer_cik in (select issuer_cik from batch_issuers)
+        and (issuer_cik, owner_group_key) in (select issuer_cik, owner_group_key from batch_groups)
 ),
 
 change_points as (

@@ -1,11 +1,21 @@
--- Rebuild filing_status for the filings of the scoped issuers (batch_issuers), in the caller's transaction.
+-- Rebuild filing_status for the filings of the batch's owner groups (scoped_filings, group_scope.sql), in the
+-- caller's transaction; the batch's old rows go too (a reloaded filing may have left its group or its issuer).
 -- Amendment rule: a 3/A, 4/A or 5/A amends the filing of the same issuer, the same owner set and the same base
 -- form that was filed on its dateOfOriginalSubmission (the latest such filing accepted before it). It supersedes
 -- only what it restates: the original's transactions when it reports transactions, its holdings when it reports
 -- holdings. A later amendment of the same original supersedes an earlier one in the same way.
-delete from filing_status where issuer_cik in (select issuer_cik from batch_issuers);
-insert into filing_status by name
-with scoped as (
+delete from filing_status
+where
+    issuer_cik in (select issuer_cik from batch_issuers)
+    and (
+        accession_number in (select accession_number from scoped_filings)
+        or accession_number in (select accession_number from batch_accessions)
+    );
+-- Kept as refreshed_status (the columns of filing_status, in its order): filing_scope.sql and the positions read the
+-- new rows from it instead of finding them again among every filing's.
+create or replace temp table refreshed_status as select * from filing_status limit 0;
+insert into refreshed_status by name
+with grouped as (
     select
         filings.accession_number,
         filings.form_type,
@@ -16,27 +26,12 @@ with scoped as (
         coalesce(filings.acceptance_datetime, filings.filing_date::timestamp) as event_time,
         filings.filing_date,
         filings.form_type like '%/A' as is_amendment,
-        replace(filings.form_type, '/A', '') as base_form
+        replace(filings.form_type, '/A', '') as base_form,
+        scoped.owner_ciks,
+        scoped.owner_group_key
     from filings
+    inner join scoped_filings as scoped on scoped.accession_number = filings.accession_number
     where filings.issuer_cik in (select issuer_cik from batch_issuers)
-),
-
-groups as (
-    select
-        accession_number,
-        list_sort(list(distinct owner_cik) filter (where owner_cik is not null)) as owner_ciks
-    from filing_owners
-    where accession_number in (select accession_number from scoped)
-    group by accession_number
-),
-
-grouped as (
-    select
-        scoped.*,
-        coalesce(groups.owner_ciks, []) as owner_ciks,
-        array_to_string(coalesce(groups.owner_ciks, []), '-') as owner_group_key
-    from scoped
-    left join groups on groups.accession_number = scoped.accession_number
 ),
 
 links as (
@@ -98,3 +93,4 @@ select
     restating.holdings_superseded_by
 from family
 inner join restating on restating.accession_number = family.accession_number;
+insert into filing_status by name select * from refreshed_status;

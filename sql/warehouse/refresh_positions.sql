@@ -1,28 +1,29 @@
--- Rebuild the positions of the scoped issuers from their current (not superseded) lines.
+-- Rebuild the positions of the batch's owner groups (batch_groups) from their current (not superseded) lines.
 -- A position is keyed by issuer, owner group, security (title with case and spacing normalized; for Table II also
 -- exercise price and expiration), direct/indirect and nature of ownership. Each line's "owned following" (or a
 -- holding's reported amount) sets the position from its event date: transaction date for transactions, period of
 -- report for holdings. Lines are ordered by event date, acceptance time, transactions before holdings, line number;
 -- the last line of a day holds for that day. A line without a figure carries the previous one forward.
-delete from positions where issuer_cik in (select issuer_cik from batch_issuers);
--- The scoped issuers' lines are found by accession first and then read by rowid: a join on accession alone makes
--- DuckDB read every column of every line of the warehouse (0.5 s on 10M lines, against 0.1 s).
+delete from positions
+where
+    issuer_cik in (select issuer_cik from batch_issuers)
+    and (issuer_cik, owner_group_key) in (select issuer_cik, owner_group_key from batch_groups);
+-- The groups' lines are found by accession first and then read by rowid: a join on accession alone makes DuckDB
+-- read every column of every line of the warehouse (0.5 s on 10M lines, against 0.1 s).
 create or replace temp table scoped_line_rows as
 select 'transactions' as source_table, rowid as row_id
 from transactions
-where accession_number in (select accession_number from filing_status where issuer_cik in (select issuer_cik from batch_issuers))
+where accession_number in (select accession_number from refreshed_status)
 union all
 select 'holdings' as source_table, rowid as row_id
 from holdings
-where accession_number in (select accession_number from filing_status where issuer_cik in (select issuer_cik from batch_issuers));
+where accession_number in (select accession_number from refreshed_status);
 insert into positions by name
 with scoped as (
     select status.*, filings.period_of_report, filings.filing_date
-    from filing_status as status
+    from refreshed_status as status
     inner join filings on filings.accession_number = status.accession_number
-    where
-        status.rowid in (select rowid from filing_status where issuer_cik in (select issuer_cik from batch_issuers))
-        and filings.rowid in (select rowid from filings where issuer_cik in (select issuer_cik from batch_issuers))
+    where filings.rowid in (select rowid from filings where issuer_cik in (select issuer_cik from batch_issuers))
 ),
 
 lines as (

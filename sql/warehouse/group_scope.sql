@@ -1,0 +1,49 @@
+-- The owner groups (issuer and set of reporting owners) whose amendment links, positions and beneficial ownership
+-- the batch can change, and the filings of those groups; temp tables for this session, after scope.sql.
+-- An amendment only ever links to a filing of its own issuer and owner group, and a position belongs to one group,
+-- so a night rebuilds the history of the groups that filed, not of every insider of each issuer that filed.
+-- A reloaded filing counts in the group it was in and in the group it is in now.
+-- The batch's filings as they are now: issuer and owner group (the sorted distinct reporting owners).
+create or replace temp table batch_filing_groups as
+with owners as (
+    select
+        accession_number,
+        list_sort(list(distinct owner_cik) filter (where owner_cik is not null)) as owner_ciks
+    from filing_owners
+    where accession_number in (select accession_number from batch_accessions)
+    group by accession_number
+)
+
+select
+    filings.accession_number,
+    filings.issuer_cik,
+    coalesce(owners.owner_ciks, []) as owner_ciks,
+    array_to_string(coalesce(owners.owner_ciks, []), '-') as owner_group_key
+from filings
+left join owners on owners.accession_number = filings.accession_number
+where
+    filings.issuer_cik in (select issuer_cik from batch_issuers)
+    and filings.accession_number in (select accession_number from batch_accessions);
+-- The batch's filings as the last refresh saw them (none for a new filing): the rows the refresh replaces.
+-- filing_status copies its issuer from filings, so the issuer filter finds them without probing every accession.
+create or replace temp table batch_status_before as
+select * from filing_status
+where
+    issuer_cik in (select issuer_cik from batch_issuers)
+    and accession_number in (select accession_number from batch_accessions);
+create or replace temp table batch_groups as
+select issuer_cik, owner_group_key from batch_filing_groups
+union
+select issuer_cik, owner_group_key from batch_status_before;
+-- Every filing of those groups with its group: the batch's as they are now, the others as filing_status has them
+-- (their owners did not change: only a load changes a filing's rows, and the batch holds every filing loaded since
+-- the last refresh).
+create or replace temp table scoped_filings as
+select accession_number, issuer_cik, owner_ciks, owner_group_key from batch_filing_groups
+union all
+select status.accession_number, status.issuer_cik, status.owner_ciks, status.owner_group_key
+from filing_status as status
+where
+    status.issuer_cik in (select issuer_cik from batch_issuers)
+    and (status.issuer_cik, status.owner_group_key) in (select issuer_cik, owner_group_key from batch_groups)
+    and status.accession_number not in (select accession_number from batch_accessions);
