@@ -216,6 +216,7 @@ MODEL_REFRESH_FILES = (
     "warehouse/status_before_refresh.sql",
     "warehouse/refresh_filing_status.sql",
     "warehouse/filing_scope.sql",
+    "warehouse/scoped_lines.sql",
     "warehouse/refresh_securities.sql",
     "warehouse/refresh_issuers.sql",
     "warehouse/refresh_owners.sql",

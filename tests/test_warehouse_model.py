@@ -95,12 +95,17 @@ MODEL_TABLES = ["filing_status", "positions", "beneficial_ownership", "issuers",
 HISTORY = [FORM3, FORM4_BUY, FORM4_SELLS, AMENDMENT_OF_SELLS, HOLDINGS_ONLY_AMENDMENT, JOINT, FORM5, UNLINKABLE]
 
 
-def load(connection: duckdb.DuckDBPyConnection, filings: list[Filing]) -> None:
+def load_only(connection: duckdb.DuckDBPyConnection, filings: list[Filing]) -> list[str]:
+    """Load without refreshing the model, as a run stopped after its load leaves it."""
     normalized = [normalize_submission(f.accession, f.raw()) for f in filings]
     assert all(isinstance(n, NormalizedFiling) for n in normalized), normalized
     accessions = [f.accession for f in filings]
     load_filings(connection, accessions, to_frames(normalized), [], [], NOW)
-    refresh_model(connection, accessions, calendar_frame(date(2025, 12, 31)))
+    return accessions
+
+
+def load(connection: duckdb.DuckDBPyConnection, filings: list[Filing]) -> None:
+    refresh_model(connection, load_only(connection, filings), calendar_frame(date(2025, 12, 31)))
 
 
 @pytest.fixture
@@ -268,6 +273,23 @@ def test_a_reload_under_other_owners_rebuilds_the_group_it_left(warehouse, tmp_p
     fresh = connect(tmp_path / "fresh.duckdb")
     ensure_schema(fresh)
     load(fresh, [corrected if f is FORM4_BUY else f for f in HISTORY])
+    expected = {t: fresh.table(t).order("all").fetchall() for t in MODEL_TABLES}
+    assert {t: warehouse.table(t).order("all").fetchall() for t in MODEL_TABLES} == expected
+    fresh.close()
+
+
+def test_a_filing_loaded_twice_before_its_refresh_counts_in_its_last_group(warehouse, tmp_path: Path):
+    # Reloaded under B, then under a third owner, before any refresh: the refresh must rebuild A's group (which
+    # lost the purchase) and count the filing in the third owner's group only, not in B's.
+    def under(owner: int) -> Filing:
+        return Filing(FORM4_BUY.accession, "4", FORM4_BUY.accepted, FORM4_BUY.period, [owner], FORM4_BUY.lines)
+
+    load_only(warehouse, [under(B)])
+    load_only(warehouse, [under(2000003)])
+    refresh_model(warehouse, [FORM4_BUY.accession], calendar_frame(date(2025, 12, 31)))
+    fresh = connect(tmp_path / "fresh.duckdb")
+    ensure_schema(fresh)
+    load(fresh, [under(2000003) if f is FORM4_BUY else f for f in HISTORY])
     expected = {t: fresh.table(t).order("all").fetchall() for t in MODEL_TABLES}
     assert {t: warehouse.table(t).order("all").fetchall() for t in MODEL_TABLES} == expected
     fresh.close()

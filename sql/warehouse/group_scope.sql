@@ -3,27 +3,51 @@
 -- An amendment only ever links to a filing of its own issuer and owner group, and a position belongs to one group,
 -- so a night rebuilds the history of the groups that filed, not of every insider of each issuer that filed.
 -- A reloaded filing counts in the group it was in and in the group it is in now.
--- The batch's filings as they are now: issuer and owner group (the sorted distinct reporting owners).
+-- The batch's filings as they are now: issuer and owner group (the sorted distinct reporting owners), from the
+-- parties their load recorded; only a filing no load left pending (batch_unrecorded) is looked up in the filing
+-- tables, and with none such DuckDB skips those scans.
 create or replace temp table batch_filing_groups as
-with owners as (
+with recorded as (
+    select
+        accession_number,
+        any_value(cik) filter (where role = 'issuer') as issuer_cik,
+        list_sort(list(distinct cik) filter (where role = 'owner')) as owner_ciks
+    from load_scope_parties
+    where
+        accession_number in (select accession_number from batch_accessions)
+        and accession_number not in (select accession_number from batch_unrecorded)
+    group by accession_number
+),
+
+unrecorded_owners as (
     select
         accession_number,
         list_sort(list(distinct owner_cik) filter (where owner_cik is not null)) as owner_ciks
     from filing_owners
-    where accession_number in (select accession_number from batch_accessions)
+    where accession_number in (select accession_number from batch_unrecorded)
     group by accession_number
+),
+
+unrecorded as (
+    select filings.accession_number, filings.issuer_cik, owners.owner_ciks
+    from filings
+    left join unrecorded_owners as owners on owners.accession_number = filings.accession_number
+    where filings.accession_number in (select accession_number from batch_unrecorded)
+),
+
+current_parties as (
+    select * from recorded
+    union all
+    select * from unrecorded
 )
 
 select
-    filings.accession_number,
-    filings.issuer_cik,
-    coalesce(owners.owner_ciks, []) as owner_ciks,
-    array_to_string(coalesce(owners.owner_ciks, []), '-') as owner_group_key
-from filings
-left join owners on owners.accession_number = filings.accession_number
-where
-    filings.issuer_cik in (select issuer_cik from batch_issuers)
-    and filings.accession_number in (select accession_number from batch_accessions);
+    accession_number,
+    issuer_cik,
+    coalesce(owner_ciks, []) as owner_ciks,
+    array_to_string(coalesce(owner_ciks, []), '-') as owner_group_key
+from current_parties
+where issuer_cik is not null;
 -- The batch's filings as the last refresh saw them (none for a new filing): the rows the refresh replaces.
 -- filing_status copies its issuer from filings, so the issuer filter finds them without probing every accession.
 create or replace temp table batch_status_before as

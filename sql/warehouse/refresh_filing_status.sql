@@ -11,27 +11,42 @@ where
         accession_number in (select accession_number from scoped_filings)
         or accession_number in (select accession_number from batch_accessions)
     );
+-- The groups' filings as filed, read once: the status below and the positions (refresh_positions.sql) use them.
+create or replace temp table scoped_filing_facts as
+select
+    filings.accession_number,
+    filings.form_type,
+    filings.issuer_cik,
+    filings.date_of_original_submission,
+    filings.transaction_count,
+    filings.holding_count,
+    filings.acceptance_datetime,
+    filings.filing_date,
+    filings.period_of_report,
+    scoped.owner_ciks,
+    scoped.owner_group_key
+from filings
+inner join scoped_filings as scoped on scoped.accession_number = filings.accession_number
+where filings.issuer_cik in (select issuer_cik from batch_issuers);
 -- Kept as refreshed_status (the columns of filing_status, in its order): filing_scope.sql and the positions read the
 -- new rows from it instead of finding them again among every filing's.
 create or replace temp table refreshed_status as select * from filing_status limit 0;
 insert into refreshed_status by name
 with grouped as (
     select
-        filings.accession_number,
-        filings.form_type,
-        filings.issuer_cik,
-        filings.date_of_original_submission,
-        filings.transaction_count,
-        filings.holding_count,
-        coalesce(filings.acceptance_datetime, filings.filing_date::timestamp) as event_time,
-        filings.filing_date,
-        filings.form_type like '%/A' as is_amendment,
-        replace(filings.form_type, '/A', '') as base_form,
-        scoped.owner_ciks,
-        scoped.owner_group_key
-    from filings
-    inner join scoped_filings as scoped on scoped.accession_number = filings.accession_number
-    where filings.issuer_cik in (select issuer_cik from batch_issuers)
+        accession_number,
+        form_type,
+        issuer_cik,
+        date_of_original_submission,
+        transaction_count,
+        holding_count,
+        coalesce(acceptance_datetime, filing_date::timestamp) as event_time,
+        filing_date,
+        form_type like '%/A' as is_amendment,
+        replace(form_type, '/A', '') as base_form,
+        owner_ciks,
+        owner_group_key
+    from scoped_filing_facts
 ),
 
 links as (

@@ -1,11 +1,9 @@
 -- Add the security titles first seen in the batch's filings (titles never change meaning once classed). A title
--- of an earlier filing was added when that filing was loaded, so only the batch's lines need reading.
+-- of an earlier filing was added when that filing was loaded, so only the batch's lines need reading
+-- (scoped_line_rows, scoped_lines.sql).
 insert into securities by name
 with titles as (
-    select security_title, accession_number from transactions
-    where accession_number in (select accession_number from batch_accessions)
-    union all
-    select security_title, accession_number from holdings
+    select security_title, accession_number from scoped_line_rows
     where accession_number in (select accession_number from batch_accessions)
 ),
 

@@ -7,7 +7,7 @@ where accession_number not in (select accession_number from model_pending);
 create or replace temp table batch_issuers as
 select cik as issuer_cik
 from load_scope_parties
-where role = 'issuer' and accession_number in (select accession_number from batch_accessions)
+where role in ('issuer', 'former issuer') and accession_number in (select accession_number from batch_accessions)
 union
 select issuer_cik
 from filings
@@ -15,7 +15,7 @@ where accession_number in (select accession_number from batch_unrecorded) and is
 create or replace temp table batch_owners as
 select cik as owner_cik
 from load_scope_parties
-where role = 'owner' and accession_number in (select accession_number from batch_accessions)
+where role in ('owner', 'former owner') and accession_number in (select accession_number from batch_accessions)
 union
 select owner_cik
 from filing_owners
