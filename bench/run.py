@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -173,41 +173,41 @@ def run_measuring_peak_memory(command: list[str], env: dict[str, str]) -> float:
     return peak_kb / 1024
 
 
-def issuer_offset(copy: int, history_quarters: int) -> int:
-    """What copy number `copy` adds to its issuers' CIKs. With no history every copy names issuers of its own, so the
-    night's issuers (the mirror's own CIKs) have no past filings; with `history_quarters` the first that many copies
-    keep the mirror's issuers, giving them that many quarters of history, and later copies share issuers by groups
-    of the same size."""
+QUARTER = timedelta(weeks=13)  # a quarter that keeps each date's weekday, so business days stay business days
+
+
+def past_copy(frame: pl.DataFrame, copy: int, history_quarters: int) -> pl.DataFrame:
+    """Copy number `copy` of a parsed frame, under accessions of its own.
+
+    With no history every copy names issuers and insiders of its own, so the night's (the mirror's own CIKs)
+    have no past filings. With `history_quarters` the first that many copies keep the mirror's issuers and
+    insiders, each moved that many quarters earlier: five years of the same people filing for the same companies,
+    as a real warehouse holds; later copies do the same for companies of their own.
+    """
+    copied = frame.with_columns(pl.col("accession_number") + f"-g{copy}")
     if history_quarters <= 0:
-        return 10_000_000 * (copy + 1)
-    return 10_000_000 * (copy // history_quarters)
+        offset, earlier = 10_000_000 * (copy + 1), timedelta(0)
+    else:
+        offset, earlier = 10_000_000 * (copy // history_quarters), QUARTER * (copy % history_quarters + 1)
+    shifted = [pl.col(cik) + offset for cik in ("issuer_cik", "owner_cik") if cik in frame.columns]
+    if earlier:
+        shifted += [pl.col(name) - earlier for name, dtype in frame.schema.items() if dtype in (pl.Date, pl.Datetime)]
+    return copied.with_columns(shifted) if shifted else copied
 
 
 def grow_warehouse(
     path: Path, frames: dict[str, pl.DataFrame], target_transactions: int, history_quarters: int = 0
 ) -> int:
-    """A warehouse of about `target_transactions` transaction rows: the parsed filings copied under new accessions,
-    issuers and owners (an owner of a real warehouse files a few dozen times, not under hundreds of issuers), then
-    modelled."""
+    """A warehouse of about `target_transactions` transaction rows: the parsed filings copied under new accessions
+    (`past_copy`: issuers and insiders of their own, or the night's own in earlier quarters), then modelled."""
     copies = max(1, target_transactions // max(1, frames["transactions"].height))
     connection = connect(path)
     ensure_schema(connection)
     for start in range(0, copies, 50):
         chunk = range(start, min(copies, start + 50))
-        big = {}
-        for table, frame in frames.items():
-            parts = []
-            for n in chunk:
-                part = frame.with_columns(pl.col("accession_number") + f"-g{n}")
-                # each copy: insiders of its own; other companies, unless issuers are given a history
-                for cik, offset in (
-                    ("issuer_cik", issuer_offset(n, history_quarters)),
-                    ("owner_cik", 10_000_000 * (n + 1)),
-                ):
-                    if cik in part.columns:
-                        part = part.with_columns(pl.col(cik) + offset)
-                parts.append(part)
-            big[table] = pl.concat(parts)
+        big = {
+            table: pl.concat([past_copy(frame, n, history_quarters) for n in chunk]) for table, frame in frames.items()
+        }
         accessions = big["filings"]["accession_number"].to_list()
         load_filings(connection, accessions, big, [], [], NOW)
         refresh_model(connection, accessions, calendar_frame(datetime(2025, 1, 1).date()))
