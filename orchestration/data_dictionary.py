@@ -3,6 +3,7 @@
 `insider-warehouse dictionary` rewrites docs/data_dictionary.md; a test fails when the committed file is stale.
 """
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -89,13 +90,22 @@ def _projections(select: exp.Expression, ctes: dict[str, exp.Expression], depth:
 
 
 def _warehouse_formulas(table: str) -> dict[str, str]:
+    """The formulas of the first insert of `sql/warehouse/refresh_<table>.sql`, or of the temp table it copies."""
     path = SQL_ROOT / "warehouse" / f"refresh_{table}.sql"
     if not path.exists():
         return {}
-    inserts = [s for s in split_statements(path.read_text(encoding="utf-8")) if s.lower().startswith("insert")]
+    statements = [
+        "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip()
+        for statement in split_statements(path.read_text(encoding="utf-8"))
+    ]
+    inserts = [s for s in statements if s.lower().startswith("insert")]
     if not inserts:
         return {}
     body = inserts[0].split(" by name", 1)[1]
+    copied = re.fullmatch(r"\s*select \* from (\w+)\s*", body, flags=re.IGNORECASE)
+    if copied:
+        created = f"create or replace temp table {copied.group(1)} as"
+        body = next((s[len(created) :] for s in statements if s.lower().startswith(created)), body)
     return _select_formulas(body)
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from orchestration.model_assets import calendar_frame
@@ -12,6 +13,7 @@ from orchestration.sql_files import query_sql_file
 from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
 from tests.ownership_builder import Filing, Line
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
+from transforms.tables import FILING_OWNERS, FILINGS, empty_frames
 
 A, B, ISSUER = 2000001, 2000002, 1000001
 NOW = datetime(2026, 1, 1)
@@ -373,3 +375,35 @@ def test_issuer_history_keeps_symbol_changes_and_blanks_junk_symbols(warehouse):
         ("HBC", "HBC", FORM3.accepted, renamed.accepted, FORM3.accession),
         (None, "N/A", renamed.accepted, None, renamed.accession),
     ]
+
+
+def test_a_batch_of_more_than_a_row_group_keeps_every_filing(tmp_path: Path):
+    # A backfill refreshes more filings at once than DuckDB keeps in one row group (122,880): every one of them
+    # must reach filing_status (in DuckDB 2.0.0 a table created empty by CREATE TABLE AS in a transaction drops
+    # such an insert while still counting its rows).
+    count = 130_000
+    accessions = [f"0009999998-24-{n:06d}" for n in range(count)]
+
+    def frame(schema: pl.Schema, **columns: list) -> pl.DataFrame:
+        return pl.DataFrame({name: columns.get(name, [None] * count) for name in schema}, schema=schema)
+
+    frames = empty_frames()
+    frames["filings"] = frame(
+        FILINGS,
+        accession_number=accessions,
+        form_type=["4"] * count,
+        filing_date=[date(2024, 1, 2)] * count,
+        issuer_cik=[1_000 + n % 50 for n in range(count)],
+        transaction_count=[0] * count,
+        holding_count=[0] * count,
+    )
+    frames["filing_owners"] = frame(
+        FILING_OWNERS, accession_number=accessions, owner_cik=[5_000 + n % 500 for n in range(count)]
+    )
+    connection = connect(tmp_path / "warehouse.duckdb")
+    ensure_schema(connection)
+    load_filings(connection, accessions, frames, [], [], NOW)
+    refresh_model(connection, accessions, calendar_frame(date(2025, 12, 31)))
+    scanned = "select count(*), count(distinct owner_group_key) from filing_status where form_type = '4'"
+    assert connection.sql(scanned).fetchall() == [(count, 500)]
+    connection.close()

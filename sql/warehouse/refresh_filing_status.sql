@@ -28,10 +28,11 @@ select
 from filings
 inner join scoped_filings as scoped on scoped.accession_number = filings.accession_number
 where filings.issuer_cik in (select issuer_cik from batch_issuers);
--- Kept as refreshed_status (the columns of filing_status, in its order): filing_scope.sql and the positions read the
--- new rows from it instead of finding them again among every filing's.
-create or replace temp table refreshed_status as select * from filing_status limit 0;
-insert into refreshed_status by name
+-- Kept as refreshed_status, the columns of filing_status in its order (filing_scope.sql compares the two by
+-- position): filing_scope.sql and the positions read the new rows from it instead of finding them again among
+-- every filing's. Created by its query, never empty and then filled: in DuckDB 2.0.0 a table created by an empty
+-- CREATE TABLE AS inside a transaction drops an insert of more than one row group (122,880 rows) while counting it.
+create or replace temp table refreshed_status as
 with grouped as (
     select
         accession_number,
