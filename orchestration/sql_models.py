@@ -26,9 +26,10 @@ VIEWS_FOLDER = SQL_ROOT / "views"
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _PARAMETERS = re.compile(r"^--\s*parameters:\s*(.+)$", re.MULTILINE)
 _SCOPE = re.compile(r"^--\s*scope:\s*(\w+)\s*$", re.MULTILINE)
-# What a model's rows are keyed by, so what an incremental refresh recomputes: the issuers of model_scope, or the
-# filings of model_scope_filings (a per-line model need not redo an issuer's whole history for one new filing).
-SCOPES = {"issuer": "", "filing": "_by_filing"}
+# What a model's rows are keyed by, so what an incremental refresh recomputes: the issuers of model_scope, the
+# filings of model_scope_filings (a per-line model need not redo an issuer's whole history for one new filing), or
+# the owner groups of model_scope_groups (a model of one insider's trades need not redo the issuer's other insiders).
+SCOPES = {"issuer": "", "filing": "_by_filing", "group": "_by_group"}
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,9 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
     deleted and the model's own SELECT, filtered to them, inserted. DuckDB pushes that filter into simple SELECTs;
     a model whose CTEs aggregate or join lines first calls `in_model_scope(issuer_cik)` there, a macro that is
     `true` in a full build. A model declaring `-- scope: filing` is recomputed the same way for the filings of
-    model_scope_filings, with `in_filing_scope(accession_number)`. A model whose SQL or parameters changed is
-    rebuilt in full.
+    model_scope_filings, with `in_filing_scope(accession_number)`, and one declaring `-- scope: group` for the
+    owner groups of model_scope_groups, with `in_group_scope(issuer_cik, owner_group_key)`. A model whose SQL or
+    parameters changed is rebuilt in full.
     """
     parameters = {**model.parameters, **overrides}
     wanted = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", model.select))

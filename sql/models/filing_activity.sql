@@ -2,6 +2,8 @@
 -- purchase (only P) | sale (only S) | sale_after_option_exercise (S with an exercise or conversion M, X, O, C) |
 -- tax_withholding (only F) | grant (A, possibly with F) | exercise (M, X, O, C, possibly with F) | gift (only G) |
 -- mixed (anything else)
+-- scope: filing
+-- A filing's class follows from its own current lines (transaction_values, keyed by filing too).
 with codes as (
     select
         accession_number,
@@ -9,7 +11,7 @@ with codes as (
         owner_group_key,
         list_sort(list(distinct transaction_code) filter (where transaction_code is not null)) as transaction_codes
     from transaction_values
-    where in_model_scope(issuer_cik)
+    where in_filing_scope(accession_number) and in_model_scope(issuer_cik)
     group by accession_number, issuer_cik, owner_group_key
 )
 

@@ -3,6 +3,7 @@
 -- all of the owner group's vehicles of the security (beneficial_ownership the day before), which is the measure
 -- that stays right for insiders with several vehicles and for 10% owners holding through funds.
 -- excludes: flag_code_contradicts_direction, flag_negative_shares_after.
+-- scope: group
 with lines as (
     select values.*, securities.security_key
     from transaction_values as values
@@ -14,6 +15,7 @@ with lines as (
         and not values.flag_code_contradicts_direction
         and not values.flag_negative_shares_after
         and in_model_scope(values.issuer_cik)
+        and in_group_scope(values.issuer_cik, values.owner_group_key)
 ),
 
 with_group as (

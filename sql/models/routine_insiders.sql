@@ -3,6 +3,7 @@
 -- in each of the three years before Y, opportunistic when they traded in each of those years but never in one
 -- month common to all three, and unclassified without a trade in each of the three prior years.
 -- excludes: flag_code_contradicts_direction, flag_price_outlier.
+-- scope: group
 with trades as (
     select distinct
         issuer_cik,
@@ -16,6 +17,7 @@ with trades as (
         and not flag_code_contradicts_direction
         and not flag_price_outlier
         and in_model_scope(issuer_cik)
+        and in_group_scope(issuer_cik, owner_group_key)
 ),
 
 years as (

@@ -59,6 +59,10 @@ create or replace temp table batch_groups as
 select issuer_cik, owner_group_key from batch_filing_groups
 union
 select issuer_cik, owner_group_key from batch_status_before;
+-- Kept after the run, as model_scope: the SQL models keyed by owner group recompute these groups only.
+insert into model_scope_groups
+select issuer_cik, owner_group_key from batch_groups
+where (issuer_cik, owner_group_key) not in (select issuer_cik, owner_group_key from model_scope_groups);
 -- Every filing of those groups with its group: the batch's as they are now, the others as filing_status has them
 -- (their owners did not change: only a load changes a filing's rows, and the batch holds every filing loaded since
 -- the last refresh).

@@ -5,3 +5,6 @@ create or replace temp macro in_model_scope(issuer) as issuer in (select issuer_
 -- in_filing_scope(accession): the models keyed by filing (`-- scope: filing`) recompute only these filings.
 create or replace temp macro in_filing_scope(accession) as
     accession in (select accession_number from model_scope_filings);
+-- in_group_scope(issuer, owner_group): the models keyed by owner group (`-- scope: group`) recompute only these.
+create or replace temp macro in_group_scope(issuer, owner_group) as
+    (issuer, owner_group) in (select issuer_cik, owner_group_key from model_scope_groups);
