@@ -89,6 +89,10 @@ def _projections(select: exp.Expression, ctes: dict[str, exp.Expression], depth:
     return {name: text for name, text in formulas.items() if text}
 
 
+_COPY_OF_TABLE = re.compile(r"\s*select \* from (\w+)\s*", re.IGNORECASE)
+_TEMP_TABLE_QUERY = re.compile(r"create or replace temp table (\w+) as\s+(.*)", re.IGNORECASE | re.DOTALL)
+
+
 def _warehouse_formulas(table: str) -> dict[str, str]:
     """The formulas of the first insert of `sql/warehouse/refresh_<table>.sql`, or of the temp table it copies."""
     path = SQL_ROOT / "warehouse" / f"refresh_{table}.sql"
@@ -102,10 +106,10 @@ def _warehouse_formulas(table: str) -> dict[str, str]:
     if not inserts:
         return {}
     body = inserts[0].split(" by name", 1)[1]
-    copied = re.fullmatch(r"\s*select \* from (\w+)\s*", body, flags=re.IGNORECASE)
+    copied = _COPY_OF_TABLE.fullmatch(body)
     if copied:
-        created = f"create or replace temp table {copied.group(1)} as"
-        body = next((s[len(created) :] for s in statements if s.lower().startswith(created)), body)
+        temp_tables = {match[1]: match[2] for match in map(_TEMP_TABLE_QUERY.fullmatch, statements) if match}
+        body = temp_tables.get(copied[1], body)
     return _select_formulas(body)
 
 
