@@ -4,13 +4,11 @@
 -- form that was filed on its dateOfOriginalSubmission (the latest such filing accepted before it). It supersedes
 -- only what it restates: the original's transactions when it reports transactions, its holdings when it reports
 -- holdings. A later amendment of the same original supersedes an earlier one in the same way.
+-- The rows replaced are those status_before_refresh.sql kept; the issuer filter finds them by integer first.
 delete from filing_status
 where
     issuer_cik in (select issuer_cik from batch_issuers)
-    and (
-        accession_number in (select accession_number from scoped_filings)
-        or accession_number in (select accession_number from batch_accessions)
-    );
+    and accession_number in (select accession_number from status_before_refresh);
 -- The groups' filings as filed, read once: the status below and the positions (refresh_positions.sql) use them.
 create or replace temp table scoped_filing_facts as
 select
