@@ -13,6 +13,9 @@ import duckdb
 
 SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+# Quoted text and line comments, matched left to right so that a quote inside a comment (or `--` inside a quote)
+# is not taken for the other: a `$name` in either binds nothing.
+_QUOTED_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*")
 
 
 @cache
@@ -60,10 +63,16 @@ def _has_code(statement: str) -> bool:
     return any(line.strip() and not line.strip().startswith("--") for line in statement.splitlines())
 
 
+def parameter_names(statement: str) -> set[str]:
+    """The `$name` parameters a statement binds, not counting those its comments and quoted text mention (DuckDB
+    refuses a value for a name the statement does not bind)."""
+    return set(_PARAMETER.findall(_QUOTED_OR_COMMENT.sub(" ", statement)))
+
+
 def run_sql_file(connection: duckdb.DuckDBPyConnection, relative_path: str, **parameters: Any) -> None:
     """Run every statement of a file; each statement gets only the `$name` parameters it mentions."""
     for statement in split_statements(read_sql(relative_path)):
-        wanted = set(_PARAMETER.findall(statement))
+        wanted = parameter_names(statement)
         missing = wanted - parameters.keys()
         if missing:
             raise KeyError(f"sql/{relative_path} needs parameters {sorted(missing)}")

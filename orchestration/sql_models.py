@@ -18,18 +18,27 @@ from pydantic import Field
 from sqlglot import exp
 
 from orchestration.resources import StorageResource
-from orchestration.sql_files import SQL_ROOT, query_sql_file, read_sql, run_sql_file, split_statements
+from orchestration.sql_files import (
+    SQL_ROOT,
+    parameter_names,
+    query_sql_file,
+    read_sql,
+    run_sql_file,
+    split_statements,
+)
 from orchestration.warehouse import open_warehouse, transaction
 
 MODELS_FOLDER = SQL_ROOT / "models"
 VIEWS_FOLDER = SQL_ROOT / "views"
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _PARAMETERS = re.compile(r"^--\s*parameters:\s*(.+)$", re.MULTILINE)
-_SCOPE = re.compile(r"^--\s*scope:\s*(\w+)\s*$", re.MULTILINE)
-# What a model's rows are keyed by, so what an incremental refresh recomputes: the issuers of model_scope, the
-# filings of model_scope_filings (a per-line model need not redo an issuer's whole history for one new filing), or
-# the owner groups of model_scope_groups (a model of one insider's trades need not redo the issuer's other insiders).
-SCOPES = {"issuer": "", "filing": "_by_filing", "group": "_by_group"}
+_SCOPE = re.compile(r"^--\s*scope:\s*(\w+)(?:[ \t]+(\S.*?))?\s*$", re.MULTILINE)
+# What a model's rows are keyed by, so what an incremental refresh recomputes (sql/warehouse/model_rows_<scope>.sql):
+# the issuers of model_scope; the filings of model_scope_filings (a per-line model need not redo an issuer's whole
+# history for one new filing); the owner groups of model_scope_groups (a model of one insider's trades need not
+# redo the issuer's other insiders); or, for a model over windows of days or months, the issuers' rows from the
+# earliest changed transaction date on (model_scope_days), its expression naming the last day a row's window reads.
+SCOPES = ("issuer", "filing", "group", "date")
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,7 @@ class SqlModel:
     parameters: dict[str, Any] = field(default_factory=dict)
     reads: frozenset[str] = frozenset()
     scope: str = "issuer"
+    scope_date: str | None = None  # `-- scope: date <expression>`: the last day a row's window reads
 
 
 def _default(text: str) -> Any:
@@ -82,11 +92,15 @@ def load_model(path: Path) -> SqlModel:
         for pair in declared.split(","):
             name, _, value = pair.partition("=")
             parameters[name.strip()] = _default(value.strip())
-    scopes = _SCOPE.findall(text) or ["issuer"]
-    if len(scopes) != 1 or scopes[0] not in SCOPES:
-        raise ValueError(f"{path.name}: '-- scope:' must be one of {sorted(SCOPES)}, found {scopes}")
+    scopes = _SCOPE.findall(text) or [("issuer", "")]
+    if len(scopes) != 1 or scopes[0][0] not in SCOPES or bool(scopes[0][1]) != (scopes[0][0] == "date"):
+        raise ValueError(
+            f"{path.name}: '-- scope:' must be one of {list(SCOPES)}, 'date' followed by the expression of the "
+            f"last day a row's window reads (e.g. '-- scope: date day'), found {scopes}"
+        )
+    scope, scope_date = scopes[0]
     grain = first.removeprefix("-- grain: ")
-    return SqlModel(path.stem, grain, statements[0], parameters, tables_read(statements[0]), scopes[0])
+    return SqlModel(path.stem, grain, statements[0], parameters, tables_read(statements[0]), scope, scope_date or None)
 
 
 @cache
@@ -109,11 +123,23 @@ def upstream_assets(model: SqlModel, asset_names: set[str]) -> list[str]:
 
 def model_statement(relative_path: str, model: SqlModel) -> str:
     """The one statement of `sql/<relative_path>` for `model`: `__model_table__` becomes its table name, which
-    cannot be a bound parameter (so it must be a plain identifier), and `__model_select__` its SELECT."""
+    cannot be a bound parameter (so it must be a plain identifier), `__model_select__` its SELECT, and
+    `__model_rows__` the test of its scope (with `__model_date__`, a date scope's expression)."""
     if not _IDENTIFIER.fullmatch(model.name):
         raise ValueError(f"model file name {model.name!r} is not a plain SQL identifier")
     [template] = split_statements(read_sql(relative_path))
-    return template.replace("__model_select__", model.select).replace("__model_table__", model.name)
+    [rows_in_scope] = split_statements(read_sql(f"warehouse/model_rows_{model.scope}.sql"))
+    return (
+        template.replace("__model_rows__", f"({rows_in_scope}\n)")
+        .replace("__model_date__", f"({model.scope_date})")
+        .replace("__model_select__", model.select)
+        .replace("__model_table__", model.name)
+    )
+
+
+def bound_in(statement: str, parameters: dict[str, Any]) -> dict[str, Any] | None:
+    """The values of the parameters a statement binds (DuckDB refuses one for a name it does not bind)."""
+    return {name: parameters[name] for name in parameter_names(statement)} or None
 
 
 def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) -> int:
@@ -124,30 +150,33 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
     a model whose CTEs aggregate or join lines first calls `in_model_scope(issuer_cik)` there, a macro that is
     `true` in a full build. A model declaring `-- scope: filing` is recomputed the same way for the filings of
     model_scope_filings, with `in_filing_scope(accession_number)`, and one declaring `-- scope: group` for the
-    owner groups of model_scope_groups, with `in_group_scope(issuer_cik, owner_group_key)`. A model whose SQL or
-    parameters changed is rebuilt in full.
+    owner groups of model_scope_groups, with `in_group_scope(issuer_cik, owner_group_key)`. A model over windows of
+    days or months declares `-- scope: date <last day a row's window reads>` and has each issuer's rows from its
+    earliest changed transaction date on recomputed; it reads lines from `date_scope_start()` (the earliest such
+    date of all issuers, '-infinity' in a full build) back by one window. A model whose SQL or parameters changed
+    is rebuilt in full.
     """
     parameters = {**model.parameters, **overrides}
-    wanted = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", model.select))
+    wanted = parameter_names(model.select) | parameter_names(model.scope_date or "")
     missing = wanted - parameters.keys()
     if missing:
         raise KeyError(f"sql/models/{model.name}.sql binds {sorted(missing)} but declares no default")
     bound = {name: parameters[name] for name in wanted}
+    # The SELECT's text holds its `-- scope:` line: a changed scope rebuilds the model in full.
     digest = hashlib.sha256(json.dumps([model.select, bound], sort_keys=True, default=str).encode()).hexdigest()
-    suffix = SCOPES[model.scope]
     full, scoped_delete, scoped_insert = (
         model_statement(f"warehouse/{name}.sql", model)
-        for name in ("model_build_full", f"model_delete_scoped{suffix}", f"model_insert_scoped{suffix}")
+        for name in ("model_build_full", "model_delete_scoped", "model_insert_scoped")
     )
     with transaction(connection):
         built = query_sql_file(connection, "warehouse/model_version_built.sql", name=model.name).fetchall()
         incremental = built == [(digest,)]
         run_sql_file(connection, f"warehouse/model_scope_{'incremental' if incremental else 'full'}.sql")
         if incremental:
-            connection.execute(scoped_delete)
-            connection.execute(scoped_insert, bound or None)
+            connection.execute(scoped_delete, bound_in(scoped_delete, bound))
+            connection.execute(scoped_insert, bound_in(scoped_insert, bound))
         else:
-            connection.execute(full, bound or None)
+            connection.execute(full, bound_in(full, bound))
             run_sql_file(connection, "warehouse/model_version_record.sql", name=model.name, digest=digest)
     return connection.table(model.name).count("*").fetchall()[0][0]
 

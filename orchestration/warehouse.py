@@ -217,6 +217,7 @@ MODEL_REFRESH_FILES = (
     "warehouse/refresh_filing_status.sql",
     "warehouse/filing_scope.sql",
     "warehouse/scoped_lines.sql",
+    "warehouse/date_scope.sql",
     "warehouse/refresh_securities.sql",
     "warehouse/refresh_issuers.sql",
     "warehouse/refresh_owners.sql",

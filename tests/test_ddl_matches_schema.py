@@ -35,6 +35,7 @@ def test_every_ddl_file_states_grain_and_key_and_has_a_schema_or_is_pipeline_sta
         "model_pending",
         "model_scope",
         "model_scope_filings",
+        "model_scope_days",
         "model_scope_groups",
         "model_versions",
     } | set(MODEL_TABLES)

@@ -23,6 +23,13 @@ def filing(issuer: int, owners: list[int], accepted: str, lines: list[Line], **e
     return Filing(accession, "4", when, lines[0].date or when.date().isoformat(), owners, lines, issuer=issuer, **extra)
 
 
+def amendment(issuer: int, owners: list[int], accepted: str, period: str, original_filed: str, line: Line) -> Filing:
+    """A 4/A restating the owners' filing of `original_filed` for `period` with `line`."""
+    when = datetime.fromisoformat(accepted)
+    accession = f"0008888888-{when:%y}-{next(_serial):06d}"
+    return Filing(accession, "4/A", when, period, owners, [line], original_filed=original_filed, issuer=issuer)
+
+
 def buy(day: str, shares: str, price: str | None, after: str, **extra) -> Line:
     return Line(after, date=day, code="P", shares=shares, price=price, **extra)
 
@@ -282,20 +289,14 @@ def test_models_read_their_dependencies_from_the_sql(tmp_path: Path):
 
 def test_incremental_refresh_equals_a_full_rebuild(warehouse):
     [(restated,)] = rows(warehouse, "select accession_number from filings where period_of_report = '2024-07-01'")
-    amendment = Filing(  # restates the sale of 2024-07-02: only the original's status changes, not its rows
-        f"0008888888-24-{next(_serial):06d}",
-        "4/A",
-        datetime(2024, 7, 5, 16),
-        "2024-07-01",
-        [10],
-        [sell("2024-07-01", "150", "6", "850")],
-        original_filed="2024-07-02",
-        issuer=VEHICLES,
+    # restates the sale of 2024-07-02: only the original's status changes, not its rows
+    restatement = amendment(
+        VEHICLES, [10], "2024-07-05 16:00", "2024-07-01", "2024-07-02", sell("2024-07-01", "150", "6", "850")
     )
     later = [
         filing(ACTIVITY, [3], "2024-03-20 16:00", [buy("2024-03-19", "7", "15", "927")]),
         filing(ROUTINE, [13], "2025-04-11 16:00", [buy("2025-04-10", "1", "1", "2025")]),
-        amendment,
+        restatement,
     ]
     run_sql_file(warehouse, "warehouse/clear_model_scope.sql")  # as a publish does: the history is up to date
     parsed = [normalize_submission(f.accession, f.raw()) for f in later]
@@ -309,4 +310,67 @@ def test_incremental_refresh_equals_a_full_rebuild(warehouse):
     assert {name: warehouse.table(name).order("all").fetchall() for name in all_models()} == incremental
     assert rows(warehouse, "select count(*) from transaction_values where transaction_date = '2024-03-19'") == [(1,)]
     by_filing = "select accession_number, shares from transaction_values where accession_number in ($a, $b)"
-    assert rows(warehouse, by_filing, a=restated, b=amendment.accession) == [(amendment.accession, Decimal("150"))]
+    assert rows(warehouse, by_filing, a=restated, b=restatement.accession) == [(restatement.accession, Decimal("150"))]
+
+
+def model_rows(connection) -> dict[str, list[tuple]]:
+    return {name: connection.table(name).order("all").fetchall() for name in all_models()}
+
+
+def test_late_trades_redo_exactly_the_windows_that_read_them(tmp_path: Path):
+    # The models over windows (`-- scope: date`) recompute an issuer's rows from the earliest changed trade on,
+    # reading the trades before it that those rows' windows reach. Each late trade below falls inside windows that
+    # start earlier, so a lookback one window too short leaves a stale row that a full rebuild corrects:
+    # ROUTINE buys on 2024-02-12 (in the cluster window and the 30-day sum from its buy of 02-10, in February's
+    # month, and in the six-month ratios that also read its September 2023), and owner 3 restates its sale of
+    # 2024-02-15 as made on 02-25 (the original's line is superseded, so the rows from 02-15 on change, not only
+    # those from the new line's date). Then a reload moves a trade of VEHICLES to another day: the old date is gone
+    # with the old line, so VEHICLES is recomputed in full.
+    connection = connect(tmp_path / "warehouse.duckdb")
+    ensure_schema(connection)
+    clusters_of_one = {"cluster_buys": {"min_owner_groups": 1}}  # every window a row, so every stale one shows
+
+    def load_and_build(filings: list[Filing]) -> dict[str, list[tuple]]:
+        run_sql_file(connection, "warehouse/clear_model_scope.sql")  # as a publish does: the rest is up to date
+        parsed = [normalize_submission(f.accession, f.raw()) for f in filings]
+        accessions = [f.accession for f in filings]
+        load_filings(connection, accessions, to_frames(parsed), [], [], datetime(2026, 1, 1))
+        refresh_model(connection, accessions, calendar_frame(date(2025, 12, 31)))
+        build_in_dependency_order(connection, **clusters_of_one)
+        return model_rows(connection)
+
+    def rebuilt_in_full() -> dict[str, list[tuple]]:
+        connection.execute("delete from model_versions")
+        build_in_dependency_order(connection, **clusters_of_one)
+        return model_rows(connection)
+
+    def changed_from() -> list[tuple]:
+        return rows(connection, "select issuer_cik, min(changed_from) from model_scope_days group by 1 order by 1")
+
+    load_and_build(HISTORY)
+    [sale] = [f for f in HISTORY if f.issuer == ACTIVITY and f.period == "2024-02-15"]
+    [vehicle_sale] = [f for f in HISTORY if f.issuer == VEHICLES and f.period == "2024-07-01"]
+    routine_rows = "select rowid, * from net_insider_buying where issuer_cik = $issuer and day < '2023-12-01'"
+    untouched = rows(connection, routine_rows, issuer=ROUTINE)
+    late = [
+        filing(ROUTINE, [14], "2024-02-14 16:00", [buy("2024-02-12", "3", "2", "3")]),
+        amendment(ACTIVITY, [3], "2024-02-26 16:00", "2024-02-15", "2024-02-16", sell("2024-02-25", "80", "20", "920")),
+    ]
+    incremental = load_and_build(late)
+    assert changed_from() == [(ACTIVITY, date(2024, 2, 15)), (ROUTINE, date(2024, 2, 12))]
+    assert len(untouched) == 7 and rows(connection, routine_rows, issuer=ROUTINE) == untouched  # same rowids: kept
+    assert rebuilt_in_full() == incremental
+    assert rows(connection, "select shares from transaction_values where accession_number = $a", a=sale.accession) == []
+
+    vehicles = "select rowid from net_insider_buying where issuer_cik = $issuer"
+    vehicles_before = rows(connection, vehicles, issuer=VEHICLES)
+    moved_line = sell("2024-06-20", "100", "6", "900")
+    moved = Filing(
+        vehicle_sale.accession, "4", vehicle_sale.accepted, "2024-06-20", [10], [moved_line], issuer=VEHICLES
+    )
+    incremental = load_and_build([moved])
+    assert changed_from() == [(VEHICLES, date.min)]  # '-infinity'
+    assert not set(rows(connection, vehicles, issuer=VEHICLES)) & set(vehicles_before)  # every row redone
+    assert rebuilt_in_full() == incremental
+    assert rows(connection, "select count(*) from transaction_values where transaction_date = '2024-07-01'") == [(0,)]
+    connection.close()

@@ -1,6 +1,7 @@
 -- grain: one row per issuer and day on which a cluster starts: at least $min_owner_groups distinct owner groups
 -- bought in the open market within $window_days days from that day
 -- parameters: min_owner_groups = 3, window_days = 10
+-- scope: date window_start + cast($window_days as integer) - 1
 -- excludes: flag_code_contradicts_direction, flag_price_outlier. Co-filers of one filing are one owner group.
 with buys as (
     select issuer_cik, owner_group_key, transaction_date, value
@@ -12,6 +13,8 @@ with buys as (
         and not flag_code_contradicts_direction
         and not flag_price_outlier
         and in_model_scope(issuer_cik)
+        -- a window that may have changed starts at most $window_days - 1 days before the first change
+        and transaction_date >= date_scope_start() - cast($window_days as integer) + 1
 ),
 
 starts as (

@@ -2,3 +2,4 @@
 delete from model_scope;
 delete from model_scope_filings;
 delete from model_scope_groups;
+delete from model_scope_days;

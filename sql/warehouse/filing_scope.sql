@@ -1,8 +1,8 @@
 -- The filings whose line-level derived rows may change: the batch's own, and every filing whose filing_status row
 -- the refresh added, removed or changed (status_before_refresh against refreshed_status). Added to, not replaced,
 -- until published_warehouse clears them (as model_scope), so a run stopped before its SQL models leaves them for
--- the next.
-insert into model_scope_filings
+-- the next; this refresh's own stay in refresh_changed_filings for date_scope.sql.
+create or replace temp table refresh_changed_filings as
 select distinct accession_number
 from (
     select accession_number from batch_accessions
@@ -18,5 +18,7 @@ from (
         except
         select * from status_before_refresh
     )
-)
+);
+insert into model_scope_filings
+select accession_number from refresh_changed_filings
 where accession_number not in (select accession_number from model_scope_filings);

@@ -1,3 +1,4 @@
--- A SQL model brought up to date for the last refresh's issuers, step 1: their rows go.
--- The table name is the model's file stem (checked to be a plain identifier: a table name cannot be bound).
-delete from __model_table__ where issuer_cik in (select issuer_cik from model_scope)
+-- A SQL model brought up to date, step 1: its rows in scope go. The table name is the model's file stem (checked
+-- to be a plain identifier: a table name cannot be bound); the test of its scope (`-- scope:`, issuer by default)
+-- comes from sql/warehouse/model_rows_<scope>.sql.
+delete from __model_table__ where __model_rows__
