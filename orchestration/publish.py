@@ -11,12 +11,14 @@ DuckDB's shared lock on it; the pipeline then leaves that file alone and makes a
 """
 
 import fcntl
+import mmap
 import os
 import shutil
 import struct
 import tempfile
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -25,9 +27,8 @@ import xxhash
 
 from orchestration.warehouse import connect
 
-# DuckDB writes whole 256 KiB blocks, so a block is the unit compared and rewritten; reads go 64 blocks at a time.
+# DuckDB writes whole 256 KiB blocks, so a block is the unit compared and rewritten.
 BLOCK_BYTES = 256 * 1024
-CHUNK_BYTES = 64 * BLOCK_BYTES
 # Beside each copy, a manifest of its blocks' 128-bit digests (`.blocks-<inode>`: renames keep the inode), so the
 # next night reads the standby not at all: reading a copy left cold for a day cost 3 to 5 s on 4 GB.
 MANIFEST_PREFIX = ".blocks-"
@@ -52,14 +53,46 @@ def _copy(source: BinaryIO, target: BinaryIO) -> None:
     shutil.copyfileobj(source, target, length=16 * 1024 * 1024)
 
 
+@contextmanager
+def _mapped(fd: int) -> Iterator[memoryview]:
+    """The whole file `fd` as a read-only view of the page cache, hashed where it lies instead of copied out by
+    `pread`: with the two hashing threads, bringing the standby of a 4.5 GB warehouse up to date went from 0.69 s
+    to 0.34 s (warm cache, nothing to rewrite)."""
+    size = os.fstat(fd).st_size
+    if size == 0:  # an empty file cannot be mapped
+        yield memoryview(b"")
+        return
+    with mmap.mmap(fd, size, prot=mmap.PROT_READ) as mapped:
+        if hasattr(mapped, "madvise"):
+            mapped.madvise(mmap.MADV_SEQUENTIAL)  # read-ahead for a cold file, as a sequential read would get
+        view = memoryview(mapped)
+        try:
+            yield view
+        finally:
+            view.release()  # before the map closes: a live export would make mmap.close() fail
+
+
+def _digests_of(view: memoryview) -> list[bytes]:
+    """The digest of every block of `view`, in two threads (xxhash lets go of the GIL on a block): 0.36 s against
+    0.45 s in one on 4.5 GB here, most of the rest being page faults."""
+
+    def digests_between(start: int, stop: int) -> list[bytes]:
+        digests = []
+        for offset in range(start, stop, BLOCK_BYTES):
+            with view[offset : offset + BLOCK_BYTES] as block:  # released at once: the map closes only without views
+                digests.append(_block_digest(block))
+        return digests
+
+    middle = (len(view) // BLOCK_BYTES // 2) * BLOCK_BYTES
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="publish-hash") as hashers:
+        first, second = hashers.submit(digests_between, 0, middle), hashers.submit(digests_between, middle, len(view))
+        return first.result() + second.result()
+
+
 def block_digests(fd: int) -> list[bytes]:
     """The digest of every block of the file `fd`, as `sync_changed_blocks` records them."""
-    size = os.fstat(fd).st_size
-    digests = []
-    for offset in range(0, size, CHUNK_BYTES):
-        view = memoryview(os.pread(fd, min(CHUNK_BYTES, size - offset), offset))
-        digests += [_block_digest(view[start : start + BLOCK_BYTES]) for start in range(0, len(view), BLOCK_BYTES)]
-    return digests
+    with _mapped(fd) as view:
+        return _digests_of(view)
 
 
 @dataclass(frozen=True)
@@ -79,39 +112,21 @@ def sync_changed_blocks(source: BinaryIO, target_fd: int, known_digests: Sequenc
 
     With `known_digests` (the target's blocks, from its manifest) only the source is read and each block's digest
     decides; without, the target is read beside it and compared byte for byte. Whatever the target held before
-    (yesterday's copy, a half-written copy of a killed run, nothing at all) it ends equal to the source. Reads of the
-    next chunk run in a thread while this one is compared (a read releases the GIL).
+    (yesterday's copy, a half-written copy of a killed run, nothing at all) it ends equal to the source. The source
+    is read where it lies in the page cache (mapped); it must not shrink meanwhile, which the caller's lock ensures.
     """
-    source_fd = source.fileno()
-    size = os.fstat(source_fd).st_size
     written = 0
-    digests: list[bytes] = []
-    offsets = range(0, size, CHUNK_BYTES)
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="publish-read") as readers:
-
-        def read_both(offset: int) -> tuple[Future[bytes], Future[bytes] | None]:
-            length = min(CHUNK_BYTES, size - offset)  # a longer target's tail is cut off below, not compared
-            present = None if known_digests is not None else readers.submit(os.pread, target_fd, length, offset)
-            return readers.submit(os.pread, source_fd, length, offset), present
-
-        pending = read_both(0) if size else None
-        for number, offset in enumerate(offsets):
-            assert pending is not None
-            wanted, present_read = pending
-            chunk, present = wanted.result(), present_read.result() if present_read is not None else None
-            pending = read_both(offsets[number + 1]) if number + 1 < len(offsets) else None
-            view = memoryview(chunk)
-            for start in range(0, len(chunk), BLOCK_BYTES):
-                block = view[start : start + BLOCK_BYTES]
-                digest = _block_digest(block)
-                index = len(digests)
-                digests.append(digest)
+    with _mapped(source.fileno()) as view:
+        size = len(view)
+        digests = _digests_of(view)
+        for index, offset in enumerate(range(0, size, BLOCK_BYTES)):
+            with view[offset : offset + BLOCK_BYTES] as block:
                 if known_digests is not None:
-                    unchanged = index < len(known_digests) and known_digests[index] == digest
-                else:
-                    unchanged = present is not None and present[start : start + BLOCK_BYTES] == block
+                    unchanged = index < len(known_digests) and known_digests[index] == digests[index]
+                else:  # a longer target's tail is cut off below, not compared
+                    unchanged = os.pread(target_fd, len(block), offset) == block
                 if not unchanged:
-                    written += os.pwrite(target_fd, block, offset + start)
+                    written += os.pwrite(target_fd, block, offset)
     os.ftruncate(target_fd, size)
     return Synced(written, digests)
 
@@ -163,11 +178,24 @@ def _refresh_standby(warehouse_path: Path, standby: Path) -> bool:
         # Forgotten before the first write: a run killed mid-way leaves a standby that is compared in full next time.
         _manifest_path(folder, os.fstat(descriptor)).unlink(missing_ok=True)
         with warehouse_path.open("rb") as source:
+            hold_against_writers(source.fileno(), warehouse_path)
             synced = sync_changed_blocks(source, descriptor, known)
         _write_manifest(folder, os.fstat(descriptor), synced.digests)
         return True
     finally:
         os.close(descriptor)  # releases the lock before the file is renamed to where readers look
+
+
+def hold_against_writers(fd: int, warehouse_path: Path) -> None:
+    """Take the lock DuckDB's readers take on the warehouse (released when `fd` closes): no writer can open it,
+    and change or shrink it under the map, while the copy is taken."""
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as error:
+        raise RuntimeError(
+            f"{warehouse_path} was opened for writing by another process while it was being published ({error}). "
+            "Close that process (notebooks and SQL shells belong on the published copy) and rerun the job."
+        ) from error
 
 
 def _full_copy(warehouse_path: Path, folder: Path) -> Path:

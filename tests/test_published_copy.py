@@ -8,8 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from orchestration.publish import BLOCK_BYTES, MANIFEST_PREFIX, publish, sync_changed_blocks
+from orchestration.publish import BLOCK_BYTES, MANIFEST_PREFIX, hold_against_writers, publish, sync_changed_blocks
 from tests.conftest import materialize_days
 
 READER = textwrap.dedent(
@@ -175,3 +176,39 @@ def test_a_standby_changed_behind_its_manifest_is_compared_in_full_and_ends_equa
     publish(warehouse, published)
     assert published.read_bytes() == warehouse.read_bytes()
     assert rows_in(published) == 24_000
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys, duckdb
+    try:
+        connection = duckdb.connect(sys.argv[1])
+    except duckdb.IOException as error:
+        print("refused", error, flush=True)
+        sys.exit(0)
+    print("open", flush=True)
+    sys.stdin.readline()
+    """
+)
+
+
+def test_no_writer_opens_the_warehouse_while_its_copy_is_taken(tmp_path: Path):
+    # The copy is hashed where it lies in the page cache (mapped): a writer changing or shrinking the file then
+    # would tear the copy or kill the run, so publishing holds the readers' lock, and refuses a writer's file.
+    warehouse = tmp_path / "warehouse.duckdb"
+    connection = duckdb.connect(str(warehouse))
+    connection.execute("create table t as select range as x from range(1000)")
+    connection.close()
+    with warehouse.open("rb") as source:
+        hold_against_writers(source.fileno(), warehouse)
+        writer = subprocess.run([sys.executable, "-c", WRITER, str(warehouse)], capture_output=True, text=True)
+        assert writer.stdout.startswith("refused") and "lock" in writer.stdout.lower(), writer.stdout + writer.stderr
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout.readline().strip() == "open"  # the lock went with the file: writers open it again
+        with warehouse.open("rb") as source, pytest.raises(RuntimeError, match="opened for writing"):
+            hold_against_writers(source.fileno(), warehouse)
+    finally:
+        writer.communicate("\n")
