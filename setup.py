@@ -1,8 +1,7 @@
-"""Builds the optional compiled parts of the parser (transforms/*.pyx); everything else is in pyproject.toml.
+"""Builds the optional compiled parser (transforms/_batch_parser.pyx); everything else is in pyproject.toml.
 
-They are optional: where no C compiler or Python headers are at hand, the build says so and the parser runs its
-pure-Python twins, which give the same rows (tests/test_compiled_parser.py). `insider-warehouse parser` tells
-which one a machine runs.
+It is optional: where no C compiler or Python headers are at hand, the build says so and the pipeline runs the
+pure-Python parser, which gives the same frames (tests/test_compiled_parser.py).
 """
 
 import sys
@@ -25,7 +24,7 @@ class OptionalBuildExt(build_ext):
         try:
             super().build_extension(extension)
         except Exception as error:
-            print(f"note: {extension.name} was not built ({error}); using its pure-Python twin", file=sys.stderr)
+            print(f"note: {extension.name} was not built ({error}); using the pure-Python parser", file=sys.stderr)
 
     def get_outputs(self) -> list[str]:
         import os
@@ -39,9 +38,8 @@ def _extensions() -> list[Extension]:
         from Cython.Build import cythonize
     except ImportError:  # no Cython in this build environment: pure Python
         return []
-    walk = Extension("transforms._ownership_walk", ["transforms/_ownership_walk.pyx"], include_dirs=lxml.get_include())
-    header = Extension("transforms._sgml_header", ["transforms/_sgml_header.pyx"])
-    return cythonize([walk, header], quiet=True, compiler_directives={"language_level": "3"})
+    parser = Extension("transforms._batch_parser", ["transforms/_batch_parser.pyx"], include_dirs=lxml.get_include())
+    return cythonize([parser], quiet=True, compiler_directives={"language_level": "3"})
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -16,13 +16,7 @@ import polars as pl
 from orchestration.process_pool import MIN_FILINGS_FOR_PROCESSES, worker_pool
 from orchestration.warehouse import failure
 from transforms.fetch_submissions import SubmissionTarget
-from transforms.normalize import (
-    NormalizedFiling,
-    ParseFailure,
-    collector_paused,
-    normalize_submissions,
-    to_frames_or_failures,
-)
+from transforms.normalize import ParseFailure, collector_paused, normalize_batch
 from transforms.raw_archive import DamagedArchiveError, RawArchive
 
 # Parse failures a damaged download can cause: the stored copy is set aside so the next run fetches it again
@@ -57,15 +51,16 @@ def parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBatc
 def _parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBatch:
     archive = RawArchive(archive_root)
     readable: list[tuple[str, bytes]] = []
-    outcomes: dict[str, NormalizedFiling | ParseFailure] = {}
+    outcomes: dict[str, str | ParseFailure] = {}
     for target in batch:
         try:
             readable.append((target.accession_number, archive.read(target.accession_number)))
         except DamagedArchiveError as error:
             outcomes[target.accession_number] = ParseFailure(target.accession_number, "archive_damaged", str(error))
-    outcomes.update(zip([accession for accession, _ in readable], normalize_submissions(readable), strict=True))
-    parsed: list[NormalizedFiling] = []
+    frames, parsed = normalize_batch(readable)
+    outcomes.update(zip([accession for accession, _ in readable], parsed, strict=True))
     failures: list[dict[str, object]] = []
+    resolved: list[tuple[str, str]] = []
     for target in batch:
         outcome = outcomes[target.accession_number]
         if isinstance(outcome, ParseFailure):
@@ -75,14 +70,7 @@ def _parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBat
                 failure(target.accession_number, "parse", outcome.reason, outcome.detail, None, target.date_filed)
             )
         else:
-            parsed.append(outcome)
-    frames, refused = to_frames_or_failures(parsed)
-    filed_on = {target.accession_number: target.date_filed for target in batch}
-    failures += [
-        failure(r.accession_number, "parse", r.reason, r.detail, None, filed_on[r.accession_number]) for r in refused
-    ]
-    refused_accessions = {refusal.accession_number for refusal in refused}
-    resolved = [(f.accession_number, "parse") for f in parsed if f.accession_number not in refused_accessions]
+            resolved.append((outcome, "parse"))
     return ParsedBatch([target.accession_number for target in batch], frames, failures, resolved)
 
 

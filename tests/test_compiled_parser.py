@@ -1,71 +1,71 @@
-"""The compiled parser parts (transforms/*.pyx) give exactly what their pure-Python twins give, on real filings,
-generated ones and random documents; and they are built wherever a C compiler is at hand."""
+"""The compiled parser (transforms/_batch_parser.pyx) gives exactly the frames and failures of the Python parser,
+on real filings, generated ones, random documents, random headers and damaged submissions; and it is built
+wherever a C compiler is at hand."""
 
 import shutil
 import sysconfig
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from bench.generate import generate
 from tests.conftest import FIXTURE_MIRROR, SHARED_SAMPLE
-from transforms import ownership_xml, sgml
+from tests.envelope import submission
+from tests.test_fuzz_parser import mutated
+from transforms import normalize
+from transforms.normalize import normalize_batch
 from transforms.ownership_fields import KNOWN_PATHS
-from transforms.ownership_xml import OwnershipXmlError, parse_ownership_xml
-from transforms.sgml import SubmissionFormatError, parse_header, parse_submission, xml_bytes
 
-BUILT = ownership_xml.COMPILED_WALK_BUILT and sgml.COMPILED_HEADER_BUILT
-needs_build = pytest.mark.skipif(not BUILT, reason="the compiled parser is not built on this machine")
+needs_build = pytest.mark.skipif(not normalize.COMPILED_PARSER_BUILT, reason="the compiled parser is not built here")
 
 
 def test_the_compiled_parser_is_built_where_a_compiler_is():
     """A machine with a C compiler and Python's headers must not silently fall back to the slower parser."""
     headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
-    if shutil.which(sysconfig.get_config_var("CC").split()[0]) is None or not headers.exists():
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None or not headers.exists():
         pytest.skip("no C compiler or Python headers here: the pure-Python parser is the one in use")
-    assert ownership_xml.COMPILED_WALK_BUILT, "transforms/_ownership_walk.pyx did not build: run `make setup`"
-    assert sgml.COMPILED_HEADER_BUILT, "transforms/_sgml_header.pyx did not build: run `make setup`"
+    assert normalize.COMPILED_PARSER_BUILT, "transforms/_batch_parser.pyx was not built: run `make setup`"
 
 
-def both_ways(xml: bytes) -> tuple[object, object]:
-    """The record (or the failure's reason and detail) from the compiled walk and from the Python walk."""
-
-    def parse(compiled: bool) -> object:
+def assert_same_either_way(submissions: list[tuple[str, bytes]]) -> int:
+    """Both parsers give equal frames and outcomes; returns how many submissions the compiled one took itself."""
+    compiled_frames, compiled_outcomes = normalize_batch(submissions, compiled=True)
+    python_frames, python_outcomes = normalize_batch(submissions, compiled=False)
+    assert compiled_outcomes == python_outcomes
+    assert compiled_frames.keys() == python_frames.keys()
+    for table, frame in compiled_frames.items():
+        assert_frame_equal(frame, python_frames[table], check_exact=True)
+    parser = normalize.BatchParser(normalize._LAYOUTS, normalize._WIDTHS)
+    taken = 0
+    for accession, raw in submissions:
         try:
-            return parse_ownership_xml(xml, compiled=compiled)
-        except OwnershipXmlError as error:
-            return (error.reason, error.detail)
+            parser.add(accession, raw)
+            taken += 1
+        except normalize.Declined:
+            pass
+    return taken
 
-    return parse(True), parse(False)
 
-
-def submissions_in(folder: Path) -> list[bytes]:
-    return [path.read_bytes() for path in sorted(folder.glob("Archives/edgar/data/*/*")) if path.is_file()]
+def submissions_in(folder: Path) -> list[tuple[str, bytes]]:
+    return [(path.stem, path.read_bytes()) for path in sorted(folder.glob("Archives/edgar/data/*/*")) if path.is_file()]
 
 
 @needs_build
 def test_real_and_generated_filings_read_the_same_either_way(tmp_path: Path):
     generate(tmp_path, 300, days=3)
-    raws = submissions_in(SHARED_SAMPLE) + submissions_in(FIXTURE_MIRROR) + submissions_in(tmp_path)
-    documents = [path.read_bytes() for path in sorted((SHARED_SAMPLE / "documents").glob("*.xml"))]
-    compared = 0
-    for raw in raws:
-        text = raw.decode("latin-1")
-        assert parse_header(text, compiled=True) == parse_header(text, compiled=False)
-        try:
-            document = parse_submission(raw).ownership_document()
-            xml = xml_bytes(document) if document is not None else None
-        except SubmissionFormatError:
-            continue
-        if xml is not None:
-            documents.append(xml)
-    for xml in documents:
-        compiled, python = both_ways(xml)
-        assert compiled == python
-        compared += not isinstance(compiled, tuple)
-    assert compared >= 300 + 6  # every generated filing and every bare sample document was read, not refused
+    real = submissions_in(SHARED_SAMPLE) + submissions_in(FIXTURE_MIRROR)
+    documents = sorted((SHARED_SAMPLE / "documents").glob("*.xml"))
+    enveloped = [
+        (f"0009999999-24-{number:06d}", submission(path.read_bytes(), accession=f"0009999999-24-{number:06d}"))
+        for number, path in enumerate(documents, start=1)
+    ]
+    generated = submissions_in(tmp_path)
+    assert assert_same_either_way(generated) == len(generated)  # the compiled parser read them all itself
+    assert assert_same_either_way(real + enveloped) >= len(documents) + 3
 
 
 # Random documents that follow the specification's element tree (so most leaves land in columns), with what
@@ -119,51 +119,75 @@ def documents(draw) -> bytes:
 
 
 @needs_build
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents())
-def test_random_documents_read_the_same_either_way(xml: bytes):
-    compiled, python = both_ways(xml)
-    assert compiled == python
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(documents(), min_size=1, max_size=3))
+def test_random_documents_read_the_same_either_way(xmls: list[bytes]):
+    accessions = [f"0009999999-24-{number:06d}" for number in range(1, len(xmls) + 1)]
+    assert_same_either_way(
+        [(accession, submission(xml, accession=accession)) for accession, xml in zip(accessions, xmls, strict=True)]
+    )
 
 
-CHARACTERS = [
-    "A",
-    "Z",
-    "0",
-    " ",
-    ":",
-    "\t",
-    "\r",
-    "\n",
-    "\r\n",
-    "<",
-    ">",
-    "/",
-    "-",
-    "\x85",
-    "\xa0",
-    "\x1c",
-    "\u00e9",
-    "&",
+# Header lines of both dialects (`KEY: value` and `.nc` tags), with the spacing and characters they vary by.
+HEADER_LINES = [
+    "REPORTING-OWNER:",
+    "ISSUER:",
+    "FILED BY:",
+    "\tOWNER DATA:",
+    "\tCOMPANY DATA:",
+    "\tFORMER NAME:",
+    "FORMER COMPANY:",
+    "\t\tCOMPANY CONFORMED NAME:\t\tX Corp ",
+    "CENTRAL INDEX KEY:0001234",
+    "DATE OF NAME CHANGE:\t20200102",
+    "FORMER CONFORMED NAME: Old\u00a0Name",
+    "STREET 1 :  1 Main St",
+    "STATE\x85: NY\x85",
+    "A B: C: D",
+    "FILED AS OF DATE: 20240102",
+    "CONFORMED SUBMISSION TYPE:\t4/A",
+    "lower: case",
+    "<REPORTING-OWNER>",
+    "</REPORTING-OWNER>",
+    "<OWNER-DATA>",
+    "</OWNER-DATA>",
+    "<COMPANY-DATA>",
+    "</COMPANY-DATA>",
+    "<FORMER-NAME>",
+    "</FORMER-NAME>",
+    "<CIK>0001 <CONFORMED-NAME>Y",
+    "<ISSUER>",
+    "</ISSUER>",
+    "<DATE-CHANGED>20190101",
+    "<STREET1> 2 Side St <X>",
+    "<a>",
+    "< B>",
 ]
-HEADER_PIECES = st.sampled_from(
-    [
-        *CHARACTERS,
-        "ISSUER:",
-        "<ISSUER>",
-        "</ISSUER>",
-        "COMPANY DATA:",
-        "CENTRAL INDEX KEY: 12",
-        "<CIK>12",
-        "'",
-        "(",
-        ",",
-    ]
-)
+CHARACTERS = ["A", "0", " ", ":", "\t", "<", ">", "/", "-", "\x85", "\xa0", "\x1c", "\u00e9", "&", "'", "("]
+HEADER = st.lists(
+    st.tuples(
+        st.sampled_from(HEADER_LINES) | st.lists(st.sampled_from(CHARACTERS), max_size=8).map("".join),
+        st.sampled_from(["\n", "\r\n", "\r"]),
+    ),
+    max_size=25,
+).map(lambda lines: "".join(line + end for line, end in lines))
+ACCESSION = "0009999999-24-000001"
 
 
 @needs_build
-@settings(max_examples=2000, deadline=None)
-@given(st.lists(HEADER_PIECES, max_size=40).map("".join))
+@settings(max_examples=500, deadline=None)
+@given(HEADER)
+@example("<REPORTING-OWNER>\n<OWNER-DATA>\n</OWNER-DATA>\n<CIK>0001\n")  # a value after a closed section
+@example("FILED AS OF DATE: 20240102\nCONFORMED SUBMISSION TYPE: 4/A\n")  # the filing's own values come first
 def test_random_headers_read_the_same_either_way(header: str):
-    assert parse_header(header, compiled=True) == parse_header(header, compiled=False)
+    raw = submission(b"<ownershipDocument><schemaVersion>X0508</schemaVersion></ownershipDocument>")
+    closing = raw.index(b"</SEC-HEADER>")  # after the filing's own values, so the accession number stays its own
+    raw = raw[:closing] + header.encode("latin-1", "replace") + b"\n" + raw[closing:]
+    assert_same_either_way([(ACCESSION, raw)])
+
+
+@needs_build
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(mutated(), min_size=1, max_size=3))
+def test_damaged_submissions_fail_or_load_the_same_either_way(cases: list[tuple[str, bytes]]):
+    assert_same_either_way(cases)

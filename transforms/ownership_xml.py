@@ -8,8 +8,9 @@ in `unknown_elements`, so nothing is dropped.
 """
 
 import re
+import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -17,11 +18,6 @@ from functools import lru_cache
 from typing import Any
 
 from lxml import etree
-
-try:  # the compiled twin of `_Reader.record`, built by setup.py where a C compiler is at hand
-    from transforms import _ownership_walk as compiled_walk
-except ImportError:
-    compiled_walk = None
 
 from transforms.ownership_fields import (
     BLOCK_FOOTNOTES,
@@ -115,9 +111,6 @@ CONVERTERS: dict[str, Callable[[str], Any]] = {
 }
 
 
-_DECIMAL_CONVERTER = CONVERTERS["decimal"]
-
-
 @dataclass(frozen=True)
 class _BlockFootnotes:
     """`<footnoteId>`s hung on a whole block (not on one of its leaves) → this list column."""
@@ -144,22 +137,6 @@ class _Shape:
     columns: tuple[str, ...]
     wrapped: tuple[tuple[str, str], ...]  # (value column, footnote-ids column) of each `<value>` leaf
     blocks: tuple[str, ...]
-    compiled: tuple  # the same for `_ownership_walk`: (tree of plain tuples, columns, wrapped, blocks)
-
-
-_LEAF, _GROUP, _BLOCK = 0, 1, 2  # the node kinds of `_ownership_walk`
-
-
-def _compiled_tree(tree: dict[str, Any]) -> dict[str, tuple]:
-    compiled: dict[str, tuple] = {}
-    for tag, node in tree.items():
-        if isinstance(node, _LeafSpec):
-            compiled[tag] = (_LEAF, node.column, node.ids_column, node.converter, node.converter is _DECIMAL_CONVERTER)
-        elif isinstance(node, dict):
-            compiled[tag] = (_GROUP, _compiled_tree(node))
-        else:
-            compiled[tag] = (_BLOCK, node.column)
-    return compiled
 
 
 def _shape(leaves: tuple[Leaf, ...], blocks: dict[str, str] | None = None) -> _Shape:
@@ -172,10 +149,11 @@ def _shape(leaves: tuple[Leaf, ...], blocks: dict[str, str] | None = None) -> _S
         level[tag] = _LeafSpec(leaf)
     for column, block in (blocks or {}).items():
         tree.setdefault(block, {})["footnoteId"] = _BlockFootnotes(column)
-    columns = tuple(leaf.column for leaf in leaves)
-    wrapped = tuple((leaf.column, f"{leaf.column}_footnote_ids") for leaf in leaves if leaf.wrapped)
     return _Shape(
-        tree, columns, wrapped, tuple(blocks or ()), (_compiled_tree(tree), columns, wrapped, tuple(blocks or ()))
+        tree=tree,
+        columns=tuple(leaf.column for leaf in leaves),
+        wrapped=tuple((leaf.column, f"{leaf.column}_footnote_ids") for leaf in leaves if leaf.wrapped),
+        blocks=tuple(blocks or ()),
     )
 
 
@@ -189,7 +167,39 @@ ROW_SHAPES = {
 }
 
 
-_COMPILED_ROW_SHAPES = {key: (table, kind, shape.compiled) for key, (table, kind, shape) in ROW_SHAPES.items()}
+LEAF, GROUP, BLOCK = 0, 1, 2  # node kinds of a column layout
+
+
+def column_layout(shape: _Shape, columns: Sequence[str]) -> tuple:
+    """`shape` for a reader that writes each row as a list in the order of `columns` (the compiled parser).
+
+    (tree, value columns, wrapped leaves, values-given-by-footnote column or -1, block columns), where tree maps a
+    tag to (LEAF, column, footnote-ids column or -1, converter or None, is decimal, column name), (GROUP, subtree)
+    or (BLOCK, column); wrapped leaves are (value column, footnote-ids column, value column name).
+    """
+    index = {column: position for position, column in enumerate(columns)}
+
+    def tree(level: dict[str, Any]) -> dict[str, tuple]:
+        nodes: dict[str, tuple] = {}
+        for name, node in level.items():
+            tag = sys.intern(name)  # the compiled parser's tags are interned: a lookup compares addresses
+            if isinstance(node, _LeafSpec):
+                ids = index[node.ids_column] if node.ids_column else -1
+                is_decimal = node.converter is CONVERTERS["decimal"]
+                nodes[tag] = (LEAF, index[node.column], ids, node.converter, is_decimal, node.column)
+            elif isinstance(node, dict):
+                nodes[tag] = (GROUP, tree(node))
+            else:
+                nodes[tag] = (BLOCK, index[node.column])
+        return nodes
+
+    return (
+        tree(shape.tree),
+        tuple(index[column] for column in shape.columns),
+        tuple((index[column], index[ids], column) for column, ids in shape.wrapped),
+        index["values_given_by_footnote"] if shape.wrapped else -1,
+        tuple(index[column] for column in shape.blocks),
+    )
 
 
 class _Reader:
@@ -200,24 +210,14 @@ class _Reader:
     `unknown_elements`.
     """
 
-    def __init__(self, compiled: bool) -> None:
+    def __init__(self) -> None:
         self.unparsed: list[dict[str, str]] = []
         self.unknown: list[tuple[str, etree._Element]] = []  # (parent path, element)
-        self.compiled = compiled
 
     def record(self, element: etree._Element, shape: _Shape, path: str, row: dict[str, Any]) -> dict[str, Any]:
         """Fill `row` from the children of `element` (at `path`), then default every column left absent."""
-        if self.compiled:
-            return compiled_walk.record(element, shape.compiled, path, row, self.unparsed, self.unknown)
         self.fill(element, shape.tree, path, row)
         return self.complete(row, shape)
-
-    def fill_from(self, element: etree._Element, shape: _Shape, path: str, row: dict[str, Any]) -> None:
-        """Read `element` itself (a child of the element at `path`) into `row` by `shape`."""
-        if self.compiled:
-            compiled_walk.fill(element, shape.compiled[0], path, row, self.unparsed, self.unknown, False)
-        else:
-            self.fill((element,), shape.tree, path, row)
 
     def complete(self, row: dict[str, Any], shape: _Shape) -> dict[str, Any]:
         for column in shape.columns:
@@ -347,31 +347,10 @@ def parse_tree(xml: bytes) -> etree._Element:
     return root
 
 
-COMPILED_WALK_BUILT = compiled_walk is not None
-
-
-def parse_ownership_xml(xml: bytes, compiled: bool = COMPILED_WALK_BUILT) -> OwnershipRecord:
-    """Parse one ownershipDocument; raises OwnershipXmlError with a reason code on bad input.
-
-    `compiled` reads the leaves with the compiled walk (the default where it is built), else in Python: the same
-    rows either way.
-    """
+def parse_ownership_xml(xml: bytes) -> OwnershipRecord:
+    """Parse one ownershipDocument; raises OwnershipXmlError with a reason code on bad input."""
     root = parse_tree(xml)
-    reader = _Reader(compiled)
-    if compiled:
-        document, owners, transactions, holdings, footnotes, signatures = compiled_walk.read_document(
-            root,
-            DOCUMENT.compiled,
-            OWNER.compiled,
-            SIGNATURE.compiled,
-            _COMPILED_ROW_SHAPES,
-            reader.unparsed,
-            reader.unknown,
-        )
-        document["unparsed_values"] = reader.unparsed
-        return OwnershipRecord(
-            document, owners, transactions, holdings, footnotes, signatures, reader.unknown_elements()
-        )
+    reader = _Reader()
     document: dict[str, Any] = {}
     owners: list[dict[str, Any]] = []
     rows: dict[str, list[dict[str, Any]]] = {"transactions": [], "holdings": []}
@@ -404,7 +383,7 @@ def parse_ownership_xml(xml: bytes, compiled: bool = COMPILED_WALK_BUILT) -> Own
                 footnotes.append({"footnote_id": (note.get("id") or "").strip(), "footnote_text": text})
                 reader.keep_children(note, f"{path}/footnote")
         else:
-            reader.fill_from(child, DOCUMENT, ROOT, document)
+            reader.fill((child,), DOCUMENT.tree, ROOT, document)
     reader.complete(document, DOCUMENT)
     document["unparsed_values"] = reader.unparsed
     return OwnershipRecord(

@@ -9,11 +9,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-try:  # the compiled twin of `_scan_header`, built by setup.py where a C compiler is at hand
-    from transforms._sgml_header import scan_header as compiled_scan_header
-except ImportError:
-    compiled_scan_header = None
-
 ROLE_NAMES = {
     "REPORTING-OWNER": "reporting_owner",
     "REPORTING OWNER": "reporting_owner",
@@ -198,13 +193,7 @@ class SubmissionHeader:
     @property
     def acceptance_datetime(self) -> datetime | None:
         """EDGAR's acceptance time, wall-clock New York time as EDGAR states it (naive)."""
-        text = self.values.get("ACCEPTANCE-DATETIME", "")
-        if len(text) != 14 or not text.isdigit():
-            return None
-        # Slicing, not strptime (ten times slower); digits that are no time (month 13) raise ValueError as before.
-        return datetime(
-            int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]), int(text[12:14])
-        )
+        return acceptance_time(self.values.get("ACCEPTANCE-DATETIME", ""))
 
     def parties_in(self, role: str) -> list[HeaderParty]:
         return [party for party in self.parties if party.role == role]
@@ -229,6 +218,14 @@ class Submission:
     def ownership_document(self) -> SubmissionDocument | None:
         """The document holding the `ownershipDocument` XML (the primary document of Forms 3/4/5)."""
         return next((doc for doc in self.documents if "<ownershipDocument" in doc.text), None)
+
+
+def acceptance_time(text: str) -> datetime | None:
+    """`<ACCEPTANCE-DATETIME>` (YYYYMMDDHHMMSS) as a naive datetime; digits that are no time (month 13) raise."""
+    if len(text) != 14 or not text.isdigit():
+        return None
+    # Slicing, not strptime (ten times slower).
+    return datetime(int(text[:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]), int(text[12:14]))
 
 
 def _yyyymmdd(text: str | None) -> date | None:
@@ -302,8 +299,9 @@ class _HeaderReader:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _scan_header(header_text: str, reader: _HeaderReader) -> None:
-    """Feed `reader` the header's `<TAG>text` and `KEY: value` events, line by line."""
+def parse_header(header_text: str) -> SubmissionHeader:
+    """Read either header dialect into a SubmissionHeader."""
+    reader = _HeaderReader()
     key_value = _KEY_VALUE.match
     for line in _LINE_BREAK.split(header_text):
         if "<" in line:
@@ -313,18 +311,6 @@ def _scan_header(header_text: str, reader: _HeaderReader) -> None:
             match = key_value(line.strip())
             if match is not None:
                 reader.key_value(*match.groups())
-
-
-COMPILED_HEADER_BUILT = compiled_scan_header is not None
-
-
-def parse_header(header_text: str, compiled: bool = COMPILED_HEADER_BUILT) -> SubmissionHeader:
-    """Read either header dialect into a SubmissionHeader (`compiled`: scan with the compiled twin, same events)."""
-    reader = _HeaderReader()
-    if compiled:
-        compiled_scan_header(header_text.encode("latin-1"), reader)
-    else:
-        _scan_header(header_text, reader)
     return SubmissionHeader(values=reader.values, parties=reader.parties)
 
 
