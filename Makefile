@@ -10,13 +10,16 @@ UV_VERSION := 0.13.9
 # The dependencies' bytecode is compiled once here: where PYTHONDONTWRITEBYTECODE is set (this project's
 # development machines, many containers) Python would otherwise compile Dagster's sources again in every process
 # it starts, about 3 s of each CLI run and each worker process.
-# The project itself is built against the locked Cython and lxml (no build isolation): that compiles the parser's
-# optional C parts (setup.py) where a C compiler is at hand, and `insider-warehouse parser` says which it runs.
+# The project itself is built against the locked Cython and lxml (no build isolation): that compiles the optional
+# compiled parser (setup.py) where a C compiler is at hand; the last line says which parser this machine runs.
 $(INSTALLED): requirements.lock pyproject.toml setup.py Makefile $(wildcard transforms/*.pyx)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation --reinstall-package insider-warehouse -e .
+	@$(BIN)/python -c "from transforms.normalize import COMPILED_PARSER_BUILT as built; \
+		print('parser: compiled (transforms/_batch_parser.pyx)' if built else \
+		'parser: pure Python, about 3x slower: no C compiler or Python headers here (install gcc and python3-dev, then make setup)')"
 	touch $@
 
 setup: $(INSTALLED) ## create .venv from the lockfile

@@ -139,6 +139,9 @@ HEADER_LINES = [
     "FORMER COMPANY:",
     "\t\tCOMPANY CONFORMED NAME:\t\tX Corp ",
     "CENTRAL INDEX KEY:0001234",
+    "CENTRAL INDEX KEY:\t0009999",
+    "COMPANY CONFORMED NAME: Other Name",
+    "BUSINESS PHONE: ",
     "DATE OF NAME CHANGE:\t20200102",
     "FORMER CONFORMED NAME: Old\u00a0Name",
     "STREET 1 :  1 Main St",
@@ -179,6 +182,7 @@ ACCESSION = "0009999999-24-000001"
 @given(HEADER)
 @example("<REPORTING-OWNER>\n<OWNER-DATA>\n</OWNER-DATA>\n<CIK>0001\n")  # a value after a closed section
 @example("FILED AS OF DATE: 20240102\nCONFORMED SUBMISSION TYPE: 4/A\n")  # the filing's own values come first
+@example("ISSUER:\nOWNER DATA:\nCENTRAL INDEX KEY: 1\nCOMPANY DATA:\nCENTRAL INDEX KEY: 2\n")  # OWNER DATA is preferred
 def test_random_headers_read_the_same_either_way(header: str):
     raw = submission(b"<ownershipDocument><schemaVersion>X0508</schemaVersion></ownershipDocument>")
     closing = raw.index(b"</SEC-HEADER>")  # after the filing's own values, so the accession number stays its own

@@ -16,7 +16,8 @@ import sys
 
 from cpython.dict cimport PyDict_GetItem
 from cpython.ref cimport PyObject
-from cpython.unicode cimport PyUnicode_AsUTF8, PyUnicode_DecodeLatin1, PyUnicode_DecodeUTF8
+from cpython.datetime cimport date_new, import_datetime
+from cpython.unicode cimport Py_UNICODE_ISSPACE, PyUnicode_AsUTF8, PyUnicode_DecodeLatin1, PyUnicode_DecodeUTF8
 
 cimport lxml.includes.etreepublic as cetree
 from lxml.includes cimport tree
@@ -42,16 +43,19 @@ from transforms.sgml import (
 )
 
 cetree.import_lxml__etree()
+import_datetime()
 
 cdef enum:
     LEAF = 0
     GROUP = 1
     BLOCK = 2
+    DECIMAL_KIND = 1  # ownership_xml.VALUE_KINDS
+    BOOL_KIND = 2
+    DATE_KIND = 3
 
 cdef object _UNSET = object()  # a column no element has filled yet
 cdef object _CONVERSION_ERRORS = (ValueError, InvalidOperation)
-cdef dict _NO_PAIRS = {}
-cdef tuple _LOOKUPS = tuple(_PARTY_LOOKUPS)
+assert len(_PARTY_LOOKUPS) + 3 <= 64
 
 
 class Declined(Exception):
@@ -271,31 +275,52 @@ cdef _HeaderReader _read_header(const unsigned char* text, Py_ssize_t size):
     return reader
 
 
+# `sgml._PARTY_LOOKUPS` turned around: section → key → ((row column, rank of the section among the column's), …),
+# so a party's pairs are each looked up once instead of every lookup probing every section it may be in.
+cdef dict _LOOKUPS_BY_SECTION = {}
+for _column, (_, _names, _key) in enumerate(_PARTY_LOOKUPS, start=3):
+    for _rank, _name in enumerate(_names):
+        _LOOKUPS_BY_SECTION.setdefault(_name, {}).setdefault(_key, []).append((_column, _rank))
+_LOOKUPS_BY_SECTION = {
+    name: {key: tuple(places) for key, places in keys.items()} for name, keys in _LOOKUPS_BY_SECTION.items()
+}
+cdef Py_ssize_t _LOOKUP_END = 3 + len(_PARTY_LOOKUPS)
+
+
 cdef list _party_row(_Party party, str accession, Py_ssize_t position, Py_ssize_t width):
     """`HeaderParty.as_row` as a `filing_parties` row in schema order: accession, position, role, then the
-    lookups (cik, name, the header fields), former names, header values."""
+    lookups (cik, name, the header fields: each the first non-empty value among its sections, in their order),
+    former names, header values."""
     cdef list row = [None] * width
-    cdef dict sections = party.sections
-    cdef Py_ssize_t column = 3
+    cdef int ranks[64]  # the rank of the section each lookup column's value came from
+    cdef Py_ssize_t column, rank
+    cdef PyObject* keys
+    cdef PyObject* places
+    for column in range(_LOOKUP_END):
+        ranks[column] = 1 << 30
     row[0] = accession
     row[1] = position
     row[2] = party.role
-    for _, names, key in _LOOKUPS:
-        found = None
-        for name in names:
-            found = (<dict> sections.get(name, _NO_PAIRS)).get(key)
-            if found:
-                break
-        row[column] = found or None
-        column += 1
+    header_values = []
+    for section, pairs in party.sections.items():
+        keys = PyDict_GetItem(_LOOKUPS_BY_SECTION, section)
+        for key, value in (<dict> pairs).items():
+            header_values.append((section, key, value))
+            if keys is NULL or not value:
+                continue
+            places = PyDict_GetItem(<dict> keys, key)
+            if places is NULL:
+                continue
+            for column, rank in <tuple> places:
+                if rank < ranks[column]:
+                    ranks[column] = rank
+                    row[column] = value
     row[3] = _cik(row[3])
-    row[column] = [
+    row[_LOOKUP_END] = [
         (former.get("FORMER CONFORMED NAME"), _yyyymmdd(former.get("DATE OF NAME CHANGE")))
         for former in party.former_names
     ]
-    row[column + 1] = [
-        (section, key, value) for section, pairs in sections.items() for key, value in (<dict> pairs).items()
-    ]
+    row[_LOOKUP_END + 1] = header_values
     return row
 
 
@@ -384,6 +409,53 @@ cdef str _footnote_id(_Element owner, tree.xmlNode* node):
     return (cetree.elementFactory(owner._doc, node).get("id") or "").strip()
 
 
+cdef inline str _strip(str text):
+    """`text.strip()`, without the method call when there is nothing to strip (most values)."""
+    cdef Py_ssize_t size = len(text)
+    if size and not Py_UNICODE_ISSPACE(text[0]) and not Py_UNICODE_ISSPACE(text[size - 1]):
+        return text
+    return text.strip()
+
+
+cdef bint _digits_and_dashes(str text, Py_ssize_t size, Py_ssize_t first_dash, Py_ssize_t second_dash):
+    """`text[:size]` is ASCII digits but for a '-' at the two positions (`text` holds at least `size`)."""
+    cdef Py_ssize_t at
+    cdef Py_UCS4 c
+    for at in range(size):
+        c = text[at]
+        if at == first_dash or at == second_dash:
+            if c != "-":
+                return False
+        elif not ("0" <= c <= "9"):
+            return False
+    return True
+
+
+cdef inline int _number(str text, Py_ssize_t start, Py_ssize_t end):
+    cdef int value = 0
+    cdef Py_ssize_t at
+    for at in range(start, end):
+        value = value * 10 + (<int> <Py_UCS4> text[at] - 48)
+    return value
+
+
+cdef object _plain_date(str text):
+    """`ownership_xml._to_date` for a text starting `YYYY-MM-DD` in ASCII digits that is a real date, else None
+    (the converter then decides)."""
+    if len(text) < 10 or not _digits_and_dashes(text, 10, 4, 7):
+        return None
+    cdef int year = _number(text, 0, 4), month = _number(text, 5, 7), day = _number(text, 8, 10)
+    if year < 1 or not (1 <= month <= 12) or not (1 <= day <= _days_in_month(year, month)):
+        return None
+    return date_new(year, month, day)
+
+
+cdef inline int _days_in_month(int year, int month):
+    if month == 2:
+        return 29 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 cdef bint _plain_decimal(str text):
     """True for `[+-]?digits[.digits]` in ASCII with at most 6 decimals and 32 significant integer digits: a text
     `ownership_xml._to_decimal` turns into `Decimal(text)` unchanged, and Polars' cast reads as exactly that
@@ -457,21 +529,33 @@ cdef class _Walk:
                 self.keep(&level if part is None else &inner, child)
             child = child.next
 
-    cdef object typed(self, tuple leaf, object text):
-        text = text.strip()
+    cdef object typed(self, tuple leaf, str text):
+        """`_Reader.fill`'s typing: stripped, empty as None, converted, or kept raw in `unparsed`. The common
+        shapes of decimals, flags and dates are read here; every other text goes through the converter."""
+        text = _strip(text)
         if not text:
             return None
         converter = leaf[3]
         if converter is None:
             return text
-        if leaf[4] and _plain_decimal(text):
-            return text  # read as a decimal when the column is made (`normalize.DECIMALS_AS_TEXT`)
+        cdef int kind = leaf[4]
+        if kind == DECIMAL_KIND and _plain_decimal(text):
+            return text  # read as a decimal when the column is made (`tables.typed_columns(compact=True)`)
+        if kind == BOOL_KIND:
+            if text == "1" or text == "true":
+                return True
+            if text == "0" or text == "false":
+                return False
+        elif kind == DATE_KIND:
+            day = _plain_date(text)
+            if day is not None:
+                return day
         try:
             value = converter(text)
         except _CONVERSION_ERRORS:
             self.unparsed.append((leaf[5], text))
             return None
-        return format(value, "f") if leaf[4] else value
+        return format(value, "f") if kind == DECIMAL_KIND else value
 
     cdef void fill(self, tree.xmlNode* child, bint only_this, dict level, _Path* path, list row) except *:
         """`_Reader.fill`: read `child` and its next siblings (or `child` alone) into `row` by `level`."""
@@ -479,6 +563,7 @@ cdef class _Walk:
         cdef PyObject* found
         cdef tuple node
         cdef Py_ssize_t column, ids_column
+        cdef int kind
         cdef bint has_value
         cdef _Path inner
         inner.parent = path
@@ -491,7 +576,8 @@ cdef class _Walk:
                     self.keep(path, child)
                 else:
                     node = <tuple> found
-                    if <int> node[0] == LEAF:
+                    kind = node[0]
+                    if kind == LEAF:
                         column = node[1]
                         if row[column] is not _UNSET:  # a repeat of a single-valued element
                             self.keep(path, child)
@@ -503,7 +589,7 @@ cdef class _Walk:
                             else:
                                 text = None
                                 has_value = False
-                                footnote_ids = []
+                                footnote_ids = None  # made [] by the frame when none comes
                                 part = child.children
                                 while part is not NULL:
                                     if _is_element(part):
@@ -513,14 +599,16 @@ cdef class _Walk:
                                             text = _text(part)
                                             self.keep_children(part, path, tag, "value")
                                         elif part_tag == "footnoteId":
+                                            if footnote_ids is None:
+                                                footnote_ids = []
                                             footnote_ids.append(_footnote_id(self.owner, part))
                                             self.keep_children(part, path, tag, "footnoteId")
                                         else:
                                             self.keep(&inner, part)
                                     part = part.next
-                                row[ids_column] = footnote_ids or None  # made [] by the frame
-                            row[column] = None if text is None else self.typed(node, text)
-                    elif <int> node[0] == GROUP:
+                                row[ids_column] = footnote_ids
+                            row[column] = None if text is None else self.typed(node, <str> text)
+                    elif kind == GROUP:
                         self.fill(child.children, False, <dict> node[1], &inner, row)
                     else:
                         column = node[1]
@@ -546,14 +634,16 @@ cdef class _Walk:
                 row[column] = None
         cdef tuple wrapped = layout[2]
         if wrapped:
-            given_by_footnote = []
+            given_by_footnote = None  # made [] by the frame when none is
             for column, ids_column, name in wrapped:
                 ids = row[ids_column]
                 if ids is _UNSET:
                     row[ids_column] = None  # made [] by the frame
                 elif row[column] is None and ids:
+                    if given_by_footnote is None:
+                        given_by_footnote = []
                     given_by_footnote.append(name)
-            row[<Py_ssize_t> layout[3]] = given_by_footnote or None
+            row[<Py_ssize_t> layout[3]] = given_by_footnote
         for column in <tuple> layout[4]:
             if row[column] is _UNSET:
                 row[column] = None
@@ -647,18 +737,7 @@ cdef _Element _parse_tree(bytes raw, const unsigned char* text, Py_ssize_t start
 
 cdef bint _dashed(str accession):
     """`NNNNNNNNNN-YY-NNNNNN` in ASCII digits: `canonical_accession` gives it back as it is."""
-    cdef Py_ssize_t at
-    cdef Py_UCS4 c
-    if len(accession) != 20:
-        return False
-    for at in range(20):
-        c = accession[at]
-        if at == 10 or at == 13:
-            if c != "-":
-                return False
-        elif not ("0" <= c <= "9"):
-            return False
-    return True
+    return len(accession) == 20 and _digits_and_dashes(accession, 20, 10, 13)
 
 
 # ---------------------------------------------------------------------------------------------- the batch

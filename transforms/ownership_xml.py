@@ -168,13 +168,14 @@ ROW_SHAPES = {
 
 
 LEAF, GROUP, BLOCK = 0, 1, 2  # node kinds of a column layout
+VALUE_KINDS = {"decimal": 1, "bool": 2, "date": 3, "cik": 4}  # a leaf's converter, as a column layout names it
 
 
 def column_layout(shape: _Shape, columns: Sequence[str]) -> tuple:
     """`shape` for a reader that writes each row as a list in the order of `columns` (the compiled parser).
 
     (tree, value columns, wrapped leaves, values-given-by-footnote column or -1, block columns), where tree maps a
-    tag to (LEAF, column, footnote-ids column or -1, converter or None, is decimal, column name), (GROUP, subtree)
+    tag to (LEAF, column, footnote-ids column or -1, converter or None, kind, column name), (GROUP, subtree)
     or (BLOCK, column); wrapped leaves are (value column, footnote-ids column, value column name).
     """
     index = {column: position for position, column in enumerate(columns)}
@@ -185,8 +186,8 @@ def column_layout(shape: _Shape, columns: Sequence[str]) -> tuple:
             tag = sys.intern(name)  # the compiled parser's tags are interned: a lookup compares addresses
             if isinstance(node, _LeafSpec):
                 ids = index[node.ids_column] if node.ids_column else -1
-                is_decimal = node.converter is CONVERTERS["decimal"]
-                nodes[tag] = (LEAF, index[node.column], ids, node.converter, is_decimal, node.column)
+                kind = next((code for name, code in VALUE_KINDS.items() if node.converter is CONVERTERS[name]), 0)
+                nodes[tag] = (LEAF, index[node.column], ids, node.converter, kind, node.column)
             elif isinstance(node, dict):
                 nodes[tag] = (GROUP, tree(node))
             else:
