@@ -776,15 +776,35 @@ cdef class BatchParser:
 
     def add_rows(self, str table, list rows):
         """Append finished rows (lists in schema order), as the Python parser's rows are added."""
+        self._append_rows(table, rows)
+
+    cdef void _append_rows(self, str table, list rows) except *:
         cdef list columns = self.columns[table]
         cdef Py_ssize_t index
         for row in rows:
             for index in range(len(columns)):
                 (<list> columns[index]).append((<list> row)[index])
 
+    def add_until_declined(self, list submissions, Py_ssize_t start, list outcomes) -> int:
+        """`add` each (accession, raw) of `submissions` from `start` on, appending its accession number to
+        `outcomes`, up to the first it declines: that one's position (or the end) is returned, in the C loop that
+        saves the Python one's call a filing."""
+        cdef Py_ssize_t position = start, size = len(submissions)
+        while position < size:
+            accession, raw = <tuple> submissions[position]
+            try:
+                outcomes.append(self._add(accession, raw))
+            except Declined:
+                return position
+            position += 1
+        return position
+
     def add(self, str accession, bytes raw) -> str:
         """Parse one submission into the columns and give its accession number as the warehouse writes it; raises
         Declined (nothing appended) when it does not read cleanly."""
+        return self._add(accession, raw)
+
+    cdef str _add(self, str accession, bytes raw):
         try:
             rows = self._parse(accession if _dashed(accession) else canonical_accession(accession), raw)
         except Declined:
@@ -792,7 +812,7 @@ cdef class BatchParser:
         except Exception as error:  # the Python parser will name it
             raise Declined(repr(error)) from error
         for table, table_rows in rows.items():
-            self.add_rows(table, table_rows)
+            self._append_rows(table, table_rows)
         return rows["filings"][0][0]
 
     cdef dict _parse(self, str accession, bytes raw):

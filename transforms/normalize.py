@@ -251,18 +251,20 @@ def _compiled_batch(
     finds which filing)."""
     parser = BatchParser(_LAYOUTS, _WIDTHS)
     outcomes: list[str | ParseFailure] = []
-    for accession, raw in submissions:
-        try:
-            outcomes.append(parser.add(accession, raw))
-            continue
-        except Declined:
-            outcome = normalize_submission(accession, raw)
+    position = 0
+    while position < len(submissions):
+        position = parser.add_until_declined(submissions, position, outcomes)
+        if position == len(submissions):
+            break
+        accession, raw = submissions[position]
+        outcome = normalize_submission(accession, raw)
         if isinstance(outcome, ParseFailure):
             outcomes.append(outcome)
-            continue
-        for table, rows in outcome.rows.items():
-            parser.add_rows(table, [_as_columns_row(table, row) for row in rows])
-        outcomes.append(outcome.accession_number)
+        else:
+            for table, rows in outcome.rows.items():
+                parser.add_rows(table, [_as_columns_row(table, row) for row in rows])
+            outcomes.append(outcome.accession_number)
+        position += 1
     try:
         frames = {
             table: typed_columns(columns, FILING_TABLES[table], compact=True)
