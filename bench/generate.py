@@ -126,8 +126,9 @@ def generate(out: Path, filings: int, first_day: date = date(2024, 1, 2), days: 
         shape = rng.choice(shapes)
         issuer = rng.choice(issuers)
         owner_count = shape.xml.count(b"<reportingOwner>")
-        owners = [7_000_000 + (issuer % 1000) * 10 + rng.randint(0, 9) for _ in range(owner_count)]
-        owners = list(dict.fromkeys(owners)) or [7_000_000]
+        # Distinct insiders of this issuer's ten: a filing names each reporting owner once (the owner key).
+        owners = [7_000_000 + (issuer % 1000) * 10 + n for n in rng.sample(range(10), min(owner_count, 10))]
+        owners = owners or [7_000_000]
         xml = mutate(shape, rng, issuer, owners, day)
         if shape.form.endswith("/A"):
             xml = re.sub(
