@@ -1,5 +1,6 @@
 """Edge cases of real-world ownershipDocuments: each a realistic document, each outcome checked value by value."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -7,7 +8,13 @@ import pytest
 
 from tests.conftest import FIXTURE_MIRROR
 from tests.envelope import submission
-from transforms.normalize import NormalizedFiling, normalize_submission, to_frames_or_failures
+from transforms.normalize import (
+    COMPILED_PARSER_BUILT,
+    NormalizedFiling,
+    normalize_batch,
+    normalize_submission,
+    to_frames_or_failures,
+)
 from transforms.ownership_xml import parse_ownership_xml
 
 # A hand-written Form 4 of the demo mirror (director's open-market purchase, two lines).
@@ -176,3 +183,18 @@ def test_a_filing_the_schema_refuses_fails_alone_and_the_batch_loads():
     frames, failures = to_frames_or_failures([good, bad])
     assert frames["filings"]["accession_number"].to_list() == ["0009999999-24-000001"]
     assert [(f.accession_number, f.reason) for f in failures] == [("0009999999-24-000002", "invalid_value")]
+
+
+@pytest.mark.parametrize("stated", [b"9" * 40 + b"0009990001", "\u00b2".encode(), b"00000000001"])
+@pytest.mark.parametrize("compiled", [False, COMPILED_PARSER_BUILT])
+def test_a_header_cik_that_cannot_be_one_is_null_and_the_filing_loads(stated: bytes, compiled: bool):
+    # Found by test_fuzz_parser: a 50-digit header CIK passed the parser and broke the BIGINT column of the batch.
+    original = (FIXTURE_MIRROR / "Archives/edgar/data/9990001/0009999999-25-000002.txt").read_bytes()
+    cik_line = re.compile(rb"(CENTRAL INDEX KEY:\s*)\d+")
+    assert len(cik_line.findall(original)) >= 2
+    damaged = cik_line.sub(lambda match: match.group(1) + stated, original, count=1)
+    frames, outcomes = normalize_batch([("0009999999-25-000002", damaged)], compiled=compiled)
+    assert outcomes == ["0009999999-25-000002"]
+    parties = frames["filing_parties"]
+    assert parties.height == len(cik_line.findall(original))
+    assert parties["cik"].null_count() == 1  # the one damaged, the others as stated

@@ -151,7 +151,11 @@ class HeaderParty:
 
 
 def _cik(text: object) -> int | None:
-    return int(text) if isinstance(text, str) and text.isdigit() else None
+    """The header's CIK, or None where it states none that could be one: EDGAR's keys are 1 to 10 ASCII digits,
+    and a longer number would not fit the warehouse's BIGINT (`'²'.isdigit()` is true, so ASCII is checked)."""
+    if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 10:
+        return int(text)
+    return None
 
 
 _NO_PAIRS: dict[str, str] = {}
