@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 import xxhash
 
-from orchestration.warehouse import connect
+from orchestration.warehouse import connect, release_kept
 
 # DuckDB writes whole 256 KiB blocks, so a block is the unit compared and rewritten.
 BLOCK_BYTES = 256 * 1024
@@ -230,6 +230,7 @@ def publish(warehouse_path: Path, published_path: Path) -> Path:
         connection.execute("checkpoint")
     finally:
         connection.close()
+    release_kept(warehouse_path)  # the locks below are this process's own: DuckDB's must not be among them
     folder = published_path.parent
     folder.mkdir(parents=True, exist_ok=True)
     for leftover in folder.glob(".publishing-*"):  # full copies of killed runs, never seen by a reader

@@ -5,12 +5,15 @@ used (never at import), then to the embedded default.
 """
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import urlparse
 
 import dagster as dg
 
+from orchestration.warehouse import kept_open
 from transforms.edgar_client import DEFAULT_BASE_URL, ClientSettings, EdgarClient
 from transforms.rate_limit import SEC_MAX_REQUESTS_PER_SECOND, SharedRateLimiter
 from transforms.raw_archive import RawArchive
@@ -50,6 +53,13 @@ class StorageResource(dg.ConfigurableResource):
     @property
     def warehouse_path(self) -> Path:
         return self.root / "warehouse.duckdb"
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["StorageResource"]:
+        """The warehouse stays open for the run (or the step, where each step is its own process): the blocks
+        one step read are still in DuckDB's buffers for the next (`warehouse.kept_open`)."""
+        with kept_open(self.warehouse_path):
+            yield self
 
     @property
     def published_path(self) -> Path:

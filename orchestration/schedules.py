@@ -11,6 +11,9 @@ ingest_job = dg.define_asset_job(
     "ingest_edgar_days",
     selection=dg.AssetSelection.all(),
     description="Discover, fetch, parse and load the EDGAR ownership filings of a range of days.",
+    # One process for the run's steps, as the CLI runs them: DuckDB lets one process write, so steps in processes
+    # of their own would only queue for the lock, and each would open the warehouse with cold buffers.
+    executor_def=dg.in_process_executor,
 )
 
 
