@@ -1,7 +1,7 @@
 -- grain: one row per reporting owner of a filing (up to 10)
 -- key: accession_number, owner_cik
 create table if not exists filing_owners (
-    accession_number VARCHAR,
+    accession_number VARCHAR USING COMPRESSION uncompressed,
     owner_position INTEGER,
     owner_cik BIGINT,
     owner_ccc VARCHAR,

@@ -3,7 +3,7 @@
 -- The header as EDGAR keeps it: CIK, conformed name, addresses, former names; every other header pair stays in
 -- header_values verbatim.
 create table if not exists filing_parties (
-    accession_number VARCHAR,
+    accession_number VARCHAR USING COMPRESSION uncompressed,
     party_position INTEGER,
     role VARCHAR,
     cik BIGINT,

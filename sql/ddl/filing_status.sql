@@ -3,7 +3,7 @@
 -- link_status: original | linked (an amendment whose original was found) | unlinked (an amendment whose original
 -- is not in the warehouse). *_superseded_by names the amendment that restates that part of the filing.
 create table if not exists filing_status (
-    accession_number VARCHAR,
+    accession_number VARCHAR USING COMPRESSION uncompressed,
     form_type VARCHAR,
     issuer_cik BIGINT,
     owner_group_key VARCHAR,

@@ -1,7 +1,7 @@
 -- grain: one row per ingested Form 3/4/5 or amendment
 -- key: accession_number
 create table if not exists filings (
-    accession_number VARCHAR,
+    accession_number VARCHAR USING COMPRESSION uncompressed,
     form_type VARCHAR,
     filing_date DATE,
     acceptance_datetime TIMESTAMP,

@@ -1,7 +1,7 @@
 -- grain: one row per Table I or Table II holding line
 -- key: accession_number, table_kind, line_number
 create table if not exists holdings (
-    accession_number VARCHAR,
+    accession_number VARCHAR USING COMPRESSION uncompressed,
     table_kind VARCHAR,
     line_number INTEGER,
     security_title VARCHAR,

@@ -1,7 +1,7 @@
 -- grain: one row per accession named by an EDGAR index as a Form 3/4/5 or /A
 -- key: accession_number
 create table if not exists index_entries (
-    accession_number VARCHAR,
+    accession_number VARCHAR USING COMPRESSION uncompressed,
     form_type VARCHAR,
     date_filed DATE,
     cik BIGINT,

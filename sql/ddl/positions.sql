@@ -20,7 +20,7 @@ create table if not exists positions (
     shares DECIMAL(38, 6),
     value DECIMAL(38, 6),
     is_reported BOOLEAN,
-    source_accession_number VARCHAR,
+    source_accession_number VARCHAR USING COMPRESSION uncompressed,
     source_table VARCHAR,
     source_line_number INTEGER
 );
