@@ -27,6 +27,7 @@ from decimal import InvalidOperation
 
 from lxml import etree
 
+from transforms import ownership_xml
 from transforms.accession import canonical_accession
 from transforms.ownership_xml import MAX_XML_BYTES, ROOT, _parser, _strip_namespaces
 from transforms.sgml import (
@@ -52,6 +53,10 @@ cdef enum:
     DECIMAL_KIND = 1  # ownership_xml.VALUE_KINDS
     BOOL_KIND = 2
     DATE_KIND = 3
+
+# The enum is the C-level copy of ownership_xml's codes (a switch needs constants): the two must never drift apart.
+assert (LEAF, GROUP, BLOCK) == (ownership_xml.LEAF, ownership_xml.GROUP, ownership_xml.BLOCK)
+assert ownership_xml.VALUE_KINDS.items() >= {"decimal": DECIMAL_KIND, "bool": BOOL_KIND, "date": DATE_KIND}.items()
 
 cdef object _UNSET = object()  # a column no element has filled yet
 cdef object _CONVERSION_ERRORS = (ValueError, InvalidOperation)
