@@ -7,13 +7,17 @@ import sys
 import warnings
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import dagster as dg
 
-from orchestration.resources import DEFAULT_DATA_DIR
+from orchestration.migrations import SchemaTooNewError
+from orchestration.run_logging import RUN_WARNINGS_LOGGER
+from orchestration.run_window import new_york_today
+from orchestration.settings import SettingError, check_day_range, read_settings
 from orchestration.summary import format_summary, warehouse_summary
+from orchestration.warehouse import WarehouseLockedError, WarehouseMissingError, kept_open
 from transforms.discovery import PUBLISH_GRACE_DAYS
-from transforms.edgar_client import MissingUserAgentError, validate_user_agent
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_MIRROR = PROJECT_ROOT / "fixtures" / "mirror"
@@ -21,7 +25,8 @@ DEMO_MIRROR = PROJECT_ROOT / "fixtures" / "mirror"
 DEMO_FIRST_DAY = date(2025, 1, 2)
 DEMO_LAST_DAY = date(2025, 1, 10)
 DEMO_USER_AGENT = "insider-warehouse demo demo@example.invalid"
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The steps' warnings, one line each, instead of Dagster's console logger (orchestration/run_logging.py).
+QUIET_LOGS = {"loggers": {RUN_WARNINGS_LOGGER: {}}}
 # Dagster's switch for one "materialization planned" event per asset of a ranged run, not one per day and asset:
 # a 62-day backfill wrote 987 of them to the sqlite event log at 10 ms each before its first step. What it gives
 # up is Dagster marking each day of a failed run's range as failed; the warehouse records every failure anyway
@@ -29,8 +34,19 @@ QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 PLANNED_EVENTS_AS_RANGES = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 
 
+class OneLineArgumentParser(argparse.ArgumentParser):
+    """argparse, but a mistake is refused in one line that says where to look, not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class RunFailedError(RuntimeError):
+    """A run that ended in failure; its message is the paragraph(s) saying why and what to do next."""
+
+
 def data_dir() -> Path:
-    return Path(os.environ.get("INSIDER_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+    return read_settings().data_dir
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -42,24 +58,69 @@ def dagster_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home))
 
 
-def ingest(first: date, last: date) -> bool:
-    """Run the ingest job over [first, last] as one single-run backfill; True when it succeeded."""
+def ingest(first: date, last: date) -> None:
+    """Run the ingest job over [first, last] as one single-run backfill; RunFailedError says why it failed.
+
+    The warehouse is opened (waiting for its lock, saying for whom) and migrated before the run starts, and stays
+    open for it: the run's steps share this instance.
+    """
     from orchestration.definitions import defs
 
-    validate_user_agent(os.environ.get("EDGAR_USER_AGENT"))
+    read_settings(need_user_agent=True)
     os.environ.setdefault(PLANNED_EVENTS_AS_RANGES, "1")
     job = defs.resolve_job_def("ingest_edgar_days")
     tags = {
         "dagster/asset_partition_range_start": first.isoformat(),
         "dagster/asset_partition_range_end": last.isoformat(),
     }
-    with dagster_instance() as instance:
-        result = job.execute_in_process(instance=instance, tags=tags, run_config=QUIET_LOGS, raise_on_error=False)
-    return result.success
+    warehouse = data_dir() / "warehouse.duckdb"
+    with kept_open(warehouse):
+        migrate_warehouse(warehouse)
+        with dagster_instance() as instance:
+            result = job.execute_in_process(instance=instance, tags=tags, run_config=QUIET_LOGS, raise_on_error=False)
+    if not result.success:
+        raise RunFailedError(failure_paragraphs(result))
 
 
-def print_summary() -> None:
-    path = data_dir() / "warehouse.duckdb"
+def failure_paragraphs(result: dg.ExecuteInProcessResult) -> str:
+    """What failed, in the words of each failed step: a dg.Failure's description is meant for the user; any other
+    error is a bug, told in one line with where its traceback is kept."""
+    paragraphs = []
+    for event in result.get_step_failure_events():
+        data = event.step_failure_data
+        if data.user_failure_data is not None and data.user_failure_data.description:
+            paragraphs.append(data.user_failure_data.description)
+            continue
+        error = data.error
+        cause = error.cause if error is not None and error.cause is not None else error
+        message = cause.message.strip() if cause is not None else "unknown error"
+        if cause is not None and cause.cls_name in (WarehouseLockedError.__name__, SettingError.__name__):
+            paragraphs.append(message.split(": ", 1)[-1])
+            continue
+        paragraphs.append(
+            f"step {event.step_key} failed unexpectedly: {message.splitlines()[0]} This is a bug; its traceback is "
+            f"in the Dagster run {result.run_id} (make dev shows it). Nothing partial was kept: rerun to retry."
+        )
+    return "\n\n".join(paragraphs) or f"the run {result.run_id} failed (make dev shows its log)"
+
+
+def migrate_warehouse(path: Path) -> None:
+    """Bring the warehouse to this release's schema, saying which migrations ran."""
+    from orchestration.warehouse import connect, ensure_schema
+
+    connection = connect(path)
+    try:
+        for migration in ensure_schema(connection):
+            print(f"migrated {path} to schema version {migration.version} ({migration.name})", file=sys.stderr)
+    finally:
+        connection.close()
+
+
+def print_summary(private: bool = False) -> None:
+    """The summary of the published read copy (or, with `private`, of the writer's own file)."""
+    path = data_dir() / "warehouse.duckdb" if private else data_dir() / "published" / "warehouse.duckdb"
+    if not path.exists():
+        raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
     print(format_summary(path, warehouse_summary(path)))
 
 
@@ -71,9 +132,9 @@ def run_demo(port: int) -> int:
     with serve_in_background([DEMO_MIRROR], port=port) as server:
         os.environ["EDGAR_BASE_URL"] = server.base_url
         print(f"EDGAR mirror of {DEMO_MIRROR.relative_to(PROJECT_ROOT)} on {server.base_url}", file=sys.stderr)
-        ok = ingest(DEMO_FIRST_DAY, DEMO_LAST_DAY)
+        ingest(DEMO_FIRST_DAY, DEMO_LAST_DAY)
     print_summary()
-    return 0 if ok else 1
+    return 0
 
 
 def serve_mirror(roots: list[Path], port: int, fault_rates: list[str], fault_seed: int) -> int:
@@ -95,11 +156,14 @@ def serve_mirror(roots: list[Path], port: int, fault_rates: list[str], fault_see
 
 
 def _day(text: str) -> date:
-    return date.fromisoformat(text)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY-MM-DD, e.g. 2025-01-02") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="insider-warehouse", description=__doc__)
+    parser = OneLineArgumentParser(prog="insider-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="offline: serve fixtures/mirror on loopback, ingest its days, summarise")
     demo.add_argument("--port", type=int, default=0, help="mirror port (default: any free port)")
@@ -117,7 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="inject faults: 429, 429_no_retry_after, 503, reset, stall, truncate, corrupt_xml (e.g. 503=0.05)",
     )
     serve.add_argument("--fault-seed", type=int, default=0)
-    commands.add_parser("summary", help="print what the warehouse holds")
+    summary = commands.add_parser("summary", help="print what the published read copy holds (and name its file)")
+    summary.add_argument("--private", action="store_true", help="read the writer's own file (waits for its lock)")
+    commands.add_parser("migrate", help="bring the warehouse to this release's schema (every run does this first)")
     commands.add_parser("dictionary", help="regenerate docs/data_dictionary.md from the schema and model files")
     report = commands.add_parser("coverage", help="list every XML element path in filings and where it lands")
     report.add_argument("paths", nargs="+", type=Path, help="ownership .xml files, submissions (.txt/.nc), folders")
@@ -125,35 +191,50 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit status: 0 done; 1 the run failed (one paragraph says why and what next); 2 a mistake in the command
+    or a setting (one line names it)."""
     arguments = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore", category=dg.BetaWarning)  # single-run backfill policy is beta, and chosen
     try:
-        if arguments.command == "demo":
-            return run_demo(arguments.port)
-        if arguments.command == "mirror":
-            return serve_mirror(arguments.roots, arguments.port, arguments.fault_rate, arguments.fault_seed)
-        if arguments.command == "dictionary":
-            from orchestration.data_dictionary import write_dictionary
-
-            print(f"wrote {write_dictionary()}")
-            return 0
-        if arguments.command == "coverage":
-            from orchestration.coverage_report import run_coverage
-
-            text, unmapped = run_coverage(arguments.paths)
-            print(text)
-            return 1 if unmapped else 0
-        if arguments.command == "summary":
-            print_summary()
-            return 0
-        last = arguments.end or date.today() - timedelta(days=1)
-        first = arguments.start or last - timedelta(days=PUBLISH_GRACE_DAYS - 1)
-        ok = ingest(first, last)
-        print_summary()
-        return 0 if ok else 1
-    except MissingUserAgentError as error:
-        print(f"error: {error}", file=sys.stderr)
+        return run_command(arguments)
+    except SettingError as error:
+        print(f"insider-warehouse: error: {error}", file=sys.stderr)
         return 2
+    except (RunFailedError, WarehouseLockedError, WarehouseMissingError, SchemaTooNewError) as error:
+        print(f"insider-warehouse: failed: {error}", file=sys.stderr)
+        return 1
+
+
+def run_command(arguments: argparse.Namespace) -> int:
+    if arguments.command == "mirror":
+        return serve_mirror(arguments.roots, arguments.port, arguments.fault_rate, arguments.fault_seed)
+    if arguments.command == "dictionary":
+        from orchestration.data_dictionary import write_dictionary
+
+        print(f"wrote {write_dictionary()}")
+        return 0
+    if arguments.command == "coverage":
+        from orchestration.coverage_report import run_coverage
+
+        text, unmapped = run_coverage(arguments.paths)
+        print(text)
+        return 1 if unmapped else 0
+    read_settings()
+    if arguments.command == "summary":
+        print_summary(arguments.private)
+        return 0
+    if arguments.command == "migrate":
+        migrate_warehouse(data_dir() / "warehouse.duckdb")
+        return 0
+    if arguments.command == "demo":
+        return run_demo(arguments.port)
+    today = new_york_today()
+    last = arguments.end or today - timedelta(days=1)
+    first = arguments.start or last - timedelta(days=PUBLISH_GRACE_DAYS - 1)
+    check_day_range(first, last, today, start_given=arguments.start is not None, end_given=arguments.end is not None)
+    ingest(first, last)
+    print_summary()
+    return 0
 
 
 if __name__ == "__main__":

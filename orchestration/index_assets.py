@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from orchestration.partitions import daily_partitions
 from orchestration.resources import EdgarResource, StorageResource
+from orchestration.run_outcome import unreachable_failure
 from orchestration.run_window import new_york_today, utc_now, window_days
 from orchestration.warehouse import failure, load_index_days, open_warehouse
 from transforms.discovery import IndexDay, discover_day, index_days_frame, index_entries_frame
@@ -57,8 +58,10 @@ def edgar_daily_index(context: dg.AssetExecutionContext, storage: StorageResourc
         load_index_days(connection, index_days_frame(days), entries, failures, resolved, utc_now())
     statuses = Counter(day.status for day in days)
     for day in days:
-        if day.problem is not None:
+        if day.problem is not None and day.problem.reason != "host_unreachable":  # that one fails the run below
             context.log.warning(f"{day.index_date}: {day.problem.reason}: {day.problem.detail}")
+    if client.unreachable is not None:
+        raise unreachable_failure(client.settings.base_url, client.unreachable.detail, [d.index_date for d in days])
     yield dg.MaterializeResult(
         asset_key="index_entries",
         metadata={"dagster/row_count": entries.height, "requests_sent": client.requests_sent},

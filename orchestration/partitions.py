@@ -2,8 +2,9 @@
 
 import dagster as dg
 
-# Rule 16a-3 electronic filing became mandatory on 2003-06-30; XML ownershipDocuments start then.
-FIRST_XML_OWNERSHIP_DAY = "2003-06-30"
+from orchestration.settings import FIRST_XML_OWNERSHIP_DAY as FIRST_DAY
+
+FIRST_XML_OWNERSHIP_DAY = FIRST_DAY.isoformat()
 EDGAR_TIMEZONE = "America/New_York"
 
 daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_XML_OWNERSHIP_DAY, timezone=EDGAR_TIMEZONE)

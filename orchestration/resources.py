@@ -7,38 +7,36 @@ used (never at import), then to the embedded default.
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from ipaddress import ip_address
 from pathlib import Path
-from urllib.parse import urlparse
 
 import dagster as dg
 
+from orchestration.settings import (
+    DEFAULT_DATA_DIR,
+    check_base_url,
+    check_count,
+    check_data_dir,
+    check_rate,
+    check_user_agent,
+)
 from orchestration.warehouse import kept_open
 from transforms.edgar_client import DEFAULT_BASE_URL, ClientSettings, EdgarClient
 from transforms.rate_limit import SEC_MAX_REQUESTS_PER_SECOND, SharedRateLimiter
 from transforms.raw_archive import RawArchive
 
-DEFAULT_DATA_DIR = "data"
 
-
-def _setting(value: str | None, variable: str, default: str | None) -> str | None:
-    return value if value not in (None, "") else os.environ.get(variable) or default
+def _setting(value: str | None, variable: str) -> str | None:
+    """The resource field when set, else the environment variable, else None."""
+    if value not in (None, ""):
+        return value
+    text = os.environ.get(variable, "").strip()
+    return text or None
 
 
 def _process_count(configured: int | None, variable: str) -> int:
     """The resource field, else the environment variable, else one process per CPU."""
-    return max(1, configured or int(os.environ.get(variable) or 0) or os.cpu_count() or 1)
-
-
-def is_loopback_url(url: str) -> bool:
-    """True for http(s)://127.x.x.x, ::1 or localhost: a mirror of the project's own, not SEC."""
-    host = urlparse(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
+    setting = configured if configured is not None else _setting(None, variable)
+    return check_count(setting, variable) if setting is not None else os.cpu_count() or 1
 
 
 class StorageResource(dg.ConfigurableResource):
@@ -48,7 +46,7 @@ class StorageResource(dg.ConfigurableResource):
 
     @property
     def root(self) -> Path:
-        return Path(_setting(self.data_dir, "INSIDER_DATA_DIR", DEFAULT_DATA_DIR) or DEFAULT_DATA_DIR).resolve()
+        return check_data_dir(_setting(self.data_dir, "INSIDER_DATA_DIR") or DEFAULT_DATA_DIR)
 
     @property
     def warehouse_path(self) -> Path:
@@ -108,21 +106,15 @@ class EdgarResource(dg.ConfigurableResource):
         return _process_count(self.fetch_processes, "EDGAR_FETCH_PROCESSES")
 
     def resolved_base_url(self) -> str:
-        return _setting(self.base_url, "EDGAR_BASE_URL", DEFAULT_BASE_URL) or DEFAULT_BASE_URL
+        return check_base_url(_setting(self.base_url, "EDGAR_BASE_URL") or DEFAULT_BASE_URL)
 
     def client(self, storage: StorageResource) -> EdgarClient:
         """A client whose rate limit is shared by every process using the same data folder."""
         base_url = self.resolved_base_url()
-        rate = self.requests_per_second or float(
-            os.environ.get("EDGAR_REQUESTS_PER_SECOND") or SEC_MAX_REQUESTS_PER_SECOND
-        )
-        if rate > SEC_MAX_REQUESTS_PER_SECOND and not is_loopback_url(base_url):
-            raise ValueError(
-                f"requests_per_second={rate} exceeds SEC's limit of {SEC_MAX_REQUESTS_PER_SECOND:g}/s for "
-                f"{base_url}; only a loopback mirror may be read faster."
-            )
+        configured_rate = self.requests_per_second or _setting(None, "EDGAR_REQUESTS_PER_SECOND")
+        rate = check_rate(configured_rate or SEC_MAX_REQUESTS_PER_SECOND, base_url)
         settings = ClientSettings(
-            user_agent=_setting(self.user_agent, "EDGAR_USER_AGENT", None) or "",
+            user_agent=check_user_agent(_setting(self.user_agent, "EDGAR_USER_AGENT")),
             base_url=base_url,
             max_attempts=self.max_attempts,
             backoff_seconds=self.backoff_seconds,

@@ -11,6 +11,7 @@ from orchestration.fetch_pool import fetch_with_processes
 from orchestration.partitions import daily_partitions
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.retry_policy import MAX_ATTEMPTS, MAX_RETRIES_PER_RUN
+from orchestration.run_outcome import unreachable_failure
 from orchestration.run_window import utc_now, window_days
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse import failure, open_warehouse, record_outcomes
@@ -66,6 +67,9 @@ def raw_submissions(
     reasons = Counter(f.reason for f in failed)
     if failed:
         context.log.warning(f"{len(failed)} submissions not fetched: {dict(reasons)}")
+    unreachable = [f for f in failed if f.reason == "host_unreachable"]
+    if unreachable:
+        raise unreachable_failure(client.settings.base_url, unreachable[0].detail, days, len(unreachable))
     return dg.MaterializeResult(
         metadata={
             "listed": len(targets) - retry_count,

@@ -5,10 +5,11 @@ completely or not at all, and a rerun replaces rather than duplicates.
 """
 
 import os
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from orchestration.lock_holder import describe_holder
+from orchestration.migrations import Migration, migrate
+from orchestration.settings import DEFAULT_LOCK_WAIT_SECONDS, check_memory_limit, check_seconds
 from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
 
 FAILURE_SCHEMA = pl.Schema(
@@ -33,6 +37,10 @@ RESOLVED_SCHEMA = pl.Schema({"subject": pl.String(), "stage": pl.String()})
 
 class WarehouseLockedError(RuntimeError):
     """Another process holds the warehouse file open for writing (or reading)."""
+
+
+class WarehouseMissingError(FileNotFoundError):
+    """A read of a warehouse that was never built."""
 
 
 def default_memory_limit() -> str:
@@ -85,30 +93,88 @@ def release_kept(path: Path) -> None:
         connection.close()
 
 
-def connect(path: Path, read_only: bool = False, wait_seconds: float = 120.0) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path, read_only: bool = False, wait_seconds: float | None = None
+) -> "duckdb.DuckDBPyConnection | ReadOnlyCursor":
     """Open the warehouse; extensions are never downloaded (this must run offline).
 
-    Steps of one run may overlap (an asset check reading while the next step writes): a lock held by another
-    process is waited for, up to `wait_seconds`, before WarehouseLockedError says what to do. Inside
-    `kept_open(path)` the connection is a cursor on the kept read-write instance, also when `read_only`.
+    A lock held by another process is waited for, up to `wait_seconds` (default INSIDER_LOCK_WAIT_SECONDS, 120),
+    saying on stderr who holds it and for how long it will wait, before WarehouseLockedError says what to do.
+    Inside `kept_open(path)` the connection is a cursor on the kept read-write instance; a `read_only` one is a
+    ReadOnlyCursor, which refuses every statement but a query.
     """
     key = path.resolve()
     if key in _KEPT:
         if _KEPT[key] is None:
             _KEPT[key] = _open(path, False, wait_seconds)
-        return _KEPT[key].cursor()
+        cursor = _KEPT[key].cursor()
+        return ReadOnlyCursor(cursor) if read_only else cursor
     return _open(path, read_only, wait_seconds)
 
 
-def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+class ReadOnlyCursor:
+    """A cursor on a read-write instance that can only read: each statement must be a query (SELECT, EXPLAIN),
+    and all of them run in a READ ONLY transaction, so DuckDB itself refuses a write that got past the first rule."""
+
+    _QUERIES = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self._cursor = cursor
+        cursor.execute("begin transaction read only")
+
+    def _check(self, query: str) -> None:
+        refused = [s.type.name for s in duckdb.extract_statements(query) if s.type not in self._QUERIES]
+        if refused:
+            raise PermissionError(f"a read-only warehouse connection runs queries only, not {', '.join(refused)}")
+
+    def sql(self, query: str, params: object = None) -> duckdb.DuckDBPyRelation:
+        self._check(query)
+        return self._cursor.sql(query, params=params)
+
+    def execute(self, query: str, parameters: object = None) -> "ReadOnlyCursor":
+        self._check(query)
+        self._cursor.execute(query, parameters)
+        return self
+
+    def fetchall(self) -> list[tuple]:
+        return self._cursor.fetchall()
+
+    def fetchone(self) -> tuple | None:
+        return self._cursor.fetchone()
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+def lock_wait_seconds() -> float:
+    """INSIDER_LOCK_WAIT_SECONDS, checked, else 120 s."""
+    value = os.environ.get("INSIDER_LOCK_WAIT_SECONDS", "").strip()
+    return check_seconds(value, "INSIDER_LOCK_WAIT_SECONDS") if value else DEFAULT_LOCK_WAIT_SECONDS
+
+
+def memory_limit() -> str:
+    """INSIDER_DUCKDB_MEMORY_LIMIT, checked, else a quarter of the machine's RAM."""
+    value = os.environ.get("INSIDER_DUCKDB_MEMORY_LIMIT", "").strip()
+    return check_memory_limit(value) if value else default_memory_limit()
+
+
+# How often a waiting process says it is still waiting.
+WAIT_NOTICE_SECONDS = 30.0
+
+
+def _open(path: Path, read_only: bool, wait_seconds: float | None) -> duckdb.DuckDBPyConnection:
+    if read_only and not path.exists():
+        raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     config = {
         "autoinstall_known_extensions": "false",
         "autoload_known_extensions": "false",
-        "memory_limit": os.environ.get("INSIDER_DUCKDB_MEMORY_LIMIT") or default_memory_limit(),
+        "memory_limit": memory_limit(),
     }
-    deadline = time.monotonic() + wait_seconds
+    patience = lock_wait_seconds() if wait_seconds is None else wait_seconds
+    started = time.monotonic()
+    next_notice = started
     pause = 0.05
     while True:
         try:
@@ -116,13 +182,29 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
                 raise
-            if time.monotonic() >= deadline:
-                raise WarehouseLockedError(
-                    f"{path} is open in another process ({error}). DuckDB allows one writer or many readers: "
-                    "close notebooks and SQL shells on this file and open the published read copy instead."
-                ) from error
+            waited = time.monotonic() - started
+            if waited >= patience:
+                raise WarehouseLockedError(_locked_message(path, str(error), waited)) from None
+            if time.monotonic() >= next_notice:
+                verb = "waiting" if waited < 1 else f"still waiting ({waited:.0f} s)"
+                print(
+                    f"{verb} for {path}: it is locked by {describe_holder(str(error))}; giving up after "
+                    f"{patience:.0f} s (INSIDER_LOCK_WAIT_SECONDS)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                next_notice = time.monotonic() + WAIT_NOTICE_SECONDS
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
+
+
+def _locked_message(path: Path, error: str, waited: float) -> str:
+    return (
+        f"{path} is locked by {describe_holder(error)}; waited {waited:.0f} s. DuckDB allows one writer or many "
+        "readers, never both: if it is another ingest run, let it finish (or raise INSIDER_LOCK_WAIT_SECONDS to "
+        "wait for it); if it is a SQL shell or notebook, close it and open the published read copy "
+        f"({path.parent / 'published' / path.name}) instead, then rerun."
+    )
 
 
 @contextmanager
@@ -142,12 +224,15 @@ def sql_files_in(folder: str) -> list[str]:
     return sorted(str(path.relative_to(SQL_ROOT)) for path in (SQL_ROOT / folder).glob("*.sql"))
 
 
-def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    """Create every missing table (`create … if not exists`), then the views and macros, then reference rows."""
+def ensure_schema(connection: duckdb.DuckDBPyConnection) -> list[Migration]:
+    """Bring the schema to this release's version (a new warehouse from `sql/ddl/`, an older one by its
+    migrations), then the views, macros and reference rows, in one transaction; returns the migrations applied."""
     with transaction(connection):
-        for folder in ("ddl", "views", "seeds"):
+        applied = migrate(connection, datetime.now(UTC).replace(tzinfo=None))
+        for folder in ("views", "seeds"):
             for relative_path in sql_files_in(folder):
                 run_sql_file(connection, relative_path)
+    return applied
 
 
 @contextmanager

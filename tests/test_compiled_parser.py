@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from bench.generate import generate
-from tests.conftest import FIXTURE_MIRROR, SHARED_SAMPLE
+from tests.conftest import FIXTURE_MIRROR, FIXTURE_SAMPLE
 from tests.envelope import submission
 from tests.test_fuzz_parser import mutated
 from transforms import normalize
@@ -57,8 +57,8 @@ def submissions_in(folder: Path) -> list[tuple[str, bytes]]:
 @needs_build
 def test_real_and_generated_filings_read_the_same_either_way(tmp_path: Path):
     generate(tmp_path, 300, days=3)
-    real = submissions_in(SHARED_SAMPLE) + submissions_in(FIXTURE_MIRROR)
-    documents = sorted((SHARED_SAMPLE / "documents").glob("*.xml"))
+    real = submissions_in(FIXTURE_SAMPLE) + submissions_in(FIXTURE_MIRROR)
+    documents = sorted((FIXTURE_SAMPLE / "documents").glob("*.xml"))
     enveloped = [
         (f"0009999999-24-{number:06d}", submission(path.read_bytes(), accession=f"0009999999-24-{number:06d}"))
         for number, path in enumerate(documents, start=1)

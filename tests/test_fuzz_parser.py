@@ -4,13 +4,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from tests.conftest import FIXTURE_MIRROR, SHARED_SAMPLE
+from tests.conftest import FIXTURE_MIRROR, FIXTURE_SAMPLE
 from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submission, to_frames
 from transforms.ownership_fields import KNOWN_PATHS
 from transforms.ownership_xml import OwnershipXmlError, parse_ownership_xml, parse_tree
 from transforms.sgml import SubmissionFormatError, parse_submission, xml_bytes
 
-SOURCES = sorted((SHARED_SAMPLE / "Archives/edgar/data").glob("*/*.txt")) + sorted(
+SOURCES = sorted((FIXTURE_SAMPLE / "Archives/edgar/data").glob("*/*.txt")) + sorted(
     (FIXTURE_MIRROR / "Archives/edgar/data").glob("*/*.txt")
 )
 ORIGINALS = [(path.stem, path.read_bytes()) for path in SOURCES]
@@ -76,7 +76,7 @@ def test_every_mutated_filing_ends_loaded_or_recorded(case: tuple[str, bytes]):
 
 
 def test_the_sources_include_the_real_sample():
-    assert sum(1 for path in SOURCES if SHARED_SAMPLE in path.parents) >= 4
+    assert sum(1 for path in SOURCES if FIXTURE_SAMPLE in path.parents) >= 4
 
 
 NUMBERS = st.one_of(

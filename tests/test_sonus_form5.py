@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 
 from orchestration.warehouse import connect, ensure_schema, load_filings
-from tests.conftest import PROJECT_ROOT, SHARED
+from tests.conftest import PROJECT_ROOT
 from tests.envelope import submission
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
 
 DOCUMENT = PROJECT_ROOT / "fixtures/documents/form5-sonus-networks-2003.xml"
 ACCESSION = "0009999999-04-000001"
-RENDERED = SHARED / "reference/form5-sonus-networks-2003-as-rendered.txt"
+RENDERED = PROJECT_ROOT / "fixtures/reference/form5-sonus-networks-2003-as-rendered.txt"
 
 
 @pytest.fixture(scope="module")

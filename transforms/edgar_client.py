@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
+import urllib3
 
 from transforms.rate_limit import NoRateLimit, SharedRateLimiter
 
@@ -34,7 +35,13 @@ class FetchError(Exception):
     """A request that did not yield the file; `reason` is a stable code recorded in ingest_failures."""
 
     def __init__(
-        self, reason: str, detail: str, url: str, status: int | None = None, retry_after: float | None = None
+        self,
+        reason: str,
+        detail: str,
+        url: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+        no_connection: str | None = None,
     ) -> None:
         super().__init__(f"{reason}: {detail} ({url})")
         self.reason = reason
@@ -42,10 +49,39 @@ class FetchError(Exception):
         self.url = url
         self.status = status
         self.retry_after = retry_after
+        self.no_connection = no_connection  # why no connection was made (refused, no DNS, connect timeout), if so
+
+
+def _no_connection(error: BaseException) -> str | None:
+    """Why no connection could be made ('[Errno 111] Connection refused', 'Failed to resolve …'), or None when one
+    was made and then reset or went silent: only the first says the host is down."""
+    seen: set[int] = set()
+    pending: list[object] = [error]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError):
+            return str(current).split("): ", 1)[-1]
+        pending += [current.__cause__, current.__context__, *current.args, getattr(current, "reason", None)]
+    return None
 
 
 class NotFoundError(FetchError):
     """HTTP 404: the file is not (or not yet) on EDGAR."""
+
+
+class HostUnreachableError(FetchError):
+    """No connection to the host could be made several times in a row (refused, no DNS, connect timeout).
+
+    The client then fails every later request at once with this error, so a run over a dead host ends in seconds
+    instead of retrying each file for minutes; callers record it like any failure and the run says it failed.
+    """
+
+    def __init__(self, base_url: str, attempts: int, detail: str) -> None:
+        super().__init__("host_unreachable", f"{attempts} connection attempts in a row failed: {detail}", base_url)
+        self.base_url = base_url
 
 
 @dataclass(frozen=True)
@@ -60,6 +96,8 @@ class ClientSettings:
     max_attempts: int = 6
     backoff_seconds: float = 1.0
     max_backoff_seconds: float = 600.0
+    # Connection attempts failing in a row (across the client's threads) before the host is declared unreachable.
+    unreachable_after: int = 3
 
 
 def validate_user_agent(user_agent: str | None) -> str:
@@ -101,6 +139,8 @@ class EdgarClient:
         self._local = threading.local()
         self._sent_lock = threading.Lock()
         self.requests_sent = 0
+        self._failed_connections = 0
+        self.unreachable: HostUnreachableError | None = None
 
     def __getstate__(self) -> dict[str, object]:
         """Picklable for worker processes: sessions and locks are per process and made afresh there."""
@@ -136,11 +176,14 @@ class EdgarClient:
         url = self.url_for(path)
         last_error: FetchError | None = None
         for attempt in range(1, self.settings.max_attempts + 1):
+            if self.unreachable is not None:
+                raise self.unreachable
             try:
                 return self._get_once(url)
             except NotFoundError:
                 raise
             except FetchError as error:
+                self._count_connection(error)
                 if error.reason not in {"http_429", "http_503", "http_5xx", "timeout", "connection", "truncated"}:
                     raise
                 last_error = error
@@ -154,6 +197,20 @@ class EdgarClient:
             url,
             last_error.status,
         )
+
+    def _count_connection(self, error: FetchError) -> None:
+        """Count connection attempts failing in a row; at `unreachable_after`, declare the host unreachable."""
+        with self._sent_lock:
+            if not error.no_connection:
+                self._failed_connections = 0
+                return
+            self._failed_connections += 1
+            if self._failed_connections >= self.settings.unreachable_after and self.unreachable is None:
+                self.unreachable = HostUnreachableError(
+                    self.settings.base_url, self._failed_connections, error.no_connection
+                )
+        if self.unreachable is not None:
+            raise self.unreachable
 
     def _backoff(self, attempt: int, error: FetchError) -> float:
         if error.retry_after is not None:
@@ -174,14 +231,16 @@ class EdgarClient:
             self.requests_sent += 1
         try:
             with session.send(request, timeout=timeout, allow_redirects=False, **options) as response:
+                with self._sent_lock:
+                    self._failed_connections = 0  # the host answered
                 self._raise_for_status(response, url)
                 return self._read_capped(response, url)
         except requests.exceptions.Timeout as error:
-            raise FetchError("timeout", str(error), url) from error
+            raise FetchError("timeout", str(error), url, no_connection=_no_connection(error)) from error
         except requests.exceptions.ChunkedEncodingError as error:
             raise FetchError("truncated", f"the body ended early: {error}", url) from error
         except requests.exceptions.ConnectionError as error:
-            raise FetchError("connection", str(error), url) from error
+            raise FetchError("connection", str(error), url, no_connection=_no_connection(error)) from error
         except requests.exceptions.ContentDecodingError as error:
             raise FetchError("truncated", f"the compressed body is damaged: {error}", url) from error
 

@@ -1,10 +1,12 @@
 -- Record this run's failures: a known (subject, stage) counts one more attempt and reopens; a new one starts at 1.
+-- A failure because EDGAR could not be reached at all (host_unreachable) counts no attempt: the filing itself was
+-- never tried, and an outage of several nights must not quarantine it.
 -- Inputs: batch_failures(subject, stage, reason, detail, url, partition_date), $now.
 update ingest_failures as known
 set reason = failed.reason,
     detail = failed.detail,
     url = failed.url,
-    attempts = known.attempts + 1,
+    attempts = known.attempts + (failed.reason <> 'host_unreachable')::integer,
     last_seen = $now,
     resolved_at = null
 from batch_failures as failed
@@ -17,7 +19,7 @@ select
     failed.detail,
     failed.url,
     failed.partition_date,
-    1 as attempts,
+    (failed.reason <> 'host_unreachable')::integer as attempts,
     $now as first_seen,
     $now as last_seen,
     null as resolved_at

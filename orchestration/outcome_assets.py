@@ -1,0 +1,30 @@
+"""The run's verdict: the last step of an ingest run says whether every day of its window could be read."""
+
+import dagster as dg
+
+from orchestration.partitions import daily_partitions
+from orchestration.resources import StorageResource
+from orchestration.run_outcome import unreadable_days_failure
+from orchestration.run_window import window_days
+from orchestration.sql_files import query_sql_file
+from orchestration.warehouse import open_warehouse
+
+
+@dg.asset(
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    deps=["published_warehouse", "index_days"],
+    group_name="model",
+    kinds={"duckdb"},
+)
+def ingest_outcome(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
+    """Fails the run, after everything readable was loaded and published, when a business day of the window had
+    no readable index (orchestration/run_outcome.py states the rule); otherwise records the window as complete."""
+    days = window_days(context)
+    with open_warehouse(storage.warehouse_path) as connection:
+        unreadable = query_sql_file(
+            connection, "queries/unreadable_days.sql", first_day=days[0], last_day=days[-1]
+        ).fetchall()
+    if unreadable:
+        raise unreadable_days_failure(unreadable)
+    return dg.MaterializeResult(metadata={"days": len(days), "first_day": str(days[0]), "last_day": str(days[-1])})

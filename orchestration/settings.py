@@ -1,0 +1,194 @@
+"""Every setting the project reads from the environment, checked in one place before anything starts.
+
+A mistake in a setting is the user's to fix: it is refused with one line that names the variable, says what was
+wrong and gives a valid example (`SettingError`), never a traceback from deep inside a run. The CLI checks every
+setting at the door; the Dagster resources call the same readers, so `dg dev` users get the same lines.
+"""
+
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from ipaddress import ip_address
+from pathlib import Path
+from urllib.parse import urlparse
+
+import duckdb
+
+from transforms.edgar_client import DEFAULT_BASE_URL, MissingUserAgentError, validate_user_agent
+from transforms.rate_limit import SEC_MAX_REQUESTS_PER_SECOND
+
+DEFAULT_DATA_DIR = "data"
+DEFAULT_LOCK_WAIT_SECONDS = 120.0
+# A worker count beyond this is a typo, not a machine.
+MAX_WORKERS = 256
+
+
+class SettingError(ValueError):
+    """A setting or argument the user can fix; its message is one line naming it, with a valid example."""
+
+
+def _text(environment: Mapping[str, str], name: str) -> str | None:
+    value = environment.get(name)
+    return value.strip() if value and value.strip() else None
+
+
+def is_loopback_url(url: str) -> bool:
+    """True for http(s)://127.x.x.x, ::1 or localhost: a mirror of the project's own, not SEC."""
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(value: str, name: str = "EDGAR_BASE_URL") -> str:
+    """An http(s) URL with a host and nothing after the path: EDGAR's paths are appended to it."""
+    parsed = urlparse(value)
+    example = f"e.g. {name}={DEFAULT_BASE_URL} or http://127.0.0.1:8765 for a mirror"
+    if parsed.scheme not in ("http", "https"):
+        raise SettingError(f"{name}={value!r} must start with http:// or https:// ({example})")
+    try:
+        parsed.port  # noqa: B018 - a bad port raises here
+    except ValueError as error:
+        raise SettingError(f"{name}={value!r} has a bad port: {error} ({example})") from None
+    if not parsed.hostname:
+        raise SettingError(f"{name}={value!r} names no host ({example})")
+    if parsed.query or parsed.fragment:
+        raise SettingError(f"{name}={value!r} must not carry a query or fragment ({example})")
+    return value.rstrip("/")
+
+
+def check_rate(value: str | float, base_url: str, name: str = "EDGAR_REQUESTS_PER_SECOND") -> float:
+    """A positive request rate, at most SEC's 10/s unless the base URL is a loopback mirror."""
+    example = f"e.g. {name}=5"
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        raise SettingError(f"{name}={value!r} is not a number ({example})") from None
+    if not math.isfinite(rate) or rate <= 0:
+        raise SettingError(f"{name}={value!r} must be a positive number of requests per second ({example})")
+    if rate > SEC_MAX_REQUESTS_PER_SECOND and not is_loopback_url(base_url):
+        raise SettingError(
+            f"{name}={value!r} exceeds SEC's fair-access limit of {SEC_MAX_REQUESTS_PER_SECOND:g} requests/second "
+            f"for {base_url}; only a loopback mirror may be read faster ({example})"
+        )
+    return rate
+
+
+@cache
+def check_memory_limit(value: str, name: str = "INSIDER_DUCKDB_MEMORY_LIMIT") -> str:
+    """A size DuckDB itself accepts as `memory_limit` (asked of an in-memory DuckDB, so the rule is DuckDB's)."""
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[A-Za-z]{1,3}\s*", value):
+        raise SettingError(f"{name}={value!r} is not a size (e.g. {name}=4GB or 512MB)")
+    try:
+        duckdb.connect(":memory:", config={"memory_limit": value}).close()
+    except duckdb.Error as error:
+        first_line = str(error).splitlines()[0]
+        raise SettingError(f"{name}={value!r} is refused by DuckDB: {first_line} (e.g. {name}=4GB)") from None
+    return value
+
+
+def check_count(value: str | int, name: str) -> int:
+    """A whole number of workers between 1 and MAX_WORKERS."""
+    try:
+        count = int(str(value).strip())
+    except ValueError:
+        raise SettingError(f"{name}={value!r} is not a whole number (e.g. {name}=2)") from None
+    if not 1 <= count <= MAX_WORKERS:
+        raise SettingError(f"{name}={value!r} must be between 1 and {MAX_WORKERS} (e.g. {name}=2)")
+    return count
+
+
+def check_seconds(value: str | float, name: str) -> float:
+    """A finite number of seconds, zero or more."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise SettingError(f"{name}={value!r} is not a number of seconds (e.g. {name}=300)") from None
+    if not math.isfinite(seconds) or seconds < 0:
+        raise SettingError(f"{name}={value!r} must be zero or more seconds (e.g. {name}=300)")
+    return seconds
+
+
+def check_data_dir(value: str, name: str = "INSIDER_DATA_DIR") -> Path:
+    path = Path(value).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise SettingError(f"{name}={value!r} is a file, not a folder (e.g. {name}=/srv/insider-data)")
+    return path
+
+
+def check_user_agent(value: str | None) -> str:
+    try:
+        return validate_user_agent(value)
+    except MissingUserAgentError as error:
+        raise SettingError(str(error)) from None
+
+
+# Rule 16a-3 electronic filing became mandatory on 2003-06-30; XML ownershipDocuments start then.
+FIRST_XML_OWNERSHIP_DAY = date(2003, 6, 30)
+
+
+def check_day_range(first: date, last: date, today: date, start_given: bool = True, end_given: bool = True) -> None:
+    """A range of finished New York days from the first XML ownership day on, start before end; `today` is New
+    York's. The `*_given` flags say which ends the user typed, so a refusal names what they wrote."""
+    yesterday = today - timedelta(days=1)
+    end = f"--end {last}" if end_given else f"the default --end {last} (yesterday in New York)"
+    start = f"--start {first}" if start_given else f"the default --start {first}"
+    if last > yesterday:
+        raise SettingError(
+            f"{end} has not ended in New York yet; the last day to ingest is {yesterday} (e.g. --end {yesterday})"
+        )
+    if first < FIRST_XML_OWNERSHIP_DAY:
+        raise SettingError(
+            f"{start} is before {FIRST_XML_OWNERSHIP_DAY}, the first day of XML ownership filings on EDGAR "
+            f"(e.g. --start {FIRST_XML_OWNERSHIP_DAY})"
+        )
+    if first > last:
+        raise SettingError(f"{start} is after {end}; the start must not be after the end (e.g. --start {last})")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The environment's settings, checked. None means "the built-in default" where one is computed later."""
+
+    data_dir: Path
+    base_url: str
+    requests_per_second: float
+    user_agent: str | None
+    memory_limit: str | None
+    fetch_processes: int | None
+    parse_workers: int | None
+    lock_wait_seconds: float
+
+
+def read_settings(environment: Mapping[str, str] | None = None, need_user_agent: bool = False) -> Settings:
+    """Check every setting the project reads; raise SettingError for the first one that is wrong."""
+    env = os.environ if environment is None else environment
+    base_url = check_base_url(_text(env, "EDGAR_BASE_URL") or DEFAULT_BASE_URL)
+    user_agent = _text(env, "EDGAR_USER_AGENT")
+    if need_user_agent or user_agent is not None:
+        user_agent = check_user_agent(user_agent)
+    memory_limit = _text(env, "INSIDER_DUCKDB_MEMORY_LIMIT")
+    fetch_processes = _text(env, "EDGAR_FETCH_PROCESSES")
+    parse_workers = _text(env, "INSIDER_PARSE_WORKERS")
+    lock_wait = _text(env, "INSIDER_LOCK_WAIT_SECONDS")
+    return Settings(
+        data_dir=check_data_dir(_text(env, "INSIDER_DATA_DIR") or DEFAULT_DATA_DIR),
+        base_url=base_url,
+        requests_per_second=check_rate(
+            _text(env, "EDGAR_REQUESTS_PER_SECOND") or SEC_MAX_REQUESTS_PER_SECOND, base_url
+        ),
+        user_agent=user_agent,
+        memory_limit=check_memory_limit(memory_limit) if memory_limit else None,
+        fetch_processes=check_count(fetch_processes, "EDGAR_FETCH_PROCESSES") if fetch_processes else None,
+        parse_workers=check_count(parse_workers, "INSIDER_PARSE_WORKERS") if parse_workers else None,
+        lock_wait_seconds=check_seconds(lock_wait, "INSIDER_LOCK_WAIT_SECONDS")
+        if lock_wait
+        else DEFAULT_LOCK_WAIT_SECONDS,
+    )

@@ -1,0 +1,2 @@
+-- The schema version the warehouse holds: the highest one recorded.
+select max(version) from schema_version
