@@ -27,18 +27,26 @@ setup: $(INSTALLED) ## create .venv from the lockfile
 demo: setup ## offline: serve fixtures/mirror on 127.0.0.1, ingest its days into data/, print the summary
 	$(BIN)/insider-warehouse demo
 
+# The local Dagster instance (data/dagster): telemetry off, one run at a time. A user's own settings there are kept.
+DAGSTER_HOME_DIR := $(CURDIR)/data/dagster
+define dagster_home
+	@mkdir -p $(DAGSTER_HOME_DIR)
+	@[ -f $(DAGSTER_HOME_DIR)/dagster.yaml ] || cp orchestration/instance.yaml $(DAGSTER_HOME_DIR)/dagster.yaml
+endef
+
 test: setup ## lint, then every test (CI runs exactly this)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/dg check defs
+	$(dagster_home)
+	DAGSTER_HOME=$(DAGSTER_HOME_DIR) $(BIN)/dg check defs
 	$(BIN)/pytest
 
 run: setup ## live EDGAR: needs EDGAR_USER_AGENT="Your Name you@example.com"; ingests the nightly window
 	$(BIN)/insider-warehouse ingest $(if $(START),--start $(START)) $(if $(END),--end $(END))
 
 dev: setup ## the Dagster UI on http://127.0.0.1:3000 with the local instance under data/dagster
-	mkdir -p data/dagster && cp -n dagster.yaml data/dagster/dagster.yaml || true
-	DAGSTER_HOME=$(CURDIR)/data/dagster $(BIN)/dagster dev -m orchestration.definitions
+	$(dagster_home)
+	DAGSTER_HOME=$(DAGSTER_HOME_DIR) $(BIN)/dg dev
 
 bench: setup ## benchmarks at full scale (50,000 filings, 10M-row warehouse), each against a same-run baseline
 	$(BIN)/python -m bench.run

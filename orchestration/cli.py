@@ -21,6 +21,8 @@ from transforms.discovery import PUBLISH_GRACE_DAYS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_MIRROR = PROJECT_ROOT / "fixtures" / "mirror"
+# The local Dagster instance's settings (telemetry off, one run at a time), copied to data/dagster/dagster.yaml.
+INSTANCE_TEMPLATE = Path(__file__).resolve().parent / "instance.yaml"
 # The demo fixtures' days: a week with a weekend and the 2025-01-09 national day of mourning (EDGAR closed).
 DEMO_FIRST_DAY = date(2025, 1, 2)
 DEMO_LAST_DAY = date(2025, 1, 10)
@@ -54,7 +56,7 @@ def dagster_instance() -> dg.DagsterInstance:
     home = data_dir() / "dagster"
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
-        shutil.copyfile(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+        shutil.copyfile(INSTANCE_TEMPLATE, home / "dagster.yaml")
     return dg.DagsterInstance.from_config(str(home))
 
 

@@ -194,10 +194,14 @@ def test_a_rerun_while_edgar_is_unreachable_keeps_what_was_loaded(loaded, tmp_pa
     with serve_in_background([tmp_path_factory.mktemp("empty")]) as gone:
         dead_url = gone.base_url
     result = materialize_days(data_dir, dead_url, FIRST, LAST)
-    assert result.success
+    # The run fails at once, in its first step, and says why; what was loaded stays as it was.
+    assert not result.success
+    [failure] = result.get_step_failure_events()
+    assert failure.step_key == "edgar_daily_index"
+    assert failure.step_failure_data.user_failure_data.description.startswith("EDGAR could not be reached")
     assert snapshot(data_dir) == first
-    index_failures = read_table(data_dir, "select reason from ingest_failures where stage = 'index'")
-    assert index_failures and {reason for (reason,) in index_failures} == {"retries_exhausted"}
+    index_failures = read_table(data_dir, "select reason, attempts from ingest_failures where stage = 'index'")
+    assert index_failures and set(index_failures) == {("host_unreachable", 0)}
 
 
 def test_key_checks_see_a_duplicate_in_the_last_load_and_only_read_that_load(loaded):

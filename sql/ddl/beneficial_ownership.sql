@@ -11,5 +11,7 @@ create table if not exists beneficial_ownership (
     direct_shares DECIMAL(38, 6),
     indirect_shares DECIMAL(38, 6),
     total_shares DECIMAL(38, 6),
-    vehicles INTEGER
+    vehicles INTEGER,
+    -- a vehicle's filed figure is beyond the models' range (sql/views/model_amounts.sql): the totals are NULL
+    flag_amount_out_of_range BOOLEAN
 );

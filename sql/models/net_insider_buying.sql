@@ -1,5 +1,6 @@
 -- grain: one row per issuer and day with open-market trades, with net buying over the trailing 30, 60, 90 days
--- excludes: flag_code_contradicts_direction, flag_price_outlier. Windows are calendar days ending on `day`.
+-- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range. Windows are calendar days
+-- ending on `day`.
 -- scope: date day
 with daily as (
     select
@@ -14,6 +15,7 @@ with daily as (
         and transaction_date is not null
         and not flag_code_contradicts_direction
         and not flag_price_outlier
+        and not flag_amount_out_of_range
         and in_model_scope(issuer_cik)
         and transaction_date >= date_scope_start() - 89  -- the 90-day window of the first day that may have changed
     group by issuer_cik, transaction_date

@@ -2,7 +2,7 @@
 -- Change relative to what was held before the trade: in that vehicle (direct, or one indirect holding), and across
 -- all of the owner group's vehicles of the security (beneficial_ownership the day before), which is the measure
 -- that stays right for insiders with several vehicles and for 10% owners holding through funds.
--- excludes: flag_code_contradicts_direction, flag_negative_shares_after.
+-- excludes: flag_code_contradicts_direction, flag_negative_shares_after, flag_amount_out_of_range.
 -- scope: group
 with lines as (
     select values.*, securities.security_key
@@ -14,6 +14,7 @@ with lines as (
         and values.shares_after is not null
         and not values.flag_code_contradicts_direction
         and not values.flag_negative_shares_after
+        and not values.flag_amount_out_of_range
         and in_model_scope(values.issuer_cik)
         and in_group_scope(values.issuer_cik, values.owner_group_key)
 ),

@@ -2,7 +2,7 @@
 -- Cohen, Malloy and Pomorski (2012): an insider is routine in year Y when they traded in the same calendar month
 -- in each of the three years before Y, opportunistic when they traded in each of those years but never in one
 -- month common to all three, and unclassified without a trade in each of the three prior years.
--- excludes: flag_code_contradicts_direction, flag_price_outlier.
+-- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range.
 -- scope: group
 with trades as (
     select distinct
@@ -16,6 +16,7 @@ with trades as (
         and transaction_date is not null
         and not flag_code_contradicts_direction
         and not flag_price_outlier
+        and not flag_amount_out_of_range
         and in_model_scope(issuer_cik)
         and in_group_scope(issuer_cik, owner_group_key)
 ),

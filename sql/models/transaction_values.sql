@@ -2,7 +2,8 @@
 -- parameters: price_outlier_ratio = 0.5
 -- scope: filing
 -- value is shares × price, NULL (never 0) when either is missing. Flags mark rows whose data contradict
--- themselves; the rows stay, and each model says which flags it excludes.
+-- themselves; the rows stay, and each model says which flags it excludes. shares, price and shares_after are NULL
+-- where the filed figure is beyond the models' range (sql/views/model_amounts.sql): flag_amount_out_of_range.
 with lines as (
     select
         current_lines.accession_number,
@@ -20,9 +21,12 @@ with lines as (
         current_lines.deemed_execution_date,
         current_lines.transaction_code,
         current_lines.transaction_acquired_disposed_code as acquired_disposed,
-        current_lines.transaction_shares as shares,
-        current_lines.transaction_price_per_share as price,
-        current_lines.shares_owned_following_transaction as shares_after,
+        model_amount(current_lines.transaction_shares) as shares,
+        model_amount(current_lines.transaction_price_per_share) as price,
+        model_amount(current_lines.shares_owned_following_transaction) as shares_after,
+        out_of_model_range(current_lines.transaction_shares)
+        or out_of_model_range(current_lines.transaction_price_per_share)
+        or out_of_model_range(current_lines.shares_owned_following_transaction) as flag_amount_out_of_range,
         current_lines.direct_or_indirect_ownership,
         current_lines.nature_of_ownership
     from transactions_current as current_lines
@@ -50,7 +54,7 @@ filing_prices as (
 flagged as (
     select
         lines.*,
-        round(try_cast(lines.shares as decimal(24, 6)) * try_cast(lines.price as decimal(24, 6)), 6) as value,
+        round(lines.shares * lines.price, 6) as value,
         case lines.acquired_disposed when 'A' then lines.shares when 'D' then -lines.shares end as signed_shares,
         coalesce(
             (lines.transaction_code = 'P' and lines.acquired_disposed = 'D')
