@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup demo test run dev bench bench-quick crash-loop fault-soak dictionary lock clean
+.PHONY: setup demo test run dev notebook migrate bench bench-quick crash-loop fault-soak dictionary lock clean
 
 # The dependencies' bytecode is compiled once here: where PYTHONDONTWRITEBYTECODE is set (this project's
 # development machines, many containers) Python would otherwise compile Dagster's sources again in every process
@@ -47,6 +47,13 @@ run: setup ## live EDGAR: needs EDGAR_USER_AGENT="Your Name you@example.com"; in
 dev: setup ## the Dagster UI on http://127.0.0.1:3000 with the local instance under data/dagster
 	$(dagster_home)
 	DAGSTER_HOME=$(DAGSTER_HOME_DIR) $(BIN)/dg dev
+
+notebook: setup ## the notebook headless, on the published copy: its pictures go to data/pictures/
+	NOTEBOOK_OUTPUT_DIR=$(CURDIR)/data/pictures MPLBACKEND=Agg $(BIN)/python notebooks/insider_holdings.py
+	@echo "pictures in data/pictures/"
+
+migrate: setup ## bring data/warehouse.duckdb to this release's schema (every run also does this first)
+	$(BIN)/insider-warehouse migrate
 
 bench: setup ## benchmarks at full scale (50,000 filings, 10M-row warehouse), each against a same-run baseline
 	$(BIN)/python -m bench.run

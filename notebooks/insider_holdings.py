@@ -27,6 +27,8 @@ def _():
     published = data_dir / "published" / "warehouse.duckdb"
     output_dir = Path(os.environ.get("NOTEBOOK_OUTPUT_DIR") or project / "docs" / "images")
     output_dir.mkdir(parents=True, exist_ok=True)
+    if not published.exists():
+        raise SystemExit(f"there is no published warehouse at {published} yet: run `make demo` or `make run` first")
     # The published copy, read-only: the nightly run never blocks this notebook, nor it the run.
     connection = duckdb.connect(str(published), read_only=True)
     return connection, output_dir, plt
