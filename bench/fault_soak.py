@@ -31,7 +31,9 @@ DEFAULT_RATES = {
 }
 
 
-def ingest(data_dir: Path, base_url: str, first: str, last: str) -> None:
+def ingest(data_dir: Path, base_url: str, first: str, last: str, may_fail: bool = False) -> int:
+    """Run the CLI's ingest; its exit status. Under faults a run may fail (1: a day's index could not be read, the
+    rest loaded); any other status, or a failure on a clean mirror, stops the soak."""
     env = {
         **os.environ,
         "INSIDER_DATA_DIR": str(data_dir),
@@ -40,7 +42,10 @@ def ingest(data_dir: Path, base_url: str, first: str, last: str) -> None:
         "EDGAR_REQUESTS_PER_SECOND": "2000",
     }
     command = [sys.executable, "-m", "orchestration.cli", "ingest", "--start", first, "--end", last]
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0 and not (may_fail and done.returncode == 1):
+        raise RuntimeError(f"ingest exited {done.returncode}: {done.stderr[-2000:]}")
+    return done.returncode
 
 
 def counts(data_dir: Path) -> dict[str, int]:
@@ -60,7 +65,7 @@ def soak(filings: int, days: int, rates: dict[str, float], seed: int, work: Path
     data_dir = work / "data"
     faults = FaultPlan(rates=rates, retry_after="0", seed=seed, stall_seconds=2.0)
     with serve_in_background([mirror], faults=faults) as faulty:
-        ingest(data_dir, faulty.base_url, first, last)
+        faulty_exit = ingest(data_dir, faulty.base_url, first, last, may_fail=True)
         statuses = sorted({int(seen.status) for seen in faulty.seen})
     under_faults = counts(data_dir)
     with serve_in_background([mirror]) as clean:
@@ -69,6 +74,7 @@ def soak(filings: int, days: int, rates: dict[str, float], seed: int, work: Path
     healed = after_rerun["loaded"] == filings and after_rerun["open_failures"] == 0
     return {
         "statuses_served": statuses,
+        "exit_status_under_faults": faulty_exit,
         "under_faults": under_faults,
         "after_clean_rerun": after_rerun,
         "ok": under_faults["unaccounted"] == 0 and after_rerun["unaccounted"] == 0 and healed,
