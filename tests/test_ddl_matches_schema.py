@@ -13,8 +13,7 @@ from transforms.tables import ALL_TABLES
 
 
 def describe(connection: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str]]:
-    """Each column's name and type as DuckDB's DESCRIBE states them, as text: `relation.types` would hand out
-    DuckDBPyType objects, and one list of them outlived the suite (nanobind's leak report at exit)."""
+    """Each column's name and type as DuckDB's DESCRIBE states them, as text."""
     return (
         connection.table(name)
         .query("described", "select column_name, column_type from (describe described)")
