@@ -30,6 +30,9 @@ CHECKED_ASSETS = {
     "positions_trace_to_filings": "positions",
     "positions_not_from_superseded_lines": "positions",
     "positions_not_negative": "positions",
+    "holding_lines_carried": "positions",
+    "initial_form3_totals": "beneficial_ownership",
+    "one_open_direct_position": "positions",
 }
 # Failures that would make every model wrong stop the run before the read copy is published.
 BLOCKING = frozenset({"positions_never_overlap", "positions_trace_to_filings", "positions_not_from_superseded_lines"})

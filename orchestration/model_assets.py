@@ -1,19 +1,24 @@
 """The warehouse model: dimensions, amendment links, positions over time, beneficial ownership; then publish."""
 
+import hashlib
 from datetime import date, timedelta
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from orchestration.partitions import FIRST_XML_OWNERSHIP_DAY
 from orchestration.publish import publish
 from orchestration.resources import StorageResource
 from orchestration.run_window import new_york_today
+from orchestration.settings import read_vehicle_overrides, vehicle_overrides_path
 from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.sql_models import all_models
 from orchestration.warehouse import open_warehouse, refresh_model
 from transforms.edgar_calendar import calendar_rows
 from transforms.tables import CALENDAR, FILING_TABLES
+from transforms.vehicles import Override
 
 MODEL_TABLES = {
     "calendar": "One row per day: EDGAR business day or why EDGAR was closed.",
@@ -22,16 +27,36 @@ MODEL_TABLES = {
     "securities": "One row per security title as filed, with its normalized class.",
     "issuers": "One row per issuer and interval of its name and trading symbol.",
     "owners": "One row per owner and interval of its name and address.",
-    "positions": "One row per position (issuer, owner group, security, vehicle) and validity interval.",
+    "security_aliases": "One row per title an owner group filed for an issuer: the security it names and why.",
+    "vehicle_decisions": "One row per current line: the vehicle it measures and the rule that decided it.",
+    "positions": "One row per vehicle (what one line's figure measures) and validity interval.",
     "beneficial_ownership": "One row per owner group, security and interval: totals across vehicles.",
 }
 # How far the calendar reaches past today: filing deadlines of the coming year are business-day arithmetic too.
 CALENDAR_HORIZON = timedelta(days=366)
+# model_versions row remembering the overrides file the vehicles were last decided with.
+OVERRIDES_VERSION = "vehicle_overrides"
 
 
 def calendar_frame(last_needed: date) -> pl.DataFrame:
     first = date.fromisoformat(FIRST_XML_OWNERSHIP_DAY)
     return pl.DataFrame(calendar_rows(first, last_needed + CALENDAR_HORIZON), schema=CALENDAR, strict=True)
+
+
+def overrides_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes() if path.is_file() else b"").hexdigest()
+
+
+def overridden_accessions(connection: duckdb.DuckDBPyConnection, digest: str, overrides: list[Override]) -> list[str]:
+    """When the overrides file changed since the last refresh, the filings whose groups it affects: the lines it
+    names now and those an override decided before (an override removed must be undone)."""
+    built = query_sql_file(connection, "warehouse/model_version_built.sql", name=OVERRIDES_VERSION).fetchall()
+    if built and built[0][0] == digest:
+        return []
+    named = {override.line[0] for override in overrides}
+    named |= {override.target[0] for override in overrides if override.target}
+    decided = {row[0] for row in query_sql_file(connection, "queries/overridden_accessions.sql").fetchall()}
+    return sorted(named | decided)
 
 
 @dg.multi_asset(
@@ -50,9 +75,14 @@ def warehouse_model(storage: StorageResource):
     costs Dagster two event-log writes per day of a backfill (16 s of a 62-day backfill for these tables and
     models alone).
     """
+    overrides_path = vehicle_overrides_path()
+    overrides, digest = read_vehicle_overrides(overrides_path), overrides_digest(overrides_path)
     with open_warehouse(storage.warehouse_path) as connection:
         accessions = [row[0] for row in query_sql_file(connection, "queries/pending_model_accessions.sql").fetchall()]
-        refresh_model(connection, accessions, calendar_frame(new_york_today()))
+        accessions += overridden_accessions(connection, digest, overrides)
+        refresh_model(connection, sorted(set(accessions)), calendar_frame(new_york_today()), overrides)
+        # After the refresh: a refresh that failed leaves the file's change to apply next run.
+        run_sql_file(connection, "warehouse/model_version_record.sql", name=OVERRIDES_VERSION, digest=digest)
         counts = dict(query_sql_file(connection, "queries/table_row_counts.sql").fetchall())
     for table in MODEL_TABLES:
         yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": counts[table]})

@@ -20,8 +20,12 @@ import duckdb
 
 from transforms.edgar_client import DEFAULT_BASE_URL, MissingUserAgentError, validate_user_agent
 from transforms.rate_limit import SEC_MAX_REQUESTS_PER_SECOND
+from transforms.vehicle_overrides import OverridesError, parse_overrides
+from transforms.vehicles import Override
 
 DEFAULT_DATA_DIR = "data"
+# An analyst's vehicle corrections (transforms/vehicle_overrides.py), versioned with the project.
+DEFAULT_VEHICLE_OVERRIDES = Path(__file__).resolve().parent.parent / "overrides" / "vehicles.csv"
 DEFAULT_LOCK_WAIT_SECONDS = 120.0
 # A worker count beyond this is a typo, not a machine.
 MAX_WORKERS = 256
@@ -165,6 +169,26 @@ class Settings:
     fetch_processes: int | None
     parse_workers: int | None
     lock_wait_seconds: float
+    vehicle_overrides: list[Override]
+
+
+def vehicle_overrides_path(environment: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environment is None else environment
+    return Path(_text(env, "INSIDER_VEHICLE_OVERRIDES") or DEFAULT_VEHICLE_OVERRIDES)
+
+
+def read_vehicle_overrides(path: Path) -> list[Override]:
+    """The overrides file's corrections; a missing default file means none, anything wrong is a SettingError."""
+    if not path.is_file():
+        if path == DEFAULT_VEHICLE_OVERRIDES:
+            return []
+        raise SettingError(
+            f"INSIDER_VEHICLE_OVERRIDES={path}: no such file; point it at a CSV like overrides/vehicles.csv"
+        )
+    try:
+        return parse_overrides(path.read_text(encoding="utf-8"), str(path))
+    except (OverridesError, UnicodeDecodeError) as error:
+        raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {error} (see docs/design.md, 'Vehicles')") from None
 
 
 def read_settings(environment: Mapping[str, str] | None = None, need_user_agent: bool = False) -> Settings:
@@ -191,4 +215,5 @@ def read_settings(environment: Mapping[str, str] | None = None, need_user_agent:
         lock_wait_seconds=check_seconds(lock_wait, "INSIDER_LOCK_WAIT_SECONDS")
         if lock_wait
         else DEFAULT_LOCK_WAIT_SECONDS,
+        vehicle_overrides=read_vehicle_overrides(vehicle_overrides_path(env)),
     )

@@ -7,7 +7,7 @@ completely or not at all, and a rerun replaces rather than duplicates.
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from orchestration.lock_holder import describe_holder
 from orchestration.migrations import Migration, migrate
 from orchestration.settings import DEFAULT_LOCK_WAIT_SECONDS, check_memory_limit, check_seconds
 from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
+from transforms.vehicles import Override, assign_vehicles
 
 FAILURE_SCHEMA = pl.Schema(
     {
@@ -340,7 +341,9 @@ def failure(subject: str, stage: str, reason: str, detail: str, url: str | None,
     return {"subject": subject, "stage": stage, "reason": reason, "detail": detail, "url": url, "partition_date": day}
 
 
-MODEL_REFRESH_FILES = (
+# The model refresh, in order: each file's header says what it reads and writes (tests/test_refresh_chain.py
+# checks it). Between the two halves transforms/vehicles.py assigns vehicle_input's lines to their vehicles.
+MODEL_REFRESH_BEFORE_VEHICLES = (
     "warehouse/scope.sql",
     "warehouse/group_scope.sql",
     "warehouse/refresh_calendar.sql",
@@ -352,18 +355,35 @@ MODEL_REFRESH_FILES = (
     "warehouse/refresh_securities.sql",
     "warehouse/refresh_issuers.sql",
     "warehouse/refresh_owners.sql",
+    "warehouse/vehicle_input.sql",
+)
+MODEL_REFRESH_AFTER_VEHICLES = (
+    "warehouse/refresh_vehicles.sql",
     "warehouse/refresh_positions.sql",
     "warehouse/refresh_beneficial_ownership.sql",
     "warehouse/consume_pending.sql",
 )
+MODEL_REFRESH_FILES = MODEL_REFRESH_BEFORE_VEHICLES + MODEL_REFRESH_AFTER_VEHICLES
 
 
-def refresh_model(connection: duckdb.DuckDBPyConnection, accessions: list[str], calendar: pl.DataFrame) -> None:
+def refresh_model(
+    connection: duckdb.DuckDBPyConnection,
+    accessions: list[str],
+    calendar: pl.DataFrame,
+    overrides: Sequence[Override] = (),
+) -> None:
     """Rebuild, in one transaction, the name histories of the issuers and owners the batch touches, the amendment
-    links, positions and beneficial ownership of its owner groups, and the calendar: the cost follows the batch
-    and its groups' histories, not the warehouse."""
+    links, vehicles, positions and beneficial ownership of its owner groups, and the calendar: the cost follows the
+    batch and its groups' histories, not the warehouse. `overrides` are an analyst's vehicle corrections."""
     batch = {
         "batch_accessions": pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String}),
         "batch_calendar": calendar,
     }
-    _write(connection, batch, [(path, {}) for path in MODEL_REFRESH_FILES])
+    with registered(connection, batch), transaction(connection):
+        for relative_path in MODEL_REFRESH_BEFORE_VEHICLES:
+            run_sql_file(connection, relative_path)
+        assignment = assign_vehicles(connection.sql("from vehicle_input").pl(), overrides)
+        vehicles = {"batch_vehicle_decisions": assignment.decisions, "batch_security_aliases": assignment.aliases}
+        with registered(connection, vehicles):
+            for relative_path in MODEL_REFRESH_AFTER_VEHICLES:
+                run_sql_file(connection, relative_path)

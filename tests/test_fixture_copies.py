@@ -9,6 +9,7 @@ from tests.conftest import FIXTURE_SAMPLE, PROJECT_ROOT, SHARED, SHARED_MISSING
 COPIES = {
     FIXTURE_SAMPLE: SHARED / "edgar-sample",
     PROJECT_ROOT / "fixtures/reference": SHARED / "reference",
+    PROJECT_ROOT / "fixtures/edgar-real": SHARED / "edgar-real",
 }
 
 

@@ -1,8 +1,10 @@
--- grain: one row per (issuer, owner group, security, direct/indirect, nature of ownership) and validity interval
+-- grain: one row per vehicle (what one line's "owned following" figure measures) and validity interval
 -- key: position_key, valid_from
--- [valid_from, valid_to) in event dates; valid_to NULL means still held as last reported. Derivative positions are
--- also keyed by exercise price and expiration date. is_reported is false when the line gave no figure and the
--- previous one was carried forward.
+-- position_key is the vehicle (vehicle_decisions.vehicle_key: which lines measure it and why). [valid_from,
+-- valid_to) in event dates; valid_to NULL means still held as last reported (silence closes nothing).
+-- security_key is the security's alias key (security_aliases). is_reported is false when the line gave no figure
+-- and the previous one was carried forward. flag_same_day_conflict: two filings reported the vehicle on that day
+-- with different figures; the one accepted last holds (see docs/design.md, "Vehicles").
 create table if not exists positions (
     position_key VARCHAR,
     issuer_cik BIGINT,
@@ -22,5 +24,6 @@ create table if not exists positions (
     is_reported BOOLEAN,
     source_accession_number VARCHAR USING COMPRESSION uncompressed,
     source_table VARCHAR,
-    source_line_number INTEGER
+    source_line_number INTEGER,
+    flag_same_day_conflict BOOLEAN
 );

@@ -16,5 +16,7 @@ union all select 'filing_status', count(*) from filing_status
 union all select 'securities', count(*) from securities
 union all select 'issuers', count(*) from issuers
 union all select 'owners', count(*) from owners
+union all select 'security_aliases', count(*) from security_aliases
+union all select 'vehicle_decisions', count(*) from vehicle_decisions
 union all select 'positions', count(*) from positions
 union all select 'beneficial_ownership', count(*) from beneficial_ownership

@@ -1,0 +1,53 @@
+-- One row per security of an initial Form 3 (of the last refresh's issuers, no other filing of its owner group on
+-- its date) whose non-derivative holding lines do not add up to the group's beneficial ownership on that date.
+with initial as (
+    select status.accession_number, status.issuer_cik, status.owner_group_key, filings.period_of_report as day
+    from filing_status as status
+    inner join filings on filings.accession_number = status.accession_number
+    where
+        filings.form_type = '3'
+        and status.holdings_superseded_by is null
+        and filings.period_of_report is not null
+        and status.issuer_cik in (select issuer_cik from model_scope)
+),
+
+alone as (
+    select * from initial
+    where not exists (
+        select 1
+        from vehicle_decisions as decisions
+        where
+            decisions.issuer_cik = initial.issuer_cik
+            and decisions.owner_group_key = initial.owner_group_key
+            and decisions.event_date = initial.day
+            and decisions.accession_number <> initial.accession_number
+    )
+),
+
+filed as (
+    select alone.accession_number, alone.issuer_cik, alone.owner_group_key, alone.day, decisions.security_key,
+        sum(holdings.shares_owned_following_transaction) as filed_shares
+    from alone
+    inner join vehicle_decisions as decisions on decisions.accession_number = alone.accession_number
+    inner join holdings
+        on
+            holdings.accession_number = decisions.accession_number
+            and holdings.table_kind = decisions.table_kind
+            and holdings.line_number = decisions.line_number
+    where
+        decisions.source_table = 'holdings'
+        and decisions.table_kind = 'non_derivative'
+        and decisions.vehicle_key is not null
+    group by all
+)
+
+select filed.accession_number, filed.security_key, filed.filed_shares, owned.total_shares
+from filed
+left join beneficial_ownership as owned
+    on
+        owned.issuer_cik = filed.issuer_cik
+        and owned.owner_group_key = filed.owner_group_key
+        and owned.security_key = filed.security_key
+        and owned.valid_from <= filed.day
+        and (owned.valid_to is null or owned.valid_to > filed.day)
+where owned.total_shares is distinct from filed.filed_shares

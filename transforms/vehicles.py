@@ -1,0 +1,429 @@
+"""Vehicles: what one line's "owned following" figure measures, found across an owner group's filings.
+
+A founder's Form 4 lists eight lines "Class A Common Stock / I / See Footnote", each footnote naming a different
+fund: eight vehicles with the same words. Keyed by title, D/I and nature they were one position, and the last line
+of the day won. Here every current line of an issuer's owner group is assigned to a vehicle, filing by filing in
+acceptance order, and each assignment is a decision with its rule and the line it links to:
+
+Inside one filing
+- a holding line is a vehicle of its own (rule `holding_line`, or joined across filings as below), except that the
+  direct (D) holding lines of one security are lots of one direct vehicle and add up (`direct_lot`);
+- the direct transaction lines of one security are one vehicle (`direct_same_filing` where the balances do not
+  chain): an insider holds one direct position per security;
+- a transaction line continues a transaction line of the same words (security, D/I, nature, distinctive footnote
+  text) only when the balances chain: its balance = that line's balance ± its shares by its A/D code
+  (`chained_balance`); a line without a balance continues the latest line of its words (`carried`); otherwise it
+  starts a parallel vehicle.
+
+Across filings, each of the filing's new vehicles joins an earlier vehicle of the same security (alias key and, in
+Table II, exercise price and expiration) and D/I, each earlier vehicle at most once per filing: a direct one the
+direct vehicle of its security (`direct`), an indirect one by the strongest evidence:
+1. `footnote_text`: the same normalized distinctive footnote text on its nature or D/I (the fund's name repeats);
+2. `footnote_similar`: footnote texts that differ only a little (similarity ≥ SIMILAR_TEXT), the most similar;
+3. `balance`: its opening balance equals the vehicle's last balance;
+4. `words`: the same nature words, footnotes not contradicting: with one candidate; with several the one reported
+   first in the previous filing order (`words_ambiguous`: a guess, listed for review);
+otherwise a new vehicle (`new_vehicle`). A line whose title is a statement ("No securities are beneficially owned")
+is no vehicle (`statement`). An analyst's override (`same_vehicle`, `new_vehicle`, `statement`, `security`) comes
+before every rule (`override_*`).
+"""
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from difflib import SequenceMatcher
+from typing import Any
+
+import polars as pl
+
+from transforms.security_titles import is_statement, resolve_aliases
+
+SIMILAR_TEXT = 0.9  # SequenceMatcher ratio above which two footnote texts name the same vehicle
+CONTRADICTING_TEXT = 0.5  # below it, two non-empty footnote texts name different vehicles
+_WORDS = re.compile(r"[^a-z0-9]+")
+
+LineRef = tuple[str, str, str, int]  # accession, source table, table kind, line number
+
+DECISION_SCHEMA = {
+    "issuer_cik": pl.Int64,
+    "owner_group_key": pl.String,
+    "accession_number": pl.String,
+    "source_table": pl.String,
+    "table_kind": pl.String,
+    "line_number": pl.Int32,
+    "event_date": pl.Date,
+    "vehicle_key": pl.String,
+    "security_key": pl.String,
+    "rule": pl.String,
+    "linked_accession_number": pl.String,
+    "linked_source_table": pl.String,
+    "linked_table_kind": pl.String,
+    "linked_line_number": pl.Int32,
+    "detail": pl.String,
+}
+ALIAS_SCHEMA = {
+    "issuer_cik": pl.Int64,
+    "owner_group_key": pl.String,
+    "table_kind": pl.String,
+    "security_title": pl.String,
+    "title_key": pl.String,
+    "security_key": pl.String,
+    "rule": pl.String,
+}
+OVERRIDE_DECISIONS = ("same_vehicle", "new_vehicle", "statement", "security")
+
+
+@dataclass(frozen=True)
+class Override:
+    """An analyst's correction of one line's decision (overrides/vehicles.csv)."""
+
+    line: LineRef
+    decision: str
+    target: LineRef | None = None
+    note: str = ""
+
+
+def normalized_text(text: str | None) -> str:
+    """Footnote text without case, punctuation or spacing: what stays the same when a filer retypes it."""
+    return " ".join(_WORDS.sub(" ", (text or "").lower()).split())
+
+
+def _similarity(left: str, right: str) -> float:
+    return SequenceMatcher(None, left, right, autojunk=False).ratio()
+
+
+@dataclass
+class _Vehicle:
+    key: str
+    security: tuple[Any, ...]
+    ownership_form: str
+    nature: str
+    evidence: str
+    balance: Decimal | None
+    last_line: LineRef
+    order: tuple[Any, ...]
+
+
+@dataclass
+class _Segment:
+    """A run of one filing's lines that measure one vehicle."""
+
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    opening: Decimal | None = None
+    balance: Decimal | None = None
+
+
+def _signed(line: dict[str, Any]) -> Decimal | None:
+    shares, code = line["transaction_shares"], (line["acquired_disposed_code"] or "").upper()
+    if shares is None or code not in ("A", "D"):
+        return None
+    return shares if code == "A" else -shares
+
+
+def _opening(line: dict[str, Any]) -> Decimal | None:
+    """The balance before the line: for a transaction its balance minus its signed shares, for a holding itself."""
+    if line["source_table"] == "holdings":
+        return line["shares"]
+    signed = _signed(line)
+    return None if line["shares"] is None or signed is None else line["shares"] - signed
+
+
+def _ref(line: dict[str, Any]) -> LineRef:
+    return (line["accession_number"], line["source_table"], line["table_kind"], line["line_number"])
+
+
+def _vehicle_key(issuer_cik: int, owner_group_key: str, founder: LineRef) -> str:
+    text = "|".join(str(part) for part in (issuer_cik, owner_group_key, *founder))
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+class _GroupAssigner:
+    """The vehicles of one issuer's owner group, built filing by filing."""
+
+    def __init__(self, issuer_cik: int, owner_group_key: str, overrides: dict[LineRef, Override]) -> None:
+        self.issuer_cik = issuer_cik
+        self.owner_group_key = owner_group_key
+        self.overrides = overrides
+        self.vehicles: list[_Vehicle] = []
+        self.vehicle_of_line: dict[LineRef, _Vehicle] = {}
+        self.decisions: list[dict[str, Any]] = []
+
+    def decide(self, line: dict[str, Any], vehicle: _Vehicle | None, rule: str, linked: LineRef | None, detail: str):
+        self.decisions.append(
+            {
+                "issuer_cik": self.issuer_cik,
+                "owner_group_key": self.owner_group_key,
+                "accession_number": line["accession_number"],
+                "source_table": line["source_table"],
+                "table_kind": line["table_kind"],
+                "line_number": line["line_number"],
+                "event_date": line["event_date"],
+                "vehicle_key": vehicle.key if vehicle else None,
+                "security_key": line["security_key"],
+                "rule": rule,
+                "linked_accession_number": linked[0] if linked else None,
+                "linked_source_table": linked[1] if linked else None,
+                "linked_table_kind": linked[2] if linked else None,
+                "linked_line_number": linked[3] if linked else None,
+                "detail": detail,
+            }
+        )
+        if vehicle is not None:
+            self.vehicle_of_line[_ref(line)] = vehicle
+
+    def filing(self, lines: list[dict[str, Any]]) -> None:
+        """Assign one filing's lines (document order: transactions, then holdings)."""
+        segments: list[_Segment] = []
+        open_by_words: dict[tuple[Any, ...], list[_Segment]] = {}
+        for line in lines:
+            override = self.overrides.get(_ref(line))
+            statement = is_statement(line["security_title"])
+            if override and override.decision in ("statement", "security"):
+                statement = override.decision == "statement"
+            if statement:
+                rule = "override_statement" if override and override.decision == "statement" else "statement"
+                self.decide(line, None, rule, None, f"title {line['security_title']!r} names no security")
+                continue
+            if override and override.decision in ("same_vehicle", "new_vehicle"):
+                segments.append(_Segment([line], _opening(line), line["shares"]))
+                continue
+            direct = line["ownership_form"] == "D"
+            words = (
+                (line["source_table"], line["security"], "D")
+                if direct
+                else (line["source_table"], line["security"], line["ownership_form"], line["nature"], line["evidence"])
+            )
+            candidates = open_by_words.get(words, [])
+            if direct and candidates:
+                segment = candidates[-1]
+                line["_within"] = (
+                    "direct_lot" if line["source_table"] == "holdings" else "direct_same_filing",
+                    _ref(segment.lines[-1]),
+                )
+                if line["source_table"] == "holdings" and line["shares"] is not None:
+                    segment.balance = (segment.balance or 0) + line["shares"]
+                    segment.opening = segment.balance
+                elif line["shares"] is not None:
+                    segment.balance = line["shares"]
+                segment.lines.append(line)
+                continue
+            segment = self._continue_in_filing(line, candidates)
+            if segment is None:
+                segment = _Segment([line], _opening(line), line["shares"])
+                segments.append(segment)
+                if line["source_table"] == "transactions" or direct:
+                    open_by_words.setdefault(words, []).append(segment)
+            else:
+                segment.lines.append(line)
+                if line["shares"] is not None:
+                    segment.balance = line["shares"]
+        claimed: set[str] = set()
+        for segment in segments:
+            self._place(segment, claimed)
+
+    @staticmethod
+    def _continue_in_filing(line: dict[str, Any], candidates: list[_Segment]) -> _Segment | None:
+        if line["source_table"] != "transactions" or not candidates:
+            return None
+        if line["shares"] is None:
+            line["_within"] = ("carried", _ref(candidates[-1].lines[-1]))
+            return candidates[-1]
+        opening = _opening(line)
+        for segment in reversed(candidates):
+            if opening is not None and segment.balance is not None and segment.balance == opening:
+                line["_within"] = ("chained_balance", _ref(segment.lines[-1]))
+                return segment
+        return None
+
+    def _place(self, segment: _Segment, claimed: set[str]) -> None:
+        first = segment.lines[0]
+        override = self.overrides.get(_ref(first))
+        vehicle, rule, detail = None, "new_vehicle", ""
+        if override and override.decision == "same_vehicle":
+            vehicle = self.vehicle_of_line.get(override.target) if override.target else None
+            rule, detail = (
+                ("override_same_vehicle", override.note) if vehicle else ("new_vehicle", "override target not found")
+            )
+        elif override and override.decision == "new_vehicle":
+            rule, detail = "override_new_vehicle", override.note
+        else:
+            vehicle, rule, detail = self._match(segment, claimed)
+        linked = vehicle.last_line if vehicle else None
+        if vehicle is None:
+            vehicle = _Vehicle(
+                _vehicle_key(self.issuer_cik, self.owner_group_key, _ref(first)),
+                first["security"],
+                first["ownership_form"],
+                first["nature"],
+                first["evidence"],
+                None,
+                _ref(first),
+                (),
+            )
+            self.vehicles.append(vehicle)
+            if rule == "new_vehicle" and first["source_table"] == "holdings":
+                rule = "holding_line"
+        claimed.add(vehicle.key)
+        self.decide(first, vehicle, rule, linked, detail)
+        for line in segment.lines[1:]:
+            within_rule, within_link = line.pop("_within")
+            self.decide(line, vehicle, within_rule, within_link, "")
+        last = segment.lines[-1]
+        vehicle.last_line = _ref(last)
+        vehicle.order = (last["event_time"], last["accession_number"], last["table_order"], last["line_number"])
+        if segment.balance is not None:
+            vehicle.balance = segment.balance
+        if first["evidence"]:
+            vehicle.evidence = first["evidence"]
+        vehicle.nature = first["nature"]
+
+    def _match(self, segment: _Segment, claimed: set[str]) -> tuple[_Vehicle | None, str, str]:
+        first = segment.lines[0]
+        candidates = [
+            vehicle
+            for vehicle in self.vehicles
+            if vehicle.key not in claimed
+            and vehicle.security == first["security"]
+            and vehicle.ownership_form == first["ownership_form"]
+        ]
+        if not candidates:
+            return None, "new_vehicle", "no earlier vehicle of this security and D/I"
+        if first["ownership_form"] == "D":
+            # One direct vehicle per security: what the insider holds in their own name.
+            return min(candidates, key=lambda vehicle: vehicle.order), "direct", ""
+        evidence = first["evidence"]
+        if evidence:
+            same = [vehicle for vehicle in candidates if vehicle.evidence == evidence]
+            if same:
+                return same[0], "footnote_text", ""
+            scored = sorted(
+                ((_similarity(evidence, vehicle.evidence), vehicle) for vehicle in candidates if vehicle.evidence),
+                key=lambda pair: -pair[0],
+            )
+            if scored and scored[0][0] >= SIMILAR_TEXT:
+                return scored[0][1], "footnote_similar", f"similarity {scored[0][0]:.2f}"
+        if segment.opening is not None:
+            same_balance = [vehicle for vehicle in candidates if vehicle.balance == segment.opening]
+            if len(same_balance) == 1:
+                return same_balance[0], "balance", f"opening balance {segment.opening}"
+            if len(same_balance) > 1:
+                chosen = min(same_balance, key=lambda vehicle: vehicle.order)
+                return chosen, "balance", f"opening balance {segment.opening}, {len(same_balance)} vehicles hold it"
+        compatible = [
+            vehicle
+            for vehicle in candidates
+            if vehicle.nature == first["nature"]
+            and not (evidence and vehicle.evidence and _similarity(evidence, vehicle.evidence) < CONTRADICTING_TEXT)
+        ]
+        if len(compatible) == 1:
+            return compatible[0], "words", ""
+        if compatible:
+            chosen = min(compatible, key=lambda vehicle: vehicle.order)
+            return chosen, "words_ambiguous", f"{len(compatible)} vehicles with the same words; took the first listed"
+        return None, "new_vehicle", "no earlier vehicle matched by footnote, balance or words"
+
+
+def _distinctive_evidence(lines: list[dict[str, Any]]) -> None:
+    """Each line's footnote text on its nature or D/I, without footnotes every line of its words shares.
+
+    A general footnote ("Greylock 15 GP LLC is the general partner of each of …") on all three fund lines says
+    nothing about which fund a line is; the one naming the fund does.
+    """
+    by_words: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for line in lines:
+        by_words.setdefault((line["security"], line["ownership_form"], line["nature"]), []).append(line)
+    for siblings in by_words.values():
+        shared = set.intersection(*(set(line["footnote_texts"]) for line in siblings)) if len(siblings) > 1 else set()
+        for line in siblings:
+            texts = [text for text in line["footnote_texts"] if text not in shared]
+            line["evidence"] = " | ".join(sorted(set(texts)))
+
+
+def _prepared(rows: Iterable[dict[str, Any]], aliases: dict[tuple[Any, ...], str]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        line = dict(row)
+        line["security_key"] = aliases[
+            (line["issuer_cik"], line["owner_group_key"], line["table_kind"], line["security_title"])
+        ]
+        derivative_terms = (
+            (line["conversion_or_exercise_price"], line["expiration_date"])
+            if line["table_kind"] == "derivative"
+            else ()
+        )
+        line["security"] = (line["table_kind"], line["security_key"], *derivative_terms)
+        line["ownership_form"] = (line["direct_or_indirect_ownership"] or "").strip().upper()
+        line["nature"] = normalized_text(line["nature_of_ownership"])
+        line["footnote_texts"] = [normalized_text(text) for text in (line["footnote_texts"] or []) if text]
+        yield line
+
+
+@dataclass(frozen=True)
+class VehicleAssignment:
+    decisions: pl.DataFrame  # one row per line: its vehicle and the rule that chose it
+    aliases: pl.DataFrame  # one row per title of a group's table: the security key it names and why
+
+
+def assign_vehicles(lines: pl.DataFrame, overrides: Iterable[Override] = ()) -> VehicleAssignment:
+    """Every line of `lines` (the current lines of some owner groups' filings) assigned to its vehicle.
+
+    `lines` holds, per line: issuer_cik, owner_group_key, accession_number, event_time, source_table, table_order,
+    table_kind, line_number, event_date, security_title, conversion_or_exercise_price, expiration_date,
+    direct_or_indirect_ownership, nature_of_ownership, acquired_disposed_code, transaction_shares, shares and
+    footnote_texts (the texts of the footnotes on its nature and D/I).
+    """
+    by_line = {override.line: override for override in overrides}
+    alias_rows: list[dict[str, Any]] = []
+    aliases: dict[tuple[Any, ...], str] = {}
+    titles = lines.select("issuer_cik", "owner_group_key", "table_kind", "security_title").unique()
+    for (issuer_cik, group, table_kind), frame in titles.group_by(
+        ["issuer_cik", "owner_group_key", "table_kind"], maintain_order=True
+    ):
+        named = [title for title in frame["security_title"].to_list() if title is not None and not is_statement(title)]
+        for title, alias in resolve_aliases(named).items():
+            aliases[(issuer_cik, group, table_kind, title)] = alias.alias_of
+            alias_rows.append(
+                {
+                    "issuer_cik": issuer_cik,
+                    "owner_group_key": group,
+                    "table_kind": table_kind,
+                    "security_title": title,
+                    "title_key": alias.key,
+                    "security_key": alias.alias_of,
+                    "rule": alias.rule,
+                }
+            )
+        for title in frame["security_title"].to_list():
+            if title is None or is_statement(title):
+                aliases[(issuer_cik, group, table_kind, title)] = ""
+    ordered = lines.sort(
+        ["issuer_cik", "owner_group_key", "event_time", "accession_number", "table_order", "table_kind", "line_number"],
+        nulls_last=True,
+    )
+    decisions: list[dict[str, Any]] = []
+    assigner: _GroupAssigner | None = None
+    filing: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if filing and assigner is not None:
+            _distinctive_evidence(filing)
+            assigner.filing(filing)
+        filing.clear()
+
+    for line in _prepared(ordered.iter_rows(named=True), aliases):
+        group = (line["issuer_cik"], line["owner_group_key"])
+        if assigner is None or group != (assigner.issuer_cik, assigner.owner_group_key):
+            flush()
+            if assigner is not None:
+                decisions.extend(assigner.decisions)
+            assigner = _GroupAssigner(*group, by_line)
+        elif filing and filing[0]["accession_number"] != line["accession_number"]:
+            flush()
+        filing.append(line)
+    flush()
+    if assigner is not None:
+        decisions.extend(assigner.decisions)
+    return VehicleAssignment(
+        pl.DataFrame(decisions, schema=DECISION_SCHEMA), pl.DataFrame(alias_rows, schema=ALIAS_SCHEMA)
+    )
