@@ -59,6 +59,11 @@ def overridden_accessions(connection: duckdb.DuckDBPyConnection, digest: str, ov
     return sorted(named | decided)
 
 
+def record_overrides(connection: duckdb.DuckDBPyConnection, digest: str) -> None:
+    """After the refresh: a refresh that failed leaves the file's change to apply next run."""
+    run_sql_file(connection, "warehouse/model_version_record.sql", name=OVERRIDES_VERSION, digest=digest)
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(table, description=description, deps=list(FILING_TABLES), kinds={"duckdb"})
@@ -81,8 +86,7 @@ def warehouse_model(storage: StorageResource):
         accessions = [row[0] for row in query_sql_file(connection, "queries/pending_model_accessions.sql").fetchall()]
         accessions += overridden_accessions(connection, digest, overrides)
         refresh_model(connection, sorted(set(accessions)), calendar_frame(new_york_today()), overrides)
-        # After the refresh: a refresh that failed leaves the file's change to apply next run.
-        run_sql_file(connection, "warehouse/model_version_record.sql", name=OVERRIDES_VERSION, digest=digest)
+        record_overrides(connection, digest)
         counts = dict(query_sql_file(connection, "queries/table_row_counts.sql").fetchall())
     for table in MODEL_TABLES:
         yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": counts[table]})

@@ -177,18 +177,22 @@ def vehicle_overrides_path(environment: Mapping[str, str] | None = None) -> Path
     return Path(_text(env, "INSIDER_VEHICLE_OVERRIDES") or DEFAULT_VEHICLE_OVERRIDES)
 
 
+_OVERRIDE_EXAMPLE = (
+    "e.g. the row 0001828108-24-000116,holdings,non_derivative,4,new_vehicle,,,,,a second account under the "
+    "header of overrides/vehicles.csv"
+)
+
+
 def read_vehicle_overrides(path: Path) -> list[Override]:
     """The overrides file's corrections; a missing default file means none, anything wrong is a SettingError."""
     if not path.is_file():
         if path == DEFAULT_VEHICLE_OVERRIDES:
             return []
-        raise SettingError(
-            f"INSIDER_VEHICLE_OVERRIDES={path}: no such file; point it at a CSV like overrides/vehicles.csv"
-        )
+        raise SettingError(f"INSIDER_VEHICLE_OVERRIDES={path}: no such file; point it at a CSV, {_OVERRIDE_EXAMPLE}")
     try:
         return parse_overrides(path.read_text(encoding="utf-8"), str(path))
     except (OverridesError, UnicodeDecodeError) as error:
-        raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {error} (see docs/design.md, 'Vehicles')") from None
+        raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {error}; {_OVERRIDE_EXAMPLE}") from None
 
 
 def read_settings(environment: Mapping[str, str] | None = None, need_user_agent: bool = False) -> Settings:

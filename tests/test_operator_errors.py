@@ -105,6 +105,39 @@ def test_a_mistake_is_refused_in_one_line_naming_it_with_exit_status_2(
     assert list(cli_environment.iterdir()) == []  # refused before anything started
 
 
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        (None, "no such file"),
+        ("accession,line\n", "the header must name"),
+        (
+            "accession_number,source_table,table_kind,line_number,decision,target_accession_number,"
+            "target_source_table,target_table_kind,target_line_number,note\n"
+            "0001828108-24-000116,holdings,non_derivative,4,merge,,,,,\n",
+            "line 2: decision must be one of",
+        ),
+    ],
+)
+def test_a_wrong_overrides_file_is_refused_in_one_line(
+    cli_environment: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: str | None,
+    named: str,
+):
+    overrides = tmp_path_factory.mktemp("analyst") / "my-overrides.csv"
+    if content is not None:
+        overrides.write_text(content)
+    monkeypatch.setenv("INSIDER_VEHICLE_OVERRIDES", str(overrides))
+    status = run_cli(["ingest"])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert captured.err.count("\n") == 1 and "INSIDER_VEHICLE_OVERRIDES" in captured.err and named in captured.err
+    assert "e.g." in captured.err
+    assert list(cli_environment.iterdir()) == []
+
+
 def run_cli(arguments: list[str]) -> int:
     """The CLI's exit status, whether it returns it or argparse exits with it."""
     try:

@@ -15,8 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.model_assets import calendar_frame, overridden_accessions, record_overrides
+from orchestration.warehouse import refresh_model
 from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING
 from tests.real_corpus import build_real_warehouse
+from transforms.vehicles import Override
 
 FIXTURE_REAL = PROJECT_ROOT / "fixtures" / "edgar-real"
 VEHICLE_CHECKS = ("holding_lines_carried", "initial_form3_totals", "one_open_direct_position")
@@ -150,5 +153,34 @@ def test_the_vehicle_checks_find_nothing_on_real_filings(corpus: str, tmp_path: 
         lines = connection.sql("select count(*) from vehicle_decisions").fetchall()[0][0]
         assert lines > 0
         assert check_violations(connection) == dict.fromkeys(VEHICLE_CHECKS, 0)
+    finally:
+        connection.close()
+
+
+def test_an_override_changes_the_line_it_names_and_undoing_it_restores_the_vehicle(tmp_path: Path):
+    """Square, Oct 1 2024, holding line 9 (SC US/E ExpansionFund I Management, 434,405): joined by balance to the
+    August vehicle; an analyst's new_vehicle makes it a second one, removing the override joins it again."""
+    connection = build_real_warehouse(tmp_path / "warehouse.duckdb", FIXTURE_REAL)
+    line = ("0001628280-24-042189", "holdings", "non_derivative", 9)
+    day = (1512673, 1222287, date(2024, 10, 1))
+    try:
+        override = Override(line, "new_vehicle", note="a second account")
+        accessions = overridden_accessions(connection, "digest-1", [override])
+        assert accessions == ["0001628280-24-042189"]
+        refresh_model(connection, accessions, calendar_frame(date(2026, 1, 1)), [override])
+        record_overrides(connection, "digest-1")
+        assert overridden_accessions(connection, "digest-1", [override]) == []
+        assert held(connection, *day)["I"].count(434405) == 2
+        rule = connection.execute(
+            "select rule, detail from vehicle_decisions where accession_number = ? and source_table = ? "
+            "and table_kind = ? and line_number = ?",
+            list(line),
+        ).fetchall()
+        assert rule == [("override_new_vehicle", "a second account")]
+
+        accessions = overridden_accessions(connection, "digest-2", [])
+        assert accessions == ["0001628280-24-042189"]
+        refresh_model(connection, accessions, calendar_frame(date(2026, 1, 1)), [])
+        assert held(connection, *day) == {form: sorted(figures) for form, figures in TIMELINES[day].items()}
     finally:
         connection.close()

@@ -62,6 +62,11 @@ def parse_overrides(text: str, name: str = "overrides") -> list[Override]:
             decision = (row["decision"] or "").strip()
             if decision not in OVERRIDE_DECISIONS:
                 raise OverridesError(f"{where}: decision must be one of {OVERRIDE_DECISIONS}, not {decision!r}")
+            if decision == "same_vehicle" and not (row["target_accession_number"] or "").strip():
+                raise OverridesError(
+                    f"{where}: same_vehicle needs the target line (target_accession_number, target_source_table, "
+                    "target_table_kind, target_line_number): the line whose vehicle it joins"
+                )
             target = _line(row, "target_", where) if decision == "same_vehicle" else None
         except ValueError as error:  # an invalid accession number raises ValueError with its own explanation
             raise OverridesError(str(error) if isinstance(error, OverridesError) else f"{where}: {error}") from None

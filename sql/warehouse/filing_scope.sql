@@ -1,3 +1,5 @@
+-- reads: batch_accessions, model_scope_filings, refreshed_status, status_before_refresh
+-- writes: model_scope_filings, refresh_changed_filings
 -- The filings whose line-level derived rows may change: the batch's own, and every filing whose filing_status row
 -- the refresh added, removed or changed (status_before_refresh against refreshed_status). Added to, not replaced,
 -- until published_warehouse clears them (as model_scope), so a run stopped before its SQL models leaves them for

@@ -1,3 +1,5 @@
+-- reads: batch_groups, batch_issuers, positions
+-- writes: beneficial_ownership
 -- Rebuild the beneficial ownership of the batch's owner groups (batch_groups): for each group and non-derivative
 -- security, the total over its vehicles (direct and each indirect holding) between consecutive changes of any.
 -- A vehicle whose filed figure is beyond the models' range (sql/views/model_amounts.sql) makes the totals of its

@@ -1,3 +1,5 @@
+-- reads: batch_issuers, filings, scoped_filings, status_before_refresh
+-- writes: filing_status, refreshed_status, scoped_filing_facts
 -- Rebuild filing_status for the filings of the batch's owner groups (scoped_filings, group_scope.sql), in the
 -- caller's transaction; the batch's old rows go too (a reloaded filing may have left its group or its issuer).
 -- Amendment rule: a 3/A, 4/A or 5/A amends the filing of the same issuer, the same owner set and the same base

@@ -1,3 +1,5 @@
+-- reads: batch_issuers, filing_status, filings
+-- writes: issuers
 -- Rebuild the name and symbol history of the scoped issuers: consecutive filings (by acceptance time) that state
 -- the same name and symbol form one interval. Symbols that are placeholders, not tickers, become NULL.
 delete from issuers where issuer_cik in (select issuer_cik from batch_issuers);

@@ -1,3 +1,5 @@
+-- reads: batch_owners, filing_owners, filing_status
+-- writes: owners
 -- Rebuild the name and address history of the scoped owners (batch_owners): consecutive filings that state the
 -- same name and address form one interval.
 delete from owners where owner_cik in (select owner_cik from batch_owners);

@@ -1,4 +1,4 @@
--- reads: batch_issuers, batch_groups, vehicle_input, batch_vehicle_decisions
+-- reads: batch_groups, batch_issuers, batch_vehicle_decisions, vehicle_input
 -- writes: positions
 -- Rebuild the positions of the batch's owner groups (batch_groups): one row per vehicle and interval. A vehicle's
 -- figure in one filing is its last transaction line's "owned following" on that day, or the sum of its holding

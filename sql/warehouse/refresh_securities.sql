@@ -1,3 +1,5 @@
+-- reads: batch_accessions, scoped_line_rows, securities
+-- writes: securities
 -- Add the security titles first seen in the batch's filings (titles never change meaning once classed). A title
 -- of an earlier filing was added when that filing was loaded, so only the batch's lines need reading
 -- (scoped_line_rows, scoped_lines.sql).

@@ -1,5 +1,5 @@
--- reads: batch_issuers, batch_groups, batch_vehicle_decisions, batch_security_aliases
--- writes: vehicle_decisions, security_aliases
+-- reads: batch_groups, batch_issuers, batch_security_aliases, batch_vehicle_decisions
+-- writes: security_aliases, vehicle_decisions
 -- Replace the vehicle decisions and title aliases of the batch's owner groups with the ones transforms/vehicles.py
 -- made from vehicle_input (registered as batch_vehicle_decisions and batch_security_aliases).
 delete from vehicle_decisions

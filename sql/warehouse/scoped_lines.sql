@@ -1,3 +1,5 @@
+-- reads: batch_accessions, holdings, refreshed_status, transactions
+-- writes: scoped_line_rows
 -- The transaction and holding lines the refresh reads, found in one pass over each table (a lookup by accession
 -- reads the table's whole accession column): those of the groups' filings (refreshed_status), for the positions
 -- and the changed dates, and those of the batch's own, for new security titles (a batch filing without an issuer

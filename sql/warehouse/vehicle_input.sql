@@ -1,4 +1,4 @@
--- reads: refreshed_status, scoped_filing_facts, scoped_line_rows, transactions, holdings, footnotes
+-- reads: footnotes, holdings, refreshed_status, scoped_filing_facts, scoped_line_rows, transactions
 -- writes: vehicle_input
 -- The current (not superseded) lines of the batch's owner groups, as transforms/vehicles.py reads them to assign
 -- each to its vehicle: event date (transaction date for transactions, period of report for holdings), the filing's
