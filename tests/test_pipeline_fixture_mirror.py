@@ -226,9 +226,12 @@ def test_a_failed_blocking_check_keeps_the_read_copy_as_it_was(loaded):
     connection = duckdb.connect(str(data_dir / "warehouse.duckdb"))
     try:  # a second copy of one interval: the position now overlaps itself, under an issuer the checks look at
         [(issuer,)] = connection.sql(
-            "select issuer_cik from positions order by position_key, valid_from limit 1"
+            "select issuer_cik from positions where valid_to is not null order by position_key, valid_from limit 1"
         ).fetchall()
-        connection.execute("insert into positions select * from positions where issuer_cik = $i limit 1", {"i": issuer})
+        connection.execute(
+            "insert into positions select * from positions where issuer_cik = $i and valid_to is not null limit 1",
+            {"i": issuer},
+        )
         connection.execute(
             "insert into model_scope select $i where $i not in (select issuer_cik from model_scope)", {"i": issuer}
         )

@@ -25,12 +25,14 @@ def line(
     footnotes: tuple[str, ...] = (),
     day: date = date(2024, 1, 2),
     accepted: datetime | None = None,
+    form_type: str = "4",
 ) -> dict:
     return {
         "issuer_cik": ISSUER,
         "owner_group_key": GROUP,
         "accession_number": accession,
         "event_time": accepted or datetime.combine(day, datetime.min.time()).replace(hour=17),
+        "form_type": form_type,
         "source_table": source,
         "table_order": 0 if source == "transactions" else 1,
         "table_kind": "non_derivative",
@@ -243,3 +245,16 @@ def test_a_wrong_override_row_is_refused_with_its_line(rows: str, message: str):
 def test_an_overrides_file_without_its_header_is_refused():
     with pytest.raises(OverridesError, match="the header must name"):
         parse_overrides("accession,line\n")
+
+
+def test_a_form_3_lists_every_holding_so_a_vehicle_it_omits_has_no_balance_left():
+    lines = [
+        line("a1", 1, 100, source="holdings", nature="By Trust"),
+        line("a2", 1, 40, source="holdings", nature="By LLC", day=date(2024, 5, 1), form_type="3"),
+        line("a3", 1, 100, source="holdings", nature="", day=date(2024, 6, 1)),  # not the trust's 100 again
+    ]
+    assert [row[3:] for row in decide(lines)] == [
+        ("v0", "holding_line"),
+        ("v1", "holding_line"),
+        ("v2", "holding_line"),
+    ]

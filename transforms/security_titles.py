@@ -12,6 +12,7 @@ securities are beneficially owned") names no security at all (`is_statement`).
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NO_PAR = re.compile(r"[,;]?\s*\(?\s*(?:with(?:out)?\s+)?no\s+par(?:\s+value)?\s*\)?", re.IGNORECASE)
 _PAR_VALUE = re.compile(
@@ -83,6 +84,7 @@ _DISTINCT_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # titles repeat: a night's lines name a few hundred distinct ones
 def title_key(title: str | None) -> str:
     """The title without par-value clauses, amounts, case, punctuation, spacing, plurals or known misspellings."""
     text = _PAR_VALUE.sub(" ", _NO_PAR.sub(" ", title or ""))
@@ -94,6 +96,7 @@ def title_key(title: str | None) -> str:
     return re.sub(r"\b(common|ordinary)$", r"\1 stock", key)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_statement(title: str | None) -> bool:
     """True for a title that states no security is held ("No securities are beneficially owned", "None")."""
     key = title_key(title)

@@ -19,10 +19,15 @@ Across filings, each of the filing's new vehicles joins an earlier vehicle of th
 Table II, exercise price and expiration) and D/I, each earlier vehicle at most once per filing: a direct one the
 direct vehicle of its security (`direct`), an indirect one by the strongest evidence:
 1. `footnote_text`: the same normalized distinctive footnote text on its nature or D/I (the fund's name repeats);
-2. `footnote_similar`: footnote texts that differ only a little (similarity ≥ SIMILAR_TEXT), the most similar;
+2. `footnote_similar`: footnote texts that differ only a little (similarity ≥ SIMILAR_TEXT) and the same nature,
+   the most similar when no other vehicle's text comes as close (sibling funds' footnotes differ by one word:
+   else the evidence is ambiguous and the next rule decides);
 3. `balance`: its opening balance equals the vehicle's last balance;
 4. `words`: the same nature words, footnotes not contradicting: with one candidate; with several the one reported
-   first in the previous filing order (`words_ambiguous`: a guess, listed for review);
+   first in the previous filing order (`words_ambiguous`: a guess, listed for review). Natures are compared
+   without case, spacing, punctuation or a leading "By"/"Held by" ("By Sequoia Capital U.S. Venture 2010-Seed
+   Fund, L.P." is "Sequoia Capital US Venture 2010-Seed Fund LP"; "ExpansionFund" is "Expansion Fund"), and a
+   nature that only points at a footnote ("See Footnote 3") says nothing;
 otherwise a new vehicle (`new_vehicle`). A line whose title is a statement ("No securities are beneficially owned")
 is no vehicle (`statement`). An analyst's override (`same_vehicle`, `new_vehicle`, `statement`, `security`) comes
 before every rule (`override_*`).
@@ -33,14 +38,16 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
+from rapidfuzz.fuzz import ratio
 
 from transforms.security_titles import is_statement, resolve_aliases
 
-SIMILAR_TEXT = 0.9  # SequenceMatcher ratio above which two footnote texts name the same vehicle
+SIMILAR_TEXT = 0.9  # similarity above which two footnote texts name the same vehicle
+SIMILAR_MARGIN = 0.02  # ... if no other vehicle's text comes this close ("Greylock 15." / "Greylock 15-A.")
 CONTRADICTING_TEXT = 0.5  # below it, two non-empty footnote texts name different vehicles
 _WORDS = re.compile(r"[^a-z0-9]+")
 
@@ -73,6 +80,9 @@ ALIAS_SCHEMA = {
     "rule": pl.String,
 }
 OVERRIDE_DECISIONS = ("same_vehicle", "new_vehicle", "statement", "security")
+# A Form 3 states every holding of its owner group: a vehicle it does not list is no longer held from its date
+# (sql/warehouse/refresh_positions.sql closes it at 0). A Form 4 or 5 reports changes: its silence closes nothing.
+STATEMENT_FORMS = ("3", "3/A")
 
 
 @dataclass(frozen=True)
@@ -85,13 +95,30 @@ class Override:
     note: str = ""
 
 
+@lru_cache(maxsize=1 << 16)  # footnote texts and natures repeat from filing to filing
 def normalized_text(text: str | None) -> str:
-    """Footnote text without case, punctuation or spacing: what stays the same when a filer retypes it."""
-    return " ".join(_WORDS.sub(" ", (text or "").lower()).split())
+    """Text without case, punctuation or spacing: what stays the same when a filer retypes it ("L.P." is "LP")."""
+    return " ".join(_WORDS.sub(" ", (text or "").lower().replace(".", "")).split())
+
+
+_NATURE_PREFIX = re.compile(r"^(?:(?:held|owned|shares held)\s+)?(?:by|through|via)\s+")
+_NATURE_POINTER = re.compile(r"^(?:see|refer to)?\s*(?:foot\s*notes?|notes?|explanation|remarks?)\b[\s\d()f,and&-]*$")
+
+
+@lru_cache(maxsize=1 << 16)
+def nature_key(nature: str | None) -> str:
+    """The nature of ownership as evidence: the name it gives, without case, spacing, punctuation or a leading
+    "By"; empty for a pointer to a footnote ("See Footnote (3)"), which names nothing."""
+    text = " ".join(_WORDS.sub(" ", (nature or "").lower().replace(".", "")).split())
+    text = _NATURE_PREFIX.sub("", text)
+    if _NATURE_POINTER.match(text) or text.startswith("see footnote"):
+        return ""
+    return text.replace(" ", "")
 
 
 def _similarity(left: str, right: str) -> float:
-    return SequenceMatcher(None, left, right, autojunk=False).ratio()
+    """Indel similarity of two texts, 0 to 1 (rapidfuzz: difflib's ratio, in C++ and without its heuristics)."""
+    return ratio(left, right) / 100
 
 
 @dataclass
@@ -222,6 +249,10 @@ class _GroupAssigner:
         claimed: set[str] = set()
         for segment in segments:
             self._place(segment, claimed)
+        if lines and lines[0]["form_type"] in STATEMENT_FORMS:
+            for vehicle in self.vehicles:  # not listed by a complete statement of holdings: no longer held
+                if vehicle.key not in claimed:
+                    vehicle.balance = Decimal(0)
 
     @staticmethod
     def _continue_in_filing(line: dict[str, Any], candidates: list[_Segment]) -> _Segment | None:
@@ -299,11 +330,17 @@ class _GroupAssigner:
             if same:
                 return same[0], "footnote_text", ""
             scored = sorted(
-                ((_similarity(evidence, vehicle.evidence), vehicle) for vehicle in candidates if vehicle.evidence),
+                (
+                    (_similarity(evidence, vehicle.evidence), vehicle)
+                    for vehicle in candidates
+                    if vehicle.evidence and vehicle.nature == first["nature"]
+                ),
                 key=lambda pair: -pair[0],
             )
             if scored and scored[0][0] >= SIMILAR_TEXT:
-                return scored[0][1], "footnote_similar", f"similarity {scored[0][0]:.2f}"
+                runner_up = scored[1][0] if len(scored) > 1 else 0.0
+                if scored[0][0] - runner_up >= SIMILAR_MARGIN:
+                    return scored[0][1], "footnote_similar", f"similarity {scored[0][0]:.2f}"
         if segment.opening is not None:
             same_balance = [vehicle for vehicle in candidates if vehicle.balance == segment.opening]
             if len(same_balance) == 1:
@@ -354,7 +391,7 @@ def _prepared(rows: Iterable[dict[str, Any]], aliases: dict[tuple[Any, ...], str
         )
         line["security"] = (line["table_kind"], line["security_key"], *derivative_terms)
         line["ownership_form"] = (line["direct_or_indirect_ownership"] or "").strip().upper()
-        line["nature"] = normalized_text(line["nature_of_ownership"])
+        line["nature"] = nature_key(line["nature_of_ownership"])
         line["footnote_texts"] = [normalized_text(text) for text in (line["footnote_texts"] or []) if text]
         yield line
 
@@ -368,7 +405,8 @@ class VehicleAssignment:
 def assign_vehicles(lines: pl.DataFrame, overrides: Iterable[Override] = ()) -> VehicleAssignment:
     """Every line of `lines` (the current lines of some owner groups' filings) assigned to its vehicle.
 
-    `lines` holds, per line: issuer_cik, owner_group_key, accession_number, event_time, source_table, table_order,
+    `lines` holds, per line: issuer_cik, owner_group_key, accession_number, event_time, form_type, source_table,
+    table_order,
     table_kind, line_number, event_date, security_title, conversion_or_exercise_price, expiration_date,
     direct_or_indirect_ownership, nature_of_ownership, acquired_disposed_code, transaction_shares, shares and
     footnote_texts (the texts of the footnotes on its nature and D/I).

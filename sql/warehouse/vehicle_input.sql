@@ -61,6 +61,7 @@ current_lines as (
         scoped.owner_group_key,
         scoped.owner_ciks,
         scoped.event_time,
+        scoped.form_type,
         lines.* exclude (transaction_date),
         coalesce(lines.transaction_date, scoped.period_of_report, scoped.filing_date) as event_date
     from lines
