@@ -52,25 +52,32 @@ def _(connection):
 
 @app.cell
 def _(connection, issuer, output_dir, owner_group, plt):
+    # One line per vehicle (positions.position_key): parallel funds filed with the same words stay apart.
     vehicles = connection.sql(
         """
         select
+            position_key,
             security_title || ' · ' || coalesce(direct_or_indirect_ownership, '?')
                 || coalesce(' · ' || nature_of_ownership, '') as vehicle,
             valid_from, coalesce(valid_to, (select max(valid_from) + 14 from positions)) as valid_to,
             shares::double as shares
         from positions
         where owner_group_key = $group and issuer_cik = $issuer and table_kind = 'non_derivative'
-        order by vehicle, valid_from
+        order by vehicle, position_key, valid_from
         """,
         params={"group": owner_group, "issuer": issuer},
     ).fetchall()
     holdings_figure, holdings_axes = plt.subplots(figsize=(9, 4.5))
-    for name in dict.fromkeys(row[0] for row in vehicles):
-        steps = [row for row in vehicles if row[0] == name]
-        days = [step[1] for step in steps] + [steps[-1][2]]
-        shares = [step[3] for step in steps] + [steps[-1][3]]
-        holdings_axes.step(days, shares, where="post", label=name, linewidth=2)
+    labels: dict[str, str] = {}
+    for key, name, *_ in vehicles:
+        if key not in labels:
+            same_words = sum(label.startswith(name) for label in labels.values())
+            labels[key] = name if same_words == 0 else f"{name} ({same_words + 1})"
+    for key, label in labels.items():
+        steps = [row for row in vehicles if row[0] == key]
+        days = [step[2] for step in steps] + [steps[-1][3]]
+        shares = [step[4] for step in steps] + [steps[-1][4]]
+        holdings_axes.step(days, shares, where="post", label=label, linewidth=2)
     holdings_axes.set_title(f"Holdings over time, owner group {owner_group}, issuer CIK {issuer}")
     holdings_axes.set_ylabel("shares held")
     holdings_axes.legend(loc="best", fontsize=8)

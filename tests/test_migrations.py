@@ -181,3 +181,36 @@ def test_the_migrate_command_upgrades_and_says_what_it_ran(tmp_path: Path):
         [sys.executable, "-m", "orchestration.cli", "migrate"], env=env, capture_output=True, text=True, timeout=120
     )
     assert again.returncode == 0 and again.stderr == ""
+
+
+def test_migration_3_rebuilds_every_owner_groups_vehicles_on_the_next_refresh(tmp_path: Path):
+    """A warehouse of real filings as migration 2 left it (title-keyed positions, no vehicle tables): after the
+    migration the next refresh rebuilds every group, and the positions equal a fresh build's."""
+    from orchestration.model_assets import calendar_frame
+    from orchestration.warehouse import refresh_model
+    from tests.real_corpus import build_real_warehouse
+    from tests.test_vehicles_real import FIXTURE_REAL
+
+    fresh = build_real_warehouse(tmp_path / "fresh.duckdb", FIXTURE_REAL)
+    expected = fresh.sql("select * exclude (flag_same_day_conflict) from positions order by all").fetchall()
+    fresh.close()
+    old = build_real_warehouse(tmp_path / "old.duckdb", FIXTURE_REAL)
+    try:  # back to version 2: the vehicle tables and flag gone, positions as the title key made them
+        old.execute("drop table vehicle_decisions; drop table security_aliases")
+        old.execute("alter table positions drop column flag_same_day_conflict")
+        old.execute("update positions set position_key = md5(security_key || coalesce(nature_of_ownership, ''))")
+        old.execute("delete from schema_version; delete from model_pending")
+        old.execute("insert into schema_version values (2, 'beneficial_ownership_amount_flag', now()::timestamp)")
+    finally:
+        old.close()
+    connection = connect(tmp_path / "old.duckdb")
+    try:
+        assert [m.version for m in ensure_schema(connection)] == [3]
+        pending = [row[0] for row in connection.sql("select accession_number from model_pending").fetchall()]
+        assert len(pending) == connection.sql("select count(*) from filings").fetchall()[0][0] > 100
+        refresh_model(connection, pending, calendar_frame(date(2026, 1, 1)))
+        rebuilt = connection.sql("select * exclude (flag_same_day_conflict) from positions order by all").fetchall()
+        assert connection.sql("select count(*) from model_pending").fetchall() == [(0,)]
+    finally:
+        connection.close()
+    assert rebuilt == expected
