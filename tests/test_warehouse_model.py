@@ -409,3 +409,49 @@ def test_a_batch_of_more_than_a_row_group_keeps_every_filing(tmp_path: Path):
     scanned = "select count(*), count(distinct owner_group_key) from filing_status where form_type = '4'"
     assert connection.sql(scanned).fetchall() == [(count, 500)]
     connection.close()
+
+
+def test_a_late_filing_that_disagrees_on_a_day_holds_and_flags_that_interval(tmp_path: Path):
+    """Two Form 4s report the direct holding on Jun 3: the on-time one says 1,100 after buying 100, a late one
+    (accepted a week later, same day's trade) says 1,050. Rule: the filing accepted last holds, the interval is
+    flagged; the day before and the next report are untouched."""
+    on_time = Filing(
+        "0009999999-24-000031",
+        "4",
+        datetime(2024, 6, 4, 16, 0),
+        "2024-06-03",
+        [A],
+        [Line("1100", date="2024-06-03", code="P", shares="100")],
+    )
+    late = Filing(
+        "0009999999-24-000032",
+        "4",
+        datetime(2024, 6, 11, 16, 0),
+        "2024-06-03",
+        [A],
+        [Line("1050", date="2024-06-03", code="P", shares="50")],
+    )
+    later = Filing(
+        "0009999999-24-000033",
+        "4",
+        datetime(2024, 7, 2, 16, 0),
+        "2024-07-01",
+        [A],
+        [Line("1000", date="2024-07-01", code="S", shares="50", acquired="D")],
+    )
+    start = Filing("0009999999-24-000030", "3", datetime(2024, 5, 2, 10, 0), "2024-05-01", [A], [Line("1000")])
+    connection = connect(tmp_path / "warehouse.duckdb")
+    try:
+        ensure_schema(connection)
+        load(connection, [start, on_time, late, later])
+        rows = connection.sql(
+            "select valid_from, shares, source_accession_number, flag_same_day_conflict from positions "
+            "order by valid_from"
+        ).fetchall()
+    finally:
+        connection.close()
+    assert rows == [
+        (date(2024, 5, 1), 1000, start.accession, False),
+        (date(2024, 6, 3), 1050, late.accession, True),
+        (date(2024, 7, 1), 1000, later.accession, False),
+    ]
