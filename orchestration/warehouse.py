@@ -16,12 +16,13 @@ from typing import Any
 import duckdb
 import polars as pl
 import pyarrow as pa
+from tqdm import tqdm
 
 from orchestration.lock_holder import describe_holder
 from orchestration.migrations import Migration, migrate
 from orchestration.settings import DEFAULT_LOCK_WAIT_SECONDS, check_memory_limit, check_seconds
 from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
-from transforms.vehicles import Override, assign_vehicles
+from transforms.vehicles import Override, VehicleAssignment, assign_vehicles
 
 FAILURE_SCHEMA = pl.Schema(
     {
@@ -366,6 +367,25 @@ MODEL_REFRESH_AFTER_VEHICLES = (
 MODEL_REFRESH_FILES = MODEL_REFRESH_BEFORE_VEHICLES + MODEL_REFRESH_AFTER_VEHICLES
 
 
+# Lines handed to transforms/vehicles.py at a time (whole owner groups): a rebuild of every group (migration 3)
+# holds one batch's lines as Python objects, not the warehouse's (5M lines at once took 10 GB).
+VEHICLE_BATCH_LINES = 200_000
+
+
+def assign_in_batches(connection: duckdb.DuckDBPyConnection, overrides: Sequence[Override]) -> VehicleAssignment:
+    """Assign vehicle_input's lines to vehicles, a batch of whole owner groups at a time (groups are independent)."""
+    sizes = query_sql_file(connection, "warehouse/vehicle_group_sizes.sql").pl()
+    batch_numbers = ((sizes["lines"].cum_sum() - sizes["lines"]) // VEHICLE_BATCH_LINES).alias("batch")
+    batches = sizes.with_columns(batch_numbers).partition_by("batch", maintain_order=True, include_key=False)
+    batches = batches or [sizes]  # none: one empty batch, for the frames' shape
+    parts = []
+    for groups in tqdm(batches, desc="vehicles", unit="batch", disable=len(batches) < 3, leave=False):
+        with registered(connection, {"vehicle_batch_groups": groups.drop("lines")}):
+            lines = query_sql_file(connection, "warehouse/vehicle_batch_lines.sql").pl()
+        parts.append(assign_vehicles(lines, overrides))
+    return VehicleAssignment(pl.concat([part.decisions for part in parts]), pl.concat([part.aliases for part in parts]))
+
+
 def refresh_model(
     connection: duckdb.DuckDBPyConnection,
     accessions: list[str],
@@ -382,7 +402,7 @@ def refresh_model(
     with registered(connection, batch), transaction(connection):
         for relative_path in MODEL_REFRESH_BEFORE_VEHICLES:
             run_sql_file(connection, relative_path)
-        assignment = assign_vehicles(connection.sql("from vehicle_input").pl(), overrides)
+        assignment = assign_in_batches(connection, overrides)
         vehicles = {"batch_vehicle_decisions": assignment.decisions, "batch_security_aliases": assignment.aliases}
         with registered(connection, vehicles):
             for relative_path in MODEL_REFRESH_AFTER_VEHICLES:

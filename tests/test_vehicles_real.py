@@ -184,3 +184,23 @@ def test_an_override_changes_the_line_it_names_and_undoing_it_restores_the_vehic
         assert held(connection, *day) == {form: sorted(figures) for form, figures in TIMELINES[day].items()}
     finally:
         connection.close()
+
+
+def test_vehicles_assigned_in_small_batches_of_groups_are_the_same(
+    real_warehouse: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Groups are independent, so a refresh that hands them over 50 lines at a time (about 20 batches here) gives
+    the vehicles of one pass."""
+    import orchestration.warehouse as warehouse
+
+    monkeypatch.setattr(warehouse, "VEHICLE_BATCH_LINES", 50)
+    batched = build_real_warehouse(tmp_path / "batched.duckdb", FIXTURE_REAL)
+    try:
+        query = "select * from positions order by all"
+        assert batched.sql(query).fetchall() == real_warehouse.sql(query).fetchall()
+        assert (
+            batched.sql("select count(*) from vehicle_decisions").fetchall()
+            == real_warehouse.sql("select count(*) from vehicle_decisions").fetchall()
+        )
+    finally:
+        batched.close()
