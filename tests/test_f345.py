@@ -1,0 +1,195 @@
+"""The SEC's Form 345 data sets read as they really are, and reconciled field by field with the filings' XML.
+
+fixtures/f345-2024q3-sample holds, with their headers, the rows of the real 2024q3 set
+(../shared/edgar-real/f345-2024q3, five of its eight TSVs) for the four filings of edgar-real filed in that
+quarter; the whole shared set is read too when ../shared is here.
+"""
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING
+from tests.real_corpus import real_submissions
+from transforms.f345 import F345FormatError, quarter_frames, read_tsv
+from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
+
+SAMPLE = PROJECT_ROOT / "fixtures" / "f345-2024q3-sample"
+SHARED_SET = SHARED / "edgar-real" / "f345-2024q3"
+IN_THE_QUARTER = ["0001062993-24-014684", "0001415889-24-019064", "0001415889-24-020383", "0001628280-24-031146"]
+
+
+def tsv_files(folder: Path) -> dict[str, bytes]:
+    return {path.stem: path.read_bytes() for path in sorted(folder.glob("*.tsv"))}
+
+
+@pytest.fixture(params=["fixture", "shared"])
+def quarter_folder(request: pytest.FixtureRequest) -> Path:
+    if request.param == "shared" and not SHARED_SET.is_dir():
+        pytest.skip(SHARED_MISSING)
+    return SAMPLE if request.param == "fixture" else SHARED_SET
+
+
+def test_every_line_of_every_file_is_one_row(quarter_folder: Path):
+    """No quoting: a stray `"` in a name (296 lines of the real SUBMISSION.tsv hold one) must not swallow lines."""
+    files = tsv_files(quarter_folder)
+    quarter = quarter_frames(files)
+    lines = {name: data.count(b"\n") - 1 for name, data in files.items()}  # the header, then one line per row
+    assert quarter.frames["filings"].height == lines["SUBMISSION"]
+    assert quarter.frames["signatures"].height == lines["OWNER_SIGNATURE"]
+    assert quarter.frames["holdings"].height == lines["NONDERIV_HOLDING"] + lines["DERIV_HOLDING"]
+    assert quarter.frames["transactions"].height == lines.get("NONDERIV_TRANS", 0) + lines["DERIV_TRANS"]
+    assert quarter.unparsed_values == {}
+
+
+def test_a_quote_is_a_character():
+    data = b'ACCESSION_NUMBER\tOWNERSIGNATURENAME\tOWNERSIGNATUREDATE\n0000000001-24-000001\t/s/ "Bob\t03-SEP-2024\n'
+    data += b"0000000001-24-000002\t/s/ Ann\t04-sep-2024\n"
+    signatures = quarter_frames({"OWNER_SIGNATURE": data}).frames["signatures"]
+    assert signatures.select("signature_name", "signature_date").rows() == [
+        ('/s/ "Bob', date(2024, 9, 3)),
+        ("/s/ Ann", date(2024, 9, 4)),
+    ]
+
+
+def test_columns_are_mapped_by_the_header_read_and_an_unknown_one_is_kept():
+    header = "ACCESSION_NUMBER\tNONDERIV_TRANS_SK\tSECURITY_TITLE\tTRANS_CODE\tEQUITY_SWAP_TRANS_CD_FN\tNEW_FLAG\n"
+    rows = "0000000001-24-000001\t7\tCommon Stock\tP\tF1,F2\tyes\n0000000001-24-000001\t5\tCommon Stock\tS\t\t\n"
+    quarter = quarter_frames({"NONDERIV_TRANS": (header + rows).encode()})
+    lines = quarter.frames["transactions"].sort("line_number")
+    # line numbers follow the *_SK key: 5 before 7
+    assert lines.select("line_number", "transaction_code", "transaction_coding_footnote_ids").rows() == [
+        (1, "S", []),
+        (2, "P", ["F1", "F2"]),
+    ]
+    assert quarter.unknown_columns == [("NONDERIV_TRANS", "NEW_FLAG")]
+    assert quarter.frames["unknown_elements"].select("path", "xml").rows() == [("f345:NONDERIV_TRANS/NEW_FLAG", "yes")]
+
+
+def test_a_value_that_does_not_parse_is_counted_not_guessed():
+    header = "ACCESSION_NUMBER\tFILING_DATE\tDOCUMENT_TYPE\tISSUERCIK\tAFF10B5ONE\n"
+    data = (header + "0000000001-24-000001\t31-JUX-2024\t4\t0000320193\t1\n").encode()
+    quarter = quarter_frames({"SUBMISSION": data})
+    row = quarter.frames["filings"].row(0, named=True)
+    assert (row["filing_date"], row["form_type"], row["issuer_cik"], row["aff10b5_one"]) == (None, "4", 320193, True)
+    assert quarter.unparsed_values == {"filings.filing_date": 1}
+
+
+@pytest.mark.parametrize("data", [b"", b"\n", b"NAME\tOTHER\nx\ty\n"])
+def test_a_file_that_is_not_a_data_set_file_is_refused_by_name(data: bytes):
+    with pytest.raises(F345FormatError, match="SUBMISSION"):
+        read_tsv("SUBMISSION", data)
+
+
+def xml_frames() -> dict[str, pl.DataFrame]:
+    """The four filings' own XML, parsed by the filing path."""
+    submissions = dict(real_submissions(PROJECT_ROOT / "fixtures" / "edgar-real"))
+    parsed = [normalize_submission(accession, submissions[accession]) for accession in IN_THE_QUARTER]
+    assert all(isinstance(filing, NormalizedFiling) for filing in parsed)
+    return to_frames(parsed)
+
+
+COMPARED = {
+    # table → its key and the columns both sources carry (the set has no acceptance time, schema version, header)
+    "filings": (
+        ["accession_number"],
+        [
+            "form_type",
+            "period_of_report",
+            "date_of_original_submission",
+            "not_subject_to_section16",
+            "issuer_cik",
+            "issuer_name",
+            "issuer_trading_symbol",
+            "remarks",
+        ],
+    ),
+    "holdings": (
+        ["accession_number", "table_kind", "line_number"],
+        [
+            "security_title",
+            "security_title_footnote_ids",
+            "shares_owned_following_transaction",
+            "shares_owned_following_transaction_footnote_ids",
+            "value_owned_following_transaction",
+            "direct_or_indirect_ownership",
+            "nature_of_ownership",
+            "nature_of_ownership_footnote_ids",
+            "conversion_or_exercise_price",
+            "expiration_date",
+            "underlying_security_title",
+        ],
+    ),
+    "signatures": (["accession_number", "line_number"], ["signature_name", "signature_date"]),
+}
+
+
+@pytest.mark.parametrize("table", list(COMPARED))
+def test_the_four_real_filings_agree_field_by_field_with_their_xml(quarter_folder: Path, table: str):
+    keys, columns = COMPARED[table]
+    f345 = quarter_frames(tsv_files(quarter_folder)).frames[table]
+    f345 = f345.filter(pl.col("accession_number").is_in(IN_THE_QUARTER)).select(keys + columns).sort(keys)
+    xml = xml_frames()[table].select(keys + columns).sort(keys)
+    assert f345.height == xml.height > 0
+    disagreements = [
+        (column, row_key, a, b)
+        for column in columns
+        for row_key, a, b in zip(xml.select(keys).rows(), f345[column].to_list(), xml[column].to_list(), strict=True)
+        if a != b
+    ]
+    assert disagreements == []
+
+
+def test_every_column_the_sets_metadata_describes_is_mapped_or_kept():
+    """FORM_345_metadata.json describes all eight files, the three missing here too: a file written with exactly
+    its columns maps each to a warehouse column, except the few the warehouse has no column for, which are kept
+    value by value in unknown_elements (never dropped)."""
+    import json
+
+    metadata = json.loads((SAMPLE / "FORM_345_metadata.json").read_text())
+    files = {}
+    for table in metadata["tables"]:
+        columns = [column["name"] for column in table["tableSchema"]["columns"]]
+        row = [
+            "0000000001-24-000001" if name == "ACCESSION_NUMBER" else "1" if name.endswith("_SK") else "x"
+            for name in columns
+        ]
+        files[table["url"].removesuffix(".tsv")] = ("\t".join(columns) + "\n" + "\t".join(row) + "\n").encode()
+    quarter = quarter_frames(files)
+    assert sorted(quarter.unknown_columns) == [
+        ("DERIV_HOLDING", "TRANS_FORM_TYPE_FN"),
+        ("NONDERIV_HOLDING", "TRANS_FORM_TYPE_FN"),
+        ("REPORTINGOWNER", "FILE_NUMBER"),
+        ("SUBMISSION", "CONTACT_EMAIL_ADDRESS"),
+        ("SUBMISSION", "CONTACT_NAME"),
+        ("SUBMISSION", "CONTACT_PHONE_NUMBER"),
+        ("SUBMISSION", "NOTIFICATION_EMAIL_ADDRESS"),
+    ]
+    assert quarter.frames["unknown_elements"].height == 7
+    assert {table: frame.height for table, frame in quarter.frames.items() if table != "unknown_elements"} == {
+        "filings": 1,
+        "filing_owners": 1,
+        "transactions": 2,
+        "holdings": 2,
+        "footnotes": 1,
+        "signatures": 1,
+    }
+
+
+def test_an_owners_roles_come_from_its_relationship_string():
+    header = "ACCESSION_NUMBER\tRPTOWNERCIK\tRPTOWNERNAME\tRPTOWNER_RELATIONSHIP\tRPTOWNER_TITLE\n"
+    rows = (
+        "0000000001-24-000001\t0001519339\tHoffman Reid\tDirector,TenPercentOwner\t\n"
+        "0000000001-24-000001\t0001222287\tBotha Roelof\tOfficer\tChief Executive Officer\n"
+        "0000000001-24-000002\t0001891801\tSomeone\t\t\n"
+    )
+    owners = quarter_frames({"REPORTINGOWNER": (header + rows).encode()}).frames["filing_owners"]
+    assert owners.select(
+        "owner_position", "owner_cik", "is_director", "is_officer", "is_ten_percent_owner", "is_other", "officer_title"
+    ).rows() == [
+        (1, 1519339, True, False, True, False, None),
+        (2, 1222287, False, True, False, False, "Chief Executive Officer"),
+        (1, 1891801, None, None, None, None, None),
+    ]

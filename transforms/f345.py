@@ -1,0 +1,347 @@
+"""The SEC's Insider Transactions (Form 345) data sets: one quarter's TSVs as the warehouse's base-table frames.
+
+The format as it really is (a real 2024q3 set: ../shared/edgar-real/f345-2024q3/): tab-separated, no quoting at
+all (a `"` in a name is a character, never the start of a quoted field), dates `DD-MON-YYYY` (read without the
+locale), `_FN` columns holding comma-separated footnote ids, owners as REPORTINGOWNER rows with a multi-role
+RPTOWNER_RELATIONSHIP string, DERIV_TRANS spelling `EXCERCISE_DATE`, `*_SK` a key per line. Columns differ by
+quarter and the set's own metadata json disagrees with the headers (`EQUITY_SWAP_TRANS_CD_FN` in the file,
+`EQUITY_SWAP_INVOLVED_FN` in the json; `AFF10B5ONE` in some quarters only), so columns are mapped by the header
+actually read; a column this module does not know is kept, value by value, in `unknown_elements` (path
+`f345:<FILE>/<COLUMN>`), never dropped. What the sets do not carry (acceptance time, schema version, the SGML
+header's parties, the raw bytes) stays NULL.
+
+Line numbers: a filing's lines of one table are numbered 1, 2, … in the order of their `*_SK` key, which the SEC
+assigns in document order (tests/test_f345.py checks it against the filings' own XML).
+"""
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from transforms.tables import FILING_OWNERS, FILINGS, FOOTNOTES, HOLDINGS, SIGNATURES, TRANSACTIONS, UNKNOWN_ELEMENTS
+
+# The data set's eight files, by the stem of their name.
+F345_FILES = (
+    "SUBMISSION",
+    "REPORTINGOWNER",
+    "NONDERIV_TRANS",
+    "NONDERIV_HOLDING",
+    "DERIV_TRANS",
+    "DERIV_HOLDING",
+    "FOOTNOTES",
+    "OWNER_SIGNATURE",
+)
+
+_LINE_COLUMNS = {
+    "SECURITY_TITLE": "security_title",
+    "CONV_EXERCISE_PRICE": "conversion_or_exercise_price",
+    "TRANS_DATE": "transaction_date",
+    "DEEMED_EXECUTION_DATE": "deemed_execution_date",
+    "TRANS_FORM_TYPE": "transaction_form_type",
+    "TRANS_CODE": "transaction_code",
+    "EQUITY_SWAP_INVOLVED": "equity_swap_involved",
+    "TRANS_TIMELINESS": "transaction_timeliness",
+    "TRANS_SHARES": "transaction_shares",
+    "TRANS_TOTAL_VALUE": "transaction_total_value",
+    "TRANS_PRICEPERSHARE": "transaction_price_per_share",
+    "TRANS_ACQUIRED_DISP_CD": "transaction_acquired_disposed_code",
+    "EXERCISE_DATE": "exercise_date",
+    "EXCERCISE_DATE": "exercise_date",  # DERIV_TRANS's spelling
+    "EXPIRATION_DATE": "expiration_date",
+    "UNDLYNG_SEC_TITLE": "underlying_security_title",
+    "UNDLYNG_SEC_SHARES": "underlying_security_shares",
+    "UNDLYNG_SEC_VALUE": "underlying_security_value",
+    "SHRS_OWND_FOLWNG_TRANS": "shares_owned_following_transaction",
+    "VALU_OWND_FOLWNG_TRANS": "value_owned_following_transaction",
+    "DIRECT_INDIRECT_OWNERSHIP": "direct_or_indirect_ownership",
+    "NATURE_OF_OWNERSHIP": "nature_of_ownership",
+}
+# The footnotes of <transactionCoding> (code and equity swap): the file's name and the metadata json's.
+_CODING_FOOTNOTES = ("EQUITY_SWAP_TRANS_CD_FN", "EQUITY_SWAP_INVOLVED_FN", "TRANS_CODE_FN")
+
+_SUBMISSION_COLUMNS = {
+    "FILING_DATE": "filing_date",
+    "PERIOD_OF_REPORT": "period_of_report",
+    "DATE_OF_ORIG_SUB": "date_of_original_submission",
+    "NO_SECURITIES_OWNED": "no_securities_owned",
+    "NOT_SUBJECT_SEC16": "not_subject_to_section16",
+    "FORM3_HOLDINGS_REPORTED": "form3_holdings_reported",
+    "FORM4_TRANS_REPORTED": "form4_transactions_reported",
+    "DOCUMENT_TYPE": "document_type",
+    "ISSUERCIK": "issuer_cik",
+    "ISSUERNAME": "issuer_name",
+    "ISSUERTRADINGSYMBOL": "issuer_trading_symbol",
+    "AFF10B5ONE": "aff10b5_one",
+    "REMARKS": "remarks",
+}
+_OWNER_COLUMNS = {
+    "RPTOWNERCIK": "owner_cik",
+    "RPTOWNERNAME": "owner_name",
+    "RPTOWNER_TITLE": "officer_title",
+    "RPTOWNER_TXT": "other_text",
+    "RPTOWNER_STREET1": "street1",
+    "RPTOWNER_STREET2": "street2",
+    "RPTOWNER_CITY": "city",
+    "RPTOWNER_STATE": "state",
+    "RPTOWNER_ZIPCODE": "zip_code",
+    "RPTOWNER_STATE_DESC": "state_description",
+}
+# RPTOWNER_RELATIONSHIP lists the roles, comma-separated: "Director,TenPercentOwner".
+_ROLES = {
+    "director": "is_director",
+    "officer": "is_officer",
+    "tenpercentowner": "is_ten_percent_owner",
+    "other": "is_other",
+}
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
+class F345FormatError(ValueError):
+    """A file of the data set that cannot be read as one: the message names the file and what is wrong."""
+
+
+def read_tsv(name: str, data: bytes) -> pl.DataFrame:
+    """One TSV of the set, every column text: no quoting, empty fields NULL, bytes not UTF-8 replaced."""
+    if not data.strip():
+        raise F345FormatError(f"{name}: the file is empty (a download cut short?)")
+    frame = pl.read_csv(
+        io.BytesIO(data),
+        separator="\t",
+        quote_char=None,
+        infer_schema=False,
+        encoding="utf8-lossy",
+        truncate_ragged_lines=False,
+    )
+    if "ACCESSION_NUMBER" not in frame.columns:
+        raise F345FormatError(f"{name}: no ACCESSION_NUMBER column in its header {frame.columns[:5]}")
+    return frame
+
+
+def _date(column: str) -> pl.Expr:
+    """DD-MON-YYYY with English month abbreviations, whatever the locale: the month is looked up, not parsed."""
+    text = pl.col(column).str.strip_chars().str.to_uppercase()
+    month = text.str.slice(3, 3).replace_strict(
+        list(_MONTHS), [f"{number:02d}" for number in range(1, 13)], default=None
+    )
+    iso = pl.concat_str([text.str.slice(7, 4), month, text.str.slice(0, 2)], separator="-")
+    return iso.str.to_date("%Y-%m-%d", strict=False)
+
+
+def _typed(column: str, dtype: pl.DataType) -> pl.Expr:
+    text = pl.col(column).str.strip_chars()
+    if dtype == pl.Date:
+        return _date(column)
+    if isinstance(dtype, pl.Decimal):
+        return text.cast(dtype, strict=False)
+    if dtype == pl.Boolean:
+        lowered = text.str.to_lowercase()
+        return pl.when(lowered.is_in(["1", "true"])).then(True).when(lowered.is_in(["0", "false"])).then(False)
+    if dtype == pl.Int64:
+        return text.cast(pl.Int64, strict=False)
+    if dtype == pl.List(pl.String):  # "F1,F2"; an empty field is no footnote ([]), as the XML path gives it
+        ids = text.str.split(",").list.eval(pl.element().str.strip_chars().filter(pl.element() != ""))
+        return ids.fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    return pl.col(column)
+
+
+@dataclass(frozen=True)
+class F345Quarter:
+    """A quarter's rows in the shape of the filing tables, and what of it was not understood."""
+
+    frames: dict[str, pl.DataFrame]
+    unknown_columns: list[tuple[str, str]]  # (file, column) kept in unknown_elements
+    unparsed_values: dict[str, int]  # "<table>.<column>" → values that did not parse as its type (NULL in the row)
+
+
+def _shape(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """`frame`'s columns typed as `schema`, the columns it lacks NULL, in the schema's order."""
+    return frame.select(
+        [
+            _typed(name, dtype).cast(dtype).alias(name) if name in frame.columns else pl.lit(None, dtype).alias(name)
+            for name, dtype in schema.items()
+        ]
+    )
+
+
+def unparsed_counts(frame: pl.DataFrame, schema: pl.Schema) -> dict[str, int]:
+    """Per typed column of `schema`, the non-empty text values of `frame` (renamed, untyped) that did not parse."""
+    checked = [
+        name
+        for name, dtype in schema.items()
+        if name in frame.columns
+        and frame.schema[name] == pl.String
+        and dtype != pl.String
+        and dtype != pl.List(pl.String)
+    ]
+    if not checked:
+        return {}
+    counts = frame.select(
+        [
+            (
+                (pl.col(name).str.strip_chars().str.len_chars() > 0)
+                & _typed(name, schema[name]).cast(schema[name]).is_null()
+            )
+            .sum()
+            .alias(name)
+            for name in checked
+        ]
+    ).row(0, named=True)
+    return {name: count for name, count in counts.items() if count}
+
+
+def _renamed(frame: pl.DataFrame, mapping: Mapping[str, str], schema: pl.Schema) -> tuple[pl.DataFrame, list[str]]:
+    """Columns renamed to the warehouse's (`X` by mapping, `X_FN` to `<x>_footnote_ids`); the unknown listed."""
+    renames, unknown = {}, []
+    for column in frame.columns:
+        base = column.removesuffix("_FN")
+        if column in ("ACCESSION_NUMBER",) or column.endswith("_SK"):
+            continue
+        if column in _CODING_FOOTNOTES and "transaction_coding_footnote_ids" in schema:
+            renames[column] = "transaction_coding_footnote_ids"
+        elif column in mapping and mapping[column] in schema:
+            renames[column] = mapping[column]
+        elif column.endswith("_FN") and base in mapping and f"{mapping[base]}_footnote_ids" in schema:
+            renames[column] = f"{mapping[base]}_footnote_ids"
+        else:
+            unknown.append(column)
+    return frame.rename({"ACCESSION_NUMBER": "accession_number", **renames}), unknown
+
+
+def _lines(frame: pl.DataFrame, table_kind: str, schema: pl.Schema) -> tuple[pl.DataFrame, list[str]]:
+    """A lines file renamed, numbered per filing in the order of its *_SK key (document order)."""
+    key = next((column for column in frame.columns if column.endswith("_SK")), None)
+    ordered = frame.with_row_index("_row")
+    if key:
+        ordered = ordered.with_columns(pl.col(key).cast(pl.Int64, strict=False).alias("_sk"))
+    numbered = ordered.sort(["_sk", "_row"] if key else ["_row"]).with_columns(
+        pl.int_range(1, pl.len() + 1).over("ACCESSION_NUMBER").cast(pl.Int32).alias("line_number"),
+        pl.lit(table_kind).alias("table_kind"),
+    )
+    renamed, unknown = _renamed(numbered.drop("_sk", "_row", strict=False), _LINE_COLUMNS, schema)
+    return renamed, [column for column in unknown if column not in ("line_number", "table_kind")]
+
+
+def _owners(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """REPORTINGOWNER renamed, its multi-role RPTOWNER_RELATIONSHIP ("Director,TenPercentOwner") as flags."""
+    roles = []
+    if "RPTOWNER_RELATIONSHIP" in frame.columns:
+        listed = pl.col("RPTOWNER_RELATIONSHIP").str.to_lowercase().str.replace_all(r"[^a-z,]", "").str.split(",")
+        roles = [
+            pl.when(pl.col("RPTOWNER_RELATIONSHIP").is_null())
+            .then(None)
+            .otherwise(listed.list.contains(role))
+            .cast(pl.String)
+            .str.replace("true", "1")
+            .str.replace("false", "0")
+            .alias(column)
+            for role, column in _ROLES.items()
+        ]
+    numbered = frame.with_columns(
+        pl.int_range(1, pl.len() + 1).over("ACCESSION_NUMBER").cast(pl.String).alias("owner_position"), *roles
+    )
+    renamed, unknown = _renamed(numbered, _OWNER_COLUMNS, FILING_OWNERS)
+    known = {"owner_position", "RPTOWNER_RELATIONSHIP", *_ROLES.values()}
+    return renamed, [column for column in unknown if column not in known]
+
+
+def _numbered(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    return frame.with_columns(pl.int_range(1, pl.len() + 1).over("ACCESSION_NUMBER").cast(pl.String).alias(column))
+
+
+def _unknown_values(files: Mapping[str, pl.DataFrame], unknown: list[tuple[str, str]]) -> pl.DataFrame:
+    """Every non-empty value of a column not understood, one row each (path `f345:<FILE>/<COLUMN>`)."""
+    parts = [
+        files[name]
+        .select(pl.col("ACCESSION_NUMBER").alias("accession_number"), pl.col(column).alias("xml"))
+        .filter(pl.col("xml").is_not_null())
+        .with_columns(pl.lit(f"f345:{name}/{column}").alias("path"))
+        for name, column in unknown
+    ]
+    if not parts:
+        return pl.DataFrame(schema=UNKNOWN_ELEMENTS)
+    values = pl.concat(parts).with_columns(
+        pl.int_range(1, pl.len() + 1).over("accession_number").cast(pl.Int32).alias("element_number")
+    )
+    return values.select(list(UNKNOWN_ELEMENTS))
+
+
+_LINE_FILES = (
+    ("NONDERIV_TRANS", "transactions", "non_derivative"),
+    ("DERIV_TRANS", "transactions", "derivative"),
+    ("NONDERIV_HOLDING", "holdings", "non_derivative"),
+    ("DERIV_HOLDING", "holdings", "derivative"),
+)
+_SCHEMAS = {
+    "filings": FILINGS,
+    "filing_owners": FILING_OWNERS,
+    "transactions": TRANSACTIONS,
+    "holdings": HOLDINGS,
+    "footnotes": FOOTNOTES,
+    "signatures": SIGNATURES,
+}
+
+
+def quarter_frames(files: Mapping[str, bytes]) -> F345Quarter:
+    """A quarter's TSVs (file stem → bytes; a file not given is empty) as the filing tables' frames."""
+    read = {name: read_tsv(name, data) for name, data in files.items() if name in F345_FILES}
+    renamed: dict[str, list[pl.DataFrame]] = {table: [] for table in _SCHEMAS}
+    unknown: list[tuple[str, str]] = []
+
+    def add(name: str, table: str, result: tuple[pl.DataFrame, list[str]]) -> None:
+        renamed[table].append(result[0])
+        unknown.extend((name, column) for column in result[1])
+
+    for name, table, kind in _LINE_FILES:
+        if name in read:
+            add(name, table, _lines(read[name], kind, _SCHEMAS[table]))
+    if "REPORTINGOWNER" in read:
+        add("REPORTINGOWNER", "filing_owners", _owners(read["REPORTINGOWNER"]))
+    if "FOOTNOTES" in read:
+        footnote_columns = {"FOOTNOTE_ID": "footnote_id", "FOOTNOTE_TXT": "footnote_text"}
+        add("FOOTNOTES", "footnotes", _renamed(read["FOOTNOTES"], footnote_columns, FOOTNOTES))
+    if "OWNER_SIGNATURE" in read:
+        signature_columns = {"OWNERSIGNATURENAME": "signature_name", "OWNERSIGNATUREDATE": "signature_date"}
+        numbered = _numbered(read["OWNER_SIGNATURE"], "line_number")
+        name_and_unknown = _renamed(numbered, signature_columns, SIGNATURES)
+        add(
+            "OWNER_SIGNATURE",
+            "signatures",
+            (name_and_unknown[0], [c for c in name_and_unknown[1] if c != "line_number"]),
+        )
+    if "SUBMISSION" in read:
+        submission, columns = _renamed(read["SUBMISSION"], _SUBMISSION_COLUMNS, FILINGS)
+        if "document_type" in submission.columns:
+            submission = submission.with_columns(pl.col("document_type").alias("form_type"))
+        add("SUBMISSION", "filings", (submission, columns))
+
+    frames: dict[str, pl.DataFrame] = {}
+    unparsed: dict[str, int] = {}
+    for table, schema in _SCHEMAS.items():
+        parts = [_shape(frame, schema) for frame in renamed[table]]
+        for frame in renamed[table]:
+            for column, count in unparsed_counts(frame, schema).items():
+                unparsed[f"{table}.{column}"] = unparsed.get(f"{table}.{column}", 0) + count
+        frames[table] = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+    frames["filings"] = _with_counts(frames)
+    frames["unknown_elements"] = _unknown_values(read, unknown)
+    return F345Quarter(frames, unknown, unparsed)
+
+
+def _with_counts(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """filings with the number of owners, lines and footnotes each has in the set."""
+    filings = frames["filings"]
+    for column, table in (
+        ("owner_count", "filing_owners"),
+        ("transaction_count", "transactions"),
+        ("holding_count", "holdings"),
+        ("footnote_count", "footnotes"),
+    ):
+        per_filing = frames[table].group_by("accession_number").agg(pl.len().cast(pl.Int32).alias("_count"))
+        filings = (
+            filings.join(per_filing, on="accession_number", how="left")
+            .with_columns(pl.col("_count").fill_null(0).alias(column))
+            .drop("_count")
+        )
+    return filings.select(list(FILINGS))
