@@ -20,7 +20,18 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from transforms.tables import FILING_OWNERS, FILINGS, FOOTNOTES, HOLDINGS, SIGNATURES, TRANSACTIONS, UNKNOWN_ELEMENTS
+from transforms.tables import (
+    FILING_OWNERS,
+    FILING_TABLES,
+    FILINGS,
+    FOOTNOTES,
+    HOLDINGS,
+    SIGNATURES,
+    TRANSACTIONS,
+    UNKNOWN_ELEMENTS,
+)
+
+F345_TABLES = ("filings", "filing_owners", "transactions", "holdings", "footnotes", "signatures")
 
 # The data set's eight files, by the stem of their name.
 F345_FILES = (
@@ -273,14 +284,8 @@ _LINE_FILES = (
     ("NONDERIV_HOLDING", "holdings", "non_derivative"),
     ("DERIV_HOLDING", "holdings", "derivative"),
 )
-_SCHEMAS = {
-    "filings": FILINGS,
-    "filing_owners": FILING_OWNERS,
-    "transactions": TRANSACTIONS,
-    "holdings": HOLDINGS,
-    "footnotes": FOOTNOTES,
-    "signatures": SIGNATURES,
-}
+# The filing tables a data set fills (it has no SGML header: no filing_parties).
+_SCHEMAS = {table: FILING_TABLES[table] for table in F345_TABLES}
 
 
 def quarter_frames(files: Mapping[str, bytes]) -> F345Quarter:
