@@ -25,9 +25,7 @@ from transforms.tables import (
     FILING_TABLES,
     FILINGS,
     FOOTNOTES,
-    HOLDINGS,
     SIGNATURES,
-    TRANSACTIONS,
     UNKNOWN_ELEMENTS,
 )
 
