@@ -294,8 +294,13 @@ def load_filings(
     failures: list[dict[str, object]],
     resolved: list[tuple[str, str]],
     now: datetime,
+    source: str = "filing",
+    f345_quarter: str | None = None,
 ) -> None:
-    """Replace all rows of `accessions` in every filing table and record the batch's outcomes, atomically."""
+    """Replace all rows of `accessions` in every filing table and record the batch's outcomes, atomically.
+
+    `source` is where the rows came from: 'filing' (parsed submissions) or 'f345' (the data set of `f345_quarter`).
+    """
     batch = {f"batch_{table}": frame for table, frame in frames.items()}
     batch["batch_accessions"] = pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String})
     batch.update(_outcome_frames(failures, resolved))
@@ -305,7 +310,7 @@ def load_filings(
             run_sql_file(connection, "load/find_replaced_filings.sql")
             if query_sql_file(connection, "load/replaced_filing_count.sql").fetchall()[0][0]:
                 run_sql_file(connection, "load/delete_replaced_filings.sql")
-            run_sql_file(connection, "load/insert_filing_rows.sql")
+            run_sql_file(connection, "load/insert_filing_rows.sql", source=source, f345_quarter=f345_quarter, now=now)
             for path in _OUTCOME_FILES:
                 run_sql_file(connection, path, now=now)
     finally:

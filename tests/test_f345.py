@@ -193,3 +193,55 @@ def test_an_owners_roles_come_from_its_relationship_string():
         (2, 1222287, False, True, False, False, "Chief Executive Officer"),
         (1, 1891801, None, None, None, None, None),
     ]
+
+
+def test_a_quarter_loads_idempotently_and_a_filings_own_xml_replaces_its_rows(tmp_path: Path):
+    from datetime import datetime
+
+    from orchestration.f345_load import load_f345_quarter
+    from orchestration.warehouse import connect, ensure_schema, load_filings
+
+    connection = connect(tmp_path / "warehouse.duckdb")
+    try:
+        ensure_schema(connection)
+        quarter = quarter_frames(tsv_files(SAMPLE))
+        first = load_f345_quarter(connection, "2024q3", quarter, datetime(2026, 1, 1))
+        assert (first.loaded, first.kept) == (4, 0)
+        counts = (
+            "select (select count(*) from filings), (select count(*) from holdings), (select count(*) from signatures)"
+        )
+        before = connection.sql(counts).fetchall()
+        assert before == [(4, 19, 4)]
+        # the set's rows feed the model like any filing's (no acceptance time: ordered by filing date)
+        from orchestration.model_assets import calendar_frame
+        from orchestration.warehouse import refresh_model
+
+        pending = [row[0] for row in connection.sql("select accession_number from model_pending").fetchall()]
+        refresh_model(connection, pending, calendar_frame(date(2026, 1, 1)))
+        assert connection.sql("select count(*) from vehicle_decisions").fetchall() == [(19,)]
+        # REPORTINGOWNER is one of the three files the shared set lacks: no owners, so one group per issuer ('')
+        assert connection.sql("select distinct owner_group_key from filing_status").fetchall() == [("",)]
+        again = load_f345_quarter(connection, "2024q3", quarter, datetime(2026, 1, 2))
+        assert (again.loaded, connection.sql(counts).fetchall()) == (4, before)
+
+        square = "0001628280-24-031146"
+        parsed = normalize_submission(square, dict(real_submissions(PROJECT_ROOT / "fixtures" / "edgar-real"))[square])
+        load_filings(connection, [square], to_frames([parsed]), [], [], datetime(2026, 1, 3))
+        sources = connection.sql(
+            "select accession_number, source, f345_quarter from filing_sources order by 1"
+        ).fetchall()
+        assert (square, "filing", None) in sources and len(sources) == 4
+        assert {row[1] for row in sources if row[0] != square} == {"f345"}
+        # the filing's own rows, with what the set does not carry (acceptance time, raw bytes) now present
+        [(accepted, raw_bytes, holdings)] = connection.execute(
+            "select acceptance_datetime, raw_bytes, holding_count from filings where accession_number = ?", [square]
+        ).fetchall()
+        assert accepted is not None and raw_bytes > 0 and holdings == 8
+
+        third = load_f345_quarter(connection, "2024q3", quarter, datetime(2026, 1, 4))
+        assert (third.loaded, third.kept) == (3, 1)
+        assert connection.execute(
+            "select source from filing_sources where accession_number = ?", [square]
+        ).fetchall() == [("filing",)]
+    finally:
+        connection.close()

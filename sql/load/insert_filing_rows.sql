@@ -1,6 +1,7 @@
 -- Insert the batch's rows into every filing table and note them for the checks and the model refresh; run inside
 -- the load's transaction, after find_replaced_filings.sql (and delete_replaced_filings.sql when it found any).
--- Inputs (registered by the caller): batch_accessions(accession_number) and batch_<table> frames.
+-- Inputs (registered by the caller): batch_accessions(accession_number) and batch_<table> frames; $source says
+-- where the rows came from ('filing' or 'f345', with $f345_quarter), recorded per filing in filing_sources.
 insert into filings by name select * from batch_filings;
 insert into filing_owners by name select * from batch_filing_owners;
 insert into transactions by name select * from batch_transactions;
@@ -9,6 +10,10 @@ insert into footnotes by name select * from batch_footnotes;
 insert into signatures by name select * from batch_signatures;
 insert into filing_parties by name select * from batch_filing_parties;
 insert into unknown_elements by name select * from batch_unknown_elements;
+delete from filing_sources where accession_number in (select accession_number from batch_accessions);
+insert into filing_sources
+select accession_number, $source, $f345_quarter, $now::timestamp
+from batch_filings;
 insert into load_scope select distinct accession_number from batch_accessions;
 insert into model_pending
 select distinct accession_number from batch_accessions
