@@ -66,7 +66,7 @@ def record_overrides(connection: duckdb.DuckDBPyConnection, digest: str) -> None
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(table, description=description, deps=list(FILING_TABLES), kinds={"duckdb"})
+        dg.AssetSpec(table, description=description, deps=[*FILING_TABLES, "f345_quarter"], kinds={"duckdb"})
         for table, description in MODEL_TABLES.items()
     ],
     group_name="model",

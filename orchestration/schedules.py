@@ -7,12 +7,24 @@ import dagster as dg
 from orchestration.partitions import EDGAR_TIMEZONE
 from transforms.discovery import PUBLISH_GRACE_DAYS
 
+F345_ASSET = "f345_quarter"
 ingest_job = dg.define_asset_job(
     "ingest_edgar_days",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(F345_ASSET),
     description="Discover, fetch, parse and load the EDGAR ownership filings of a range of days.",
     # One process for the run's steps, as the CLI runs them: DuckDB lets one process write, so steps in processes
     # of their own would only queue for the lock, and each would open the warehouse with cold buffers.
+    executor_def=dg.in_process_executor,
+)
+
+
+# A range of quarters of the Form 345 data sets, then what follows from any load: the model refresh, the SQL
+# models, their checks and the read copy (not the day-partitioned ingest, nor its outcome over days).
+f345_job = dg.define_asset_job(
+    "load_f345_quarters",
+    selection=dg.AssetSelection.assets(F345_ASSET).downstream()
+    - dg.AssetSelection.assets("ingest_outcome").downstream(),
+    description="Fetch and load a range of quarters of the SEC's Form 345 data sets, then refresh and publish.",
     executor_def=dg.in_process_executor,
 )
 

@@ -245,3 +245,84 @@ def test_a_quarter_loads_idempotently_and_a_filings_own_xml_replaces_its_rows(tm
         ).fetchall() == [("filing",)]
     finally:
         connection.close()
+
+
+def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpublished_quarter_is_normal(
+    tmp_path: Path,
+):
+    """A real Dagster run of load_f345_quarters against a mirror serving the sample quarter's zip at the second of
+    the SEC's two known paths; 2024q4, which the mirror does not have, succeeds as 'not published'."""
+    import io
+    import zipfile
+
+    import dagster as dg
+    import duckdb
+
+    from mirror.server import serve_in_background
+    from orchestration.definitions import defs
+    from orchestration.resources import EdgarResource, ParsingResource, StorageResource
+    from tests.conftest import LOOPBACK_RATE, TEST_USER_AGENT
+    from transforms.f345_files import DATA_SET_FOLDERS, zip_name
+
+    root = tmp_path / "mirror"
+    target = root / DATA_SET_FOLDERS[1].strip("/") / zip_name("2024q3")
+    target.parent.mkdir(parents=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(SAMPLE.iterdir()):
+            archive.write(path, path.name)
+    target.write_bytes(buffer.getvalue())
+    data_dir = tmp_path / "data"
+    job = defs.resolve_job_def("load_f345_quarters")
+    with serve_in_background([root]) as mirror:
+        resources = {
+            "storage": StorageResource(data_dir=str(data_dir)),
+            "edgar": EdgarResource(
+                user_agent=TEST_USER_AGENT,
+                base_url=mirror.base_url,
+                requests_per_second=LOOPBACK_RATE,
+                backoff_seconds=0.01,
+            ),
+            "parsing": ParsingResource(),
+        }
+        with dg.DagsterInstance.ephemeral() as instance:
+            published = job.execute_in_process(partition_key="2024-07-01", resources=resources, instance=instance)
+            missing = job.execute_in_process(partition_key="2024-10-01", resources=resources, instance=instance)
+    assert published.success and missing.success
+    [quarter_event] = [
+        event
+        for event in published.get_asset_materialization_events()
+        if event.asset_key.to_user_string() == "f345_quarter"
+    ]
+    assert quarter_event.materialization.metadata["filings loaded"].value == 4
+    [absent] = [
+        event
+        for event in missing.get_asset_materialization_events()
+        if event.asset_key.to_user_string() == "f345_quarter"
+    ]
+    assert absent.materialization.metadata["published"].value is False
+    assert (data_dir / "raw" / "f345" / zip_name("2024q3")).read_bytes() == buffer.getvalue()
+    connection = duckdb.connect(str(data_dir / "published" / "warehouse.duckdb"), read_only=True)
+    try:
+        assert connection.sql("select source, count(*) from filing_sources group by 1").fetchall() == [("f345", 4)]
+        assert connection.sql("select count(*) from positions").fetchall()[0][0] > 0
+    finally:
+        connection.close()
+
+
+def test_a_zip_that_is_not_a_data_set_is_refused_with_what_is_wrong():
+    import io
+    import zipfile
+
+    from transforms.f345_files import F345ZipError, quarter_label, quarter_start, read_quarter_zip
+
+    with pytest.raises(F345ZipError, match="not a zip file"):
+        read_quarter_zip(b"<html>Service unavailable</html>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("README.txt", "nothing here")
+    with pytest.raises(F345ZipError, match="no SUBMISSION.tsv"):
+        read_quarter_zip(buffer.getvalue())
+    assert (quarter_label(date(2024, 7, 1)), quarter_start("2024Q3")) == ("2024q3", date(2024, 7, 1))
+    with pytest.raises(ValueError, match="e.g. 2024q3"):
+        quarter_start("2024-07")

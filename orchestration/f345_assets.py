@@ -1,0 +1,69 @@
+"""The SEC's Form 345 data sets as a Dagster asset, one partition per quarter from 2006q1.
+
+Each quarter's zip is fetched through the same EDGAR client as everything else (User-Agent, the shared rate
+limit, back-off), kept under data/raw/f345/, and loaded into the filing tables (orchestration/f345_load.py); the
+model refresh, SQL models and the read copy follow in the same run. A quarter the SEC has not published yet is
+reported as such and is not a failure.
+"""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from orchestration.f345_load import load_f345_quarter
+from orchestration.resources import EdgarResource, StorageResource
+from orchestration.warehouse import open_warehouse
+from transforms.edgar_client import NotFoundError
+from transforms.f345 import quarter_frames
+from transforms.f345_files import FIRST_QUARTER, candidate_paths, quarter_label, read_quarter_zip, zip_name
+
+quarterly_partitions = dg.TimeWindowPartitionsDefinition(
+    start=datetime.combine(FIRST_QUARTER, datetime.min.time()),
+    cron_schedule="0 0 1 1,4,7,10 *",
+    fmt="%Y-%m-%d",
+)
+
+
+def fetch_quarter_zip(client, storage: StorageResource, label: str) -> bytes | None:
+    """The quarter's zip, from the raw archive or EDGAR (kept there, written whole then renamed); None if the SEC
+    has not published it."""
+    kept = storage.root / "raw" / "f345" / zip_name(label)
+    if kept.exists():
+        return kept.read_bytes()
+    for path in candidate_paths(label):
+        try:
+            data = client.get(path)
+        except NotFoundError:
+            continue
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(".partial")
+        partial.write_bytes(data)
+        partial.replace(kept)
+        return data
+    return None
+
+
+@dg.asset(partitions_def=quarterly_partitions, group_name="f345", kinds={"duckdb"})
+def f345_quarter(
+    context: dg.AssetExecutionContext, storage: StorageResource, edgar: EdgarResource
+) -> dg.MaterializeResult:
+    """One quarter of the Form 345 data sets loaded into the filing tables (filing_sources: 'f345'); filings
+    already loaded from their own submission are left as they are."""
+    label = quarter_label(datetime.fromisoformat(context.partition_key).date())
+    data = fetch_quarter_zip(edgar.client(storage), storage, label)
+    if data is None:
+        context.log.info(f"{label}: the SEC has not published this quarter's data set (yet)")
+        return dg.MaterializeResult(metadata={"quarter": label, "published": False})
+    rows = quarter_frames(read_quarter_zip(data))
+    with open_warehouse(storage.warehouse_path) as connection:
+        loaded = load_f345_quarter(connection, label, rows, datetime.now(UTC).replace(tzinfo=None))
+    return dg.MaterializeResult(
+        metadata={
+            "quarter": label,
+            "published": True,
+            "filings loaded": loaded.loaded,
+            "filings kept from their submission": loaded.kept,
+            "unknown columns": dg.MetadataValue.json([f"{name}/{column}" for name, column in rows.unknown_columns]),
+            "unparsed values": dg.MetadataValue.json(rows.unparsed_values),
+        }
+    )

@@ -1,0 +1,70 @@
+"""Where the SEC publishes a quarter's Form 345 data set, and its zip read safely.
+
+One zip per quarter since 2006q1, `{yyyy}q{n}_form345.zip`, under one of two paths the SEC has used for these
+sets; a quarter not published yet answers 404 on both, which is normal, not an error.
+"""
+
+import io
+import re
+import zipfile
+from datetime import date
+
+from transforms.f345 import F345_FILES
+
+DATA_SET_FOLDERS = (
+    "/files/structureddata/data/insider-transactions-data-sets/",
+    "/files/datastandardsinnovation/data/insider-transactions-data-sets/",
+)
+FIRST_QUARTER = date(2006, 1, 1)
+# A member larger than this is not a quarter's TSV (the largest real ones are a few hundred MB): a zip bomb.
+MAX_MEMBER_BYTES = 4 << 30
+_LABEL = re.compile(r"(\d{4})q([1-4])")
+
+
+class F345ZipError(ValueError):
+    """A downloaded zip that is not a usable data set; the message says what is wrong with it."""
+
+
+def quarter_label(first_day: date) -> str:
+    """'2024q3' for the quarter starting on `first_day`."""
+    return f"{first_day.year}q{(first_day.month - 1) // 3 + 1}"
+
+
+def quarter_start(label: str) -> date:
+    match = _LABEL.fullmatch(label.strip().lower())
+    if match is None:
+        raise ValueError(f"{label!r} is not a quarter (e.g. 2024q3)")
+    return date(int(match[1]), 3 * int(match[2]) - 2, 1)
+
+
+def zip_name(label: str) -> str:
+    return f"{label}_form345.zip"
+
+
+def candidate_paths(label: str) -> list[str]:
+    """The paths a quarter's zip may be found at, most recent first."""
+    return [folder + zip_name(label) for folder in DATA_SET_FOLDERS]
+
+
+def read_quarter_zip(data: bytes) -> dict[str, bytes]:
+    """The data set's TSVs (file stem → bytes) from a quarter's zip; other members (the metadata json) ignored."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise F345ZipError(f"not a zip file ({error}): a download cut short or an error page") from None
+    files = {}
+    with archive:
+        for member in archive.infolist():
+            stem = member.filename.rsplit("/", 1)[-1].removesuffix(".tsv")
+            if stem not in F345_FILES or not member.filename.endswith(".tsv"):
+                continue
+            if member.file_size > MAX_MEMBER_BYTES:
+                raise F345ZipError(f"{member.filename} claims {member.file_size:,} bytes, more than any real data set")
+            with archive.open(member) as handle:
+                content = handle.read(MAX_MEMBER_BYTES + 1)
+            if len(content) > MAX_MEMBER_BYTES:
+                raise F345ZipError(f"{member.filename} unpacks to more than {MAX_MEMBER_BYTES:,} bytes")
+            files[stem] = content
+    if "SUBMISSION" not in files:
+        raise F345ZipError(f"no SUBMISSION.tsv among {sorted(archive.namelist())[:8]}")
+    return files
