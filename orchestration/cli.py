@@ -18,6 +18,7 @@ from orchestration.settings import SettingError, check_day_range, read_settings
 from orchestration.summary import format_summary, warehouse_summary
 from orchestration.warehouse import WarehouseLockedError, WarehouseMissingError, kept_open
 from transforms.discovery import PUBLISH_GRACE_DAYS
+from transforms.f345_files import FIRST_QUARTER, quarter_label, quarter_start
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_MIRROR = PROJECT_ROOT / "fixtures" / "mirror"
@@ -60,21 +61,15 @@ def dagster_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home))
 
 
-def ingest(first: date, last: date) -> None:
-    """Run the ingest job over [first, last] as one single-run backfill; RunFailedError says why it failed.
-
-    The warehouse is opened (waiting for its lock, saying for whom) and migrated before the run starts, and stays
-    open for it: the run's steps share this instance.
-    """
+def run_job(job_name: str, first_key: str, last_key: str) -> None:
+    """Run a job over the partitions [first_key, last_key] as one single-run backfill; RunFailedError says why it
+    failed. The warehouse is opened (waiting for its lock, saying for whom) and migrated before the run starts, and
+    stays open for it: the run's steps share this instance."""
     from orchestration.definitions import defs
 
     read_settings(need_user_agent=True)
-    os.environ.setdefault(PLANNED_EVENTS_AS_RANGES, "1")
-    job = defs.resolve_job_def("ingest_edgar_days")
-    tags = {
-        "dagster/asset_partition_range_start": first.isoformat(),
-        "dagster/asset_partition_range_end": last.isoformat(),
-    }
+    job = defs.resolve_job_def(job_name)
+    tags = {"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key}
     warehouse = data_dir() / "warehouse.duckdb"
     with kept_open(warehouse):
         migrate_warehouse(warehouse)
@@ -82,6 +77,34 @@ def ingest(first: date, last: date) -> None:
             result = job.execute_in_process(instance=instance, tags=tags, run_config=QUIET_LOGS, raise_on_error=False)
     if not result.success:
         raise RunFailedError(failure_paragraphs(result))
+
+
+def ingest(first: date, last: date) -> None:
+    """The ingest job over the days [first, last]."""
+    os.environ.setdefault(PLANNED_EVENTS_AS_RANGES, "1")
+    run_job("ingest_edgar_days", first.isoformat(), last.isoformat())
+
+
+def load_quarters(first: str, last: str) -> None:
+    """load_f345_quarters over the quarters [first, last] (each quarter its own transaction)."""
+    run_job("load_f345_quarters", quarter_start(first).isoformat(), quarter_start(last).isoformat())
+
+
+def check_quarter_range(first: str, last: str, today: date) -> None:
+    """Refuse a range of quarters that is reversed, before the first data set or after the current quarter."""
+    if quarter_start(first) > quarter_start(last):
+        raise SettingError(
+            f"--start {first} is after --end {last}; the start must not be after the end (e.g. --start {last})"
+        )
+    if quarter_start(first) < FIRST_QUARTER:
+        raise SettingError(
+            f"--start {first} is before 2006q1, the first Form 345 data set; earlier years come from the index "
+            "backfill (insider-warehouse ingest), e.g. --start 2006q1"
+        )
+    if quarter_start(last) > today:
+        raise SettingError(
+            f"--end {last} has not begun; the latest is the current quarter, e.g. --end {quarter_label(today)}"
+        )
 
 
 def failure_paragraphs(result: dg.ExecuteInProcessResult) -> str:
@@ -164,6 +187,13 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: write YYYY-MM-DD, e.g. 2025-01-02") from None
 
 
+def _quarter(text: str) -> str:
+    try:
+        return quarter_label(quarter_start(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a quarter: write YYYYqN, e.g. 2024q3") from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineArgumentParser(prog="insider-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -172,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_command = commands.add_parser("ingest", help="ingest EDGAR days (live unless EDGAR_BASE_URL is set)")
     ingest_command.add_argument("--start", type=_day, help="first day, YYYY-MM-DD (default: the nightly window)")
     ingest_command.add_argument("--end", type=_day, help="last day, YYYY-MM-DD (default: yesterday)")
+    quarters = commands.add_parser("f345", help="load quarters of the SEC's Form 345 data sets (from 2006q1)")
+    quarters.add_argument("--start", type=_quarter, help="first quarter, e.g. 2006q1 (default: the last finished)")
+    quarters.add_argument("--end", type=_quarter, help="last quarter, e.g. 2024q3 (default: the last finished)")
     serve = commands.add_parser("mirror", help="serve EDGAR-layout folders on 127.0.0.1")
     serve.add_argument("roots", nargs="*", type=Path, help="folders holding Archives/ (first match wins)")
     serve.add_argument("--port", type=int, default=8765)
@@ -230,6 +263,15 @@ def run_command(arguments: argparse.Namespace) -> int:
         return 0
     if arguments.command == "demo":
         return run_demo(arguments.port)
+    if arguments.command == "f345":
+        today = new_york_today()
+        finished = quarter_label(quarter_start(quarter_label(today)) - timedelta(days=1))
+        last = arguments.end or finished
+        first = arguments.start or last
+        check_quarter_range(first, last, today)
+        load_quarters(first, last)
+        print_summary()
+        return 0
     today = new_york_today()
     last = arguments.end or today - timedelta(days=1)
     first = arguments.start or last - timedelta(days=PUBLISH_GRACE_DAYS - 1)

@@ -9,6 +9,7 @@ reported as such and is not a failure.
 from datetime import UTC, datetime
 
 import dagster as dg
+from tqdm import tqdm
 
 from orchestration.f345_load import load_f345_quarter
 from orchestration.resources import EdgarResource, StorageResource
@@ -43,27 +44,42 @@ def fetch_quarter_zip(client, storage: StorageResource, label: str) -> bytes | N
     return None
 
 
-@dg.asset(partitions_def=quarterly_partitions, group_name="f345", kinds={"duckdb"})
+@dg.asset(
+    partitions_def=quarterly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="f345",
+    kinds={"duckdb"},
+)
 def f345_quarter(
     context: dg.AssetExecutionContext, storage: StorageResource, edgar: EdgarResource
 ) -> dg.MaterializeResult:
-    """One quarter of the Form 345 data sets loaded into the filing tables (filing_sources: 'f345'); filings
-    already loaded from their own submission are left as they are."""
-    label = quarter_label(datetime.fromisoformat(context.partition_key).date())
-    data = fetch_quarter_zip(edgar.client(storage), storage, label)
-    if data is None:
-        context.log.info(f"{label}: the SEC has not published this quarter's data set (yet)")
-        return dg.MaterializeResult(metadata={"quarter": label, "published": False})
-    rows = quarter_frames(read_quarter_zip(data))
-    with open_warehouse(storage.warehouse_path) as connection:
-        loaded = load_f345_quarter(connection, label, rows, datetime.now(UTC).replace(tzinfo=None))
-    return dg.MaterializeResult(
-        metadata={
-            "quarter": label,
+    """The run's quarters of the Form 345 data sets loaded into the filing tables (filing_sources: 'f345'), each
+    in its own transaction; filings already loaded from their own submission are left as they are."""
+    client = edgar.client(storage)
+    quarters: dict[str, dict[str, object]] = {}
+    for key in tqdm(
+        context.partition_keys, desc="f345 quarters", unit="quarter", disable=len(context.partition_keys) < 2
+    ):
+        label = quarter_label(datetime.fromisoformat(key).date())
+        data = fetch_quarter_zip(client, storage, label)
+        if data is None:
+            context.log.info(f"{label}: the SEC has not published this quarter's data set (yet)")
+            quarters[label] = {"published": False}
+            continue
+        rows = quarter_frames(read_quarter_zip(data))
+        with open_warehouse(storage.warehouse_path) as connection:
+            loaded = load_f345_quarter(connection, label, rows, datetime.now(UTC).replace(tzinfo=None))
+        quarters[label] = {
             "published": True,
             "filings loaded": loaded.loaded,
             "filings kept from their submission": loaded.kept,
-            "unknown columns": dg.MetadataValue.json([f"{name}/{column}" for name, column in rows.unknown_columns]),
-            "unparsed values": dg.MetadataValue.json(rows.unparsed_values),
+            "unknown columns": [f"{name}/{column}" for name, column in rows.unknown_columns],
+            "unparsed values": rows.unparsed_values,
+        }
+    return dg.MaterializeResult(
+        metadata={
+            "quarters": dg.MetadataValue.json(quarters),
+            "filings loaded": sum(int(quarter.get("filings loaded", 0)) for quarter in quarters.values()),
+            "quarters not published": [label for label, quarter in quarters.items() if not quarter["published"]],
         }
     )

@@ -252,9 +252,6 @@ def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpubl
 ):
     """A real Dagster run of load_f345_quarters against a mirror serving the sample quarter's zip at the second of
     the SEC's two known paths; 2024q4, which the mirror does not have, succeeds as 'not published'."""
-    import io
-    import zipfile
-
     import dagster as dg
     import duckdb
 
@@ -262,16 +259,10 @@ def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpubl
     from orchestration.definitions import defs
     from orchestration.resources import EdgarResource, ParsingResource, StorageResource
     from tests.conftest import LOOPBACK_RATE, TEST_USER_AGENT
-    from transforms.f345_files import DATA_SET_FOLDERS, zip_name
+    from transforms.f345_files import zip_name
 
     root = tmp_path / "mirror"
-    target = root / DATA_SET_FOLDERS[1].strip("/") / zip_name("2024q3")
-    target.parent.mkdir(parents=True)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(SAMPLE.iterdir()):
-            archive.write(path, path.name)
-    target.write_bytes(buffer.getvalue())
+    served = sample_quarter_mirror(root)
     data_dir = tmp_path / "data"
     job = defs.resolve_job_def("load_f345_quarters")
     with serve_in_background([root]) as mirror:
@@ -295,13 +286,14 @@ def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpubl
         if event.asset_key.to_user_string() == "f345_quarter"
     ]
     assert quarter_event.materialization.metadata["filings loaded"].value == 4
+    assert quarter_event.materialization.metadata["quarters"].value["2024q3"]["published"] is True
     [absent] = [
         event
         for event in missing.get_asset_materialization_events()
         if event.asset_key.to_user_string() == "f345_quarter"
     ]
-    assert absent.materialization.metadata["published"].value is False
-    assert (data_dir / "raw" / "f345" / zip_name("2024q3")).read_bytes() == buffer.getvalue()
+    assert absent.materialization.metadata["quarters not published"].value == ["2024q4"]
+    assert (data_dir / "raw" / "f345" / zip_name("2024q3")).read_bytes() == served
     connection = duckdb.connect(str(data_dir / "published" / "warehouse.duckdb"), read_only=True)
     try:
         assert connection.sql("select source, count(*) from filing_sources group by 1").fetchall() == [("f345", 4)]
@@ -321,8 +313,51 @@ def test_a_zip_that_is_not_a_data_set_is_refused_with_what_is_wrong():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("README.txt", "nothing here")
-    with pytest.raises(F345ZipError, match="no SUBMISSION.tsv"):
+    with pytest.raises(F345ZipError, match=r"no SUBMISSION\.tsv"):
         read_quarter_zip(buffer.getvalue())
     assert (quarter_label(date(2024, 7, 1)), quarter_start("2024Q3")) == ("2024q3", date(2024, 7, 1))
-    with pytest.raises(ValueError, match="e.g. 2024q3"):
+    with pytest.raises(ValueError, match=r"e\.g\. 2024q3"):
         quarter_start("2024-07")
+
+
+def sample_quarter_mirror(root: Path) -> bytes:
+    """A mirror folder serving the sample quarter's zip at the second of the SEC's two known paths."""
+    import io
+    import zipfile
+
+    from transforms.f345_files import DATA_SET_FOLDERS, zip_name
+
+    target = root / DATA_SET_FOLDERS[1].strip("/") / zip_name("2024q3")
+    target.parent.mkdir(parents=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(SAMPLE.iterdir()):
+            archive.write(path, path.name)
+    target.write_bytes(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def test_the_f345_command_loads_a_range_of_quarters_and_says_what_it_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    import duckdb
+
+    from mirror.server import serve_in_background
+    from orchestration import cli
+    from tests.conftest import TEST_USER_AGENT
+
+    sample_quarter_mirror(tmp_path / "mirror")
+    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
+    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    with serve_in_background([tmp_path / "mirror"]) as mirror:
+        monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
+        assert cli.main(["f345", "--start", "2024q2", "--end", "2024q4"]) == 0
+    assert "filings" in capsys.readouterr().out
+    connection = duckdb.connect(str(tmp_path / "data" / "published" / "warehouse.duckdb"), read_only=True)
+    try:
+        assert connection.sql("select f345_quarter, count(*) from filing_sources group by 1").fetchall() == [
+            ("2024q3", 4)
+        ]
+    finally:
+        connection.close()

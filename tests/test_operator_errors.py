@@ -85,6 +85,10 @@ def test_a_dead_host_fails_the_run_in_one_paragraph_and_records_every_day(tmp_pa
         (["ingest"], {"INSIDER_LOCK_WAIT_SECONDS": "-5"}, "INSIDER_LOCK_WAIT_SECONDS='-5' must be zero or more"),
         (["ingest"], {"EDGAR_USER_AGENT": "nobody"}, "EDGAR_USER_AGENT 'nobody' has no contact e-mail"),
         (["summary"], {"INSIDER_DUCKDB_MEMORY_LIMIT": "lots"}, "INSIDER_DUCKDB_MEMORY_LIMIT='lots' is not a size"),
+        (["f345", "--start", "2024q5"], {}, "'2024q5' is not a quarter"),
+        (["f345", "--start", "2025q1", "--end", "2024q3"], {}, "--start 2025q1 is after --end 2024q3"),
+        (["f345", "--start", "2005q4", "--end", "2006q2"], {}, "--start 2005q4 is before 2006q1"),
+        (["f345", "--end", "2999q1"], {}, "--end 2999q1 has not begun"),
     ],
 )
 def test_a_mistake_is_refused_in_one_line_naming_it_with_exit_status_2(
