@@ -12,9 +12,10 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from orchestration.sql_files import query_sql_file
-from orchestration.warehouse import load_filings, registered
+from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.warehouse import load_filings, registered, transaction
 from transforms.f345 import F345Quarter
+from transforms.f345_reconcile import TABLE_KEYS, reconcile
 from transforms.tables import FILING_TABLES
 
 
@@ -23,6 +24,7 @@ class QuarterLoad:
     quarter: str
     loaded: int  # filings whose rows now come from the data set
     kept: int  # filings of the set already loaded from their own submission, left alone
+    reconciliation: pl.DataFrame  # per table and column, how the set agrees with those filings
 
 
 def load_f345_quarter(
@@ -41,4 +43,23 @@ def load_f345_quarter(
         for table, schema in FILING_TABLES.items()
     }
     load_filings(connection, accessions, frames, [], [], now, source="f345", f345_quarter=quarter)
-    return QuarterLoad(quarter, len(accessions), len(from_filings))
+    return QuarterLoad(
+        quarter, len(accessions), len(from_filings), reconcile_quarter(connection, quarter, rows, from_filings, now)
+    )
+
+
+def reconcile_quarter(
+    connection: duckdb.DuckDBPyConnection, quarter: str, rows: F345Quarter, both_ways: set[str], now: datetime
+) -> pl.DataFrame:
+    """Compare the set's rows of the accessions loaded from their own submission with the warehouse's, and keep
+    the result in f345_reconciliation (replacing the quarter's previous one)."""
+    reconciled = pl.DataFrame({"accession_number": sorted(both_ways)}, schema={"accession_number": pl.String})
+    f345 = {table: rows.frames[table].join(reconciled, on="accession_number", how="semi") for table in TABLE_KEYS}
+    with registered(connection, {"batch_reconciled": reconciled}):
+        filed = {
+            table: query_sql_file(connection, "queries/filing_table_rows.sql", table=table).pl() for table in TABLE_KEYS
+        }
+    result = reconcile(f345, filed, rows.carried, rows.table_kinds)
+    with registered(connection, {"batch_reconciliation": result}), transaction(connection):
+        run_sql_file(connection, "warehouse/record_reconciliation.sql", quarter=quarter, now=now)
+    return result

@@ -162,13 +162,24 @@ class F345Quarter:
     frames: dict[str, pl.DataFrame]
     unknown_columns: list[tuple[str, str]]  # (file, column) kept in unknown_elements
     unparsed_values: dict[str, int]  # "<table>.<column>" → values that did not parse as its type (NULL in the row)
+    carried: dict[str, list[str]]  # table → the warehouse columns the set's files filled (the rest stay NULL)
+    table_kinds: dict[str, list[str]]  # transactions / holdings → the table kinds whose file the set had
+
+
+def _absent(name: str, dtype: pl.DataType, lines: bool) -> pl.Expr:
+    """A column the file lacks: NULL (not carried), except a line's footnote ids, which the filing path gives as
+    [] for every field of a line, applicable or not (a non-derivative line has no exercise price to annotate)."""
+    if lines and name.endswith("_footnote_ids"):
+        return pl.lit([], dtype=dtype).alias(name)
+    return pl.lit(None, dtype).alias(name)
 
 
 def _shape(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
-    """`frame`'s columns typed as `schema`, the columns it lacks NULL, in the schema's order."""
+    """`frame`'s columns typed as `schema`, the columns it lacks as `_absent` says, in the schema's order."""
+    lines = "line_number" in schema and "table_kind" in schema
     return frame.select(
         [
-            _typed(name, dtype).cast(dtype).alias(name) if name in frame.columns else pl.lit(None, dtype).alias(name)
+            _typed(name, dtype).cast(dtype).alias(name) if name in frame.columns else _absent(name, dtype, lines)
             for name, dtype in schema.items()
         ]
     )
@@ -329,7 +340,18 @@ def quarter_frames(files: Mapping[str, bytes]) -> F345Quarter:
         frames[table] = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
     frames["filings"] = _with_counts(frames)
     frames["unknown_elements"] = _unknown_values(read, unknown)
-    return F345Quarter(frames, unknown, unparsed)
+    carried = {
+        table: sorted({column for frame in renamed[table] for column in frame.columns if column in _SCHEMAS[table]})
+        for table in _SCHEMAS
+    }
+    carried["filings"] = sorted(
+        set(carried["filings"]) - {"owner_count", "transaction_count", "holding_count", "footnote_count"}
+    )
+    kinds = {
+        table: [kind for name, line_table, kind in _LINE_FILES if line_table == table and name in read]
+        for table in ("transactions", "holdings")
+    }
+    return F345Quarter(frames, unknown, unparsed, carried, kinds)
 
 
 def _with_counts(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
