@@ -29,13 +29,26 @@ class _StepMessage(logging.Formatter):
         return f"warning: {step}: {meta.get('orig_message') or record.getMessage()}"
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record is emitted: the handler outlives one command (it is made
+    once per process), and a stream taken at creation may be closed by then (a test's capture, a redirection)."""
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 @dg.logger(description="The CLI's logger: the steps' warnings on stderr, one line each; failures are summarized.")
 def run_warnings_logger(_: dg.InitLoggerContext) -> logging.Logger:
     logger = logging.getLogger("insider_warehouse.run")
     logger.setLevel(logging.WARNING)
     logger.propagate = False
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _CurrentStderr()
         handler.addFilter(_StepWarnings())
         handler.setFormatter(_StepMessage())
         logger.addHandler(handler)
