@@ -395,3 +395,126 @@ def test_the_reconciliation_model_counts_agreement_per_table_and_column(quarter_
     # The one disagreement is ours: these four are bare XMLs, which tests/real_corpus.py wraps in an SGML header
     # dated on their period of report; the set has the date they were really filed.
     assert differing == [("filings", "filing_date", 4)]
+
+
+ALL_CHECKS = sorted(path.stem for path in (PROJECT_ROOT / "sql" / "checks").glob("*.sql"))
+
+
+def test_the_quarter_completed_with_generated_files_loads_whole_and_the_filings_replace_their_rows(
+    quarter_folder: Path, tmp_path: Path
+):
+    """The real set plus generated NONDERIV_TRANS, REPORTINGOWNER and FOOTNOTES (bench/f345_generate.py) loads as a
+    whole quarter: every filing has owners, every line a vehicle, every warehouse check passes. The four filings'
+    own XML then replaces their rows (the generated owners and lines go), and a reload of the set keeps them."""
+    from datetime import datetime
+
+    from bench.f345_generate import complete_quarter
+    from orchestration.f345_load import load_f345_quarter
+    from orchestration.model_assets import calendar_frame
+    from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
+
+    assert complete_quarter(quarter_folder, tmp_path / "set") == ["REPORTINGOWNER", "NONDERIV_TRANS", "FOOTNOTES"]
+    quarter = quarter_frames(tsv_files(tmp_path / "set"))
+    assert quarter.unparsed_values == {}
+    submissions = quarter.frames["filings"].height
+    connection = connect(tmp_path / "warehouse.duckdb")
+    try:
+        ensure_schema(connection)
+        assert load_f345_quarter(connection, "2024q3", quarter, datetime(2026, 1, 1)).loaded == submissions
+        pending = [row[0] for row in connection.sql("select accession_number from model_pending").fetchall()]
+        refresh_model(connection, pending, calendar_frame(date(2026, 1, 1)))
+        [(without_owner, groups, lines, decided, positions)] = connection.sql(
+            """
+            select
+                (select count(*) from filing_status where owner_group_key = ''),
+                (select count(distinct owner_group_key) from filing_status),
+                (
+                    select count(*) from transactions inner join filing_status using (accession_number)
+                    where transactions_superseded_by is null
+                ) + (
+                    select count(*) from holdings inner join filing_status using (accession_number)
+                    where holdings_superseded_by is null
+                ),
+                (select count(*) from vehicle_decisions),
+                (select count(*) from positions)
+            """
+        ).fetchall()
+        assert without_owner == 0 and groups > 1 and positions > 0
+        assert decided == lines  # every line an amendment does not restate has its vehicle
+        violations = {
+            check: len(connection.sql((PROJECT_ROOT / "sql" / "checks" / f"{check}.sql").read_text()).fetchall())
+            for check in ALL_CHECKS
+        }
+        assert violations == dict.fromkeys(ALL_CHECKS, 0)
+
+        real = dict(real_submissions(PROJECT_ROOT / "fixtures" / "edgar-real"))
+        parsed = [normalize_submission(accession, real[accession]) for accession in IN_THE_QUARTER]
+        load_filings(connection, IN_THE_QUARTER, to_frames(parsed), [], [], datetime(2026, 1, 2))
+        refresh_model(connection, IN_THE_QUARTER, calendar_frame(date(2026, 1, 1)))
+        owners = connection.execute(
+            "select accession_number, owner_cik from filing_owners where list_contains($a, accession_number) "
+            "order by 1, 2",
+            {"a": IN_THE_QUARTER},
+        ).fetchall()
+        xml_owners = sorted(to_frames(parsed)["filing_owners"].select("accession_number", "owner_cik").rows())
+        assert owners == xml_owners
+        again = load_f345_quarter(connection, "2024q3", quarter, datetime(2026, 1, 3))
+        assert (again.loaded, again.kept) == (submissions - 4, 4)
+        assert connection.execute("select count(*) from filing_sources where source = 'filing'").fetchall() == [(4,)]
+    finally:
+        connection.close()
+
+
+def test_two_filings_of_one_date_make_one_name_interval_not_an_empty_one(tmp_path: Path):
+    """The sets give a filing date, not an acceptance time: an issuer renamed in a second filing of the same day
+    (as Skyline Champion became Champion Homes on 2024-08-05 in the real set) is named that day by the later
+    accession, and no interval has length zero."""
+    from datetime import datetime
+
+    from orchestration.f345_load import load_f345_quarter
+    from orchestration.model_assets import calendar_frame
+    from orchestration.warehouse import connect, ensure_schema, refresh_model
+
+    files = tsv_files(SAMPLE)
+    header, first, *_ = files["SUBMISSION"].decode().splitlines()
+    renamed = first.split("\t")
+    renamed[0] = renamed[0][:-1] + ("0" if renamed[0][-1] != "0" else "1")  # ordered before the original
+    renamed[header.split("\t").index("ISSUERNAME")] = "Renamed Holdings Inc"
+    files["SUBMISSION"] = (files["SUBMISSION"].decode().rstrip("\n") + "\n" + "\t".join(renamed) + "\n").encode()
+    connection = connect(tmp_path / "warehouse.duckdb")
+    try:
+        ensure_schema(connection)
+        load_f345_quarter(connection, "2024q3", quarter_frames(files), datetime(2026, 1, 1))
+        pending = [row[0] for row in connection.sql("select accession_number from model_pending").fetchall()]
+        refresh_model(connection, pending, calendar_frame(date(2026, 1, 1)))
+        issuer = int(renamed[header.split("\t").index("ISSUERCIK")])
+        intervals = connection.execute(
+            "select issuer_name, valid_from, valid_to from issuers where issuer_cik = ? order by valid_from", [issuer]
+        ).fetchall()
+    finally:
+        connection.close()
+    later = max(first.split("\t")[0], renamed[0])
+    expected_name = (
+        "Renamed Holdings Inc" if later == renamed[0] else first.split("\t")[header.split("\t").index("ISSUERNAME")]
+    )
+    assert all(valid_to is None or valid_to > valid_from for _, valid_from, valid_to in intervals)
+    filed = datetime.strptime(renamed[header.split("\t").index("FILING_DATE")], "%d-%b-%Y")
+    held = [name for name, start, end in intervals if start <= filed and (end is None or end > filed)]
+    assert held == [expected_name]
+
+
+def test_generated_quarters_have_the_real_files_headers_and_read_back_whole(tmp_path: Path):
+    """bench/f345_generate.py writes the real headers (checked against the real files the sample has) and every
+    line reads back as one row with no unparsed value, whatever its stray quotes."""
+    from bench.f345_generate import COLUMNS, generate_quarter
+
+    counts = generate_quarter(tmp_path, "2024q1", 2_000, issuers=50)
+    for path in SAMPLE.glob("*.tsv"):
+        assert (tmp_path / path.name).read_text().splitlines()[0] == path.read_text().splitlines()[0]
+    assert set(COLUMNS) == {path.stem for path in tmp_path.glob("*.tsv")}
+    quarter = quarter_frames(tsv_files(tmp_path))
+    assert quarter.unparsed_values == {} and ("REPORTINGOWNER", "FILE_NUMBER") in quarter.unknown_columns
+    assert b'"' in (tmp_path / "REPORTINGOWNER.tsv").read_bytes()
+    assert quarter.frames["filings"].height == counts["SUBMISSION"] == 2_000
+    assert quarter.frames["filing_owners"].height == counts["REPORTINGOWNER"]
+    assert quarter.frames["transactions"].height == counts["NONDERIV_TRANS"] + counts["DERIV_TRANS"]

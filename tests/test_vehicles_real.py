@@ -208,7 +208,7 @@ def test_vehicles_assigned_in_small_batches_of_groups_are_the_same(
 
 def test_each_vehicle_check_finds_what_it_is_for(tmp_path: Path):
     """On a copy of the real warehouse: a position that lost a holding line's figure, a Form 3 line dropped from
-    beneficial ownership, and a second open direct position are each found by their check."""
+    beneficial ownership, and a second open direct position left by another filing are each found by their check."""
     connection = build_real_warehouse(tmp_path / "broken.duckdb", FIXTURE_REAL)
     try:
         assert check_violations(connection) == dict.fromkeys(VEHICLE_CHECKS, 0)
@@ -221,10 +221,13 @@ def test_each_vehicle_check_finds_what_it_is_for(tmp_path: Path):
             "update beneficial_ownership set total_shares = total_shares - 1 where owner_group_key = '1891801' "
             "and valid_from = date '2023-06-29'"
         )
+        # Square's founder: an open direct position copied as if an earlier filing had left it open
         connection.execute(
-            "insert into positions select * replace (md5(position_key) as position_key) from positions "
+            "insert into positions select * replace (md5(position_key) as position_key, "
+            "'0001062993-24-014684' as source_accession_number) from positions "
             "where direct_or_indirect_ownership = 'D' and valid_to is null and owner_group_key = '1222287' "
-            "and table_kind = 'non_derivative' order by position_key limit 1"
+            "and table_kind = 'non_derivative' and source_accession_number <> '0001062993-24-014684' "
+            "order by position_key limit 1"
         )
         assert check_violations(connection) == dict.fromkeys(VEHICLE_CHECKS, 1)
     finally:

@@ -1,7 +1,9 @@
 -- reads: batch_issuers, filing_status, filings
 -- writes: issuers
 -- Rebuild the name and symbol history of the scoped issuers: consecutive filings (by acceptance time) that state
--- the same name and symbol form one interval. Symbols that are placeholders, not tickers, become NULL.
+-- the same name and symbol form one interval. Symbols that are placeholders, not tickers, become NULL. Filings of
+-- one instant (the Form 345 data sets give a filing date, not an acceptance time) count once, the last accession's
+-- statement: an interval has a length.
 delete from issuers where issuer_cik in (select issuer_cik from batch_issuers);
 insert into issuers by name
 with stated as (
@@ -18,6 +20,9 @@ with stated as (
     where
         status.issuer_cik in (select issuer_cik from batch_issuers)
         and filings.issuer_cik in (select issuer_cik from batch_issuers)
+    qualify
+        row_number() over (partition by status.issuer_cik, status.event_time order by status.accession_number desc)
+        = 1
 ),
 
 normalized as (

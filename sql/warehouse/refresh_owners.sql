@@ -1,7 +1,8 @@
 -- reads: batch_owners, filing_owners, filing_status
 -- writes: owners
 -- Rebuild the name and address history of the scoped owners (batch_owners): consecutive filings that state the
--- same name and address form one interval.
+-- same name and address form one interval. Filings of one instant (data set rows have a filing date, not an
+-- acceptance time) count once, the last accession's statement: an interval has a length.
 delete from owners where owner_cik in (select owner_cik from batch_owners);
 insert into owners by name
 with stated as (
@@ -19,6 +20,9 @@ with stated as (
     from filing_owners
     inner join filing_status as status on status.accession_number = filing_owners.accession_number
     where filing_owners.owner_cik in (select owner_cik from batch_owners)
+    qualify
+        row_number() over (partition by filing_owners.owner_cik, status.event_time order by status.accession_number desc)
+        = 1
 ),
 
 changes as (
