@@ -61,7 +61,7 @@ def dagster_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home))
 
 
-def run_job(job_name: str, first_key: str, last_key: str) -> None:
+def run_job(job_name: str, first_key: str, last_key: str, ops_config: dict | None = None) -> None:
     """Run a job over the partitions [first_key, last_key] as one single-run backfill; RunFailedError says why it
     failed. The warehouse is opened (waiting for its lock, saying for whom) and migrated before the run starts, and
     stays open for it: the run's steps share this instance."""
@@ -74,7 +74,8 @@ def run_job(job_name: str, first_key: str, last_key: str) -> None:
     with kept_open(warehouse):
         migrate_warehouse(warehouse)
         with dagster_instance() as instance:
-            result = job.execute_in_process(instance=instance, tags=tags, run_config=QUIET_LOGS, raise_on_error=False)
+            run_config = QUIET_LOGS | ({"ops": ops_config} if ops_config else {})
+            result = job.execute_in_process(instance=instance, tags=tags, run_config=run_config, raise_on_error=False)
     if not result.success:
         raise RunFailedError(failure_paragraphs(result))
 
@@ -85,9 +86,11 @@ def ingest(first: date, last: date) -> None:
     run_job("ingest_edgar_days", first.isoformat(), last.isoformat())
 
 
-def load_quarters(first: str, last: str) -> None:
-    """load_f345_quarters over the quarters [first, last] (each quarter its own transaction)."""
-    run_job("load_f345_quarters", quarter_start(first).isoformat(), quarter_start(last).isoformat())
+def load_quarters(first: str, last: str, verify: int = 0) -> None:
+    """load_f345_quarters over the quarters [first, last] (each quarter its own transaction); with `verify`, that
+    many filings of each quarter fetched from EDGAR to measure agreement."""
+    config = {"f345_quarter": {"config": {"verify": verify}}} if verify else None
+    run_job("load_f345_quarters", quarter_start(first).isoformat(), quarter_start(last).isoformat(), config)
 
 
 def check_quarter_range(first: str, last: str, today: date) -> None:
@@ -194,6 +197,12 @@ def _quarter(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a quarter: write YYYYqN, e.g. 2024q3") from None
 
 
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count of filings: write a whole number, e.g. 20")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineArgumentParser(prog="insider-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -205,6 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
     quarters = commands.add_parser("f345", help="load quarters of the SEC's Form 345 data sets (from 2006q1)")
     quarters.add_argument("--start", type=_quarter, help="first quarter, e.g. 2006q1 (default: the last finished)")
     quarters.add_argument("--end", type=_quarter, help="last quarter, e.g. 2024q3 (default: the last finished)")
+    quarters.add_argument(
+        "--verify",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="fetch N filings of each quarter from EDGAR and compare them with the set (see f345_reconciliation)",
+    )
     serve = commands.add_parser("mirror", help="serve EDGAR-layout folders on 127.0.0.1")
     serve.add_argument("roots", nargs="*", type=Path, help="folders holding Archives/ (first match wins)")
     serve.add_argument("--port", type=int, default=8765)
@@ -269,7 +285,7 @@ def run_command(arguments: argparse.Namespace) -> int:
         last = arguments.end or finished
         first = arguments.start or last
         check_quarter_range(first, last, today)
-        load_quarters(first, last)
+        load_quarters(first, last, arguments.verify)
         print_summary()
         return 0
     today = new_york_today()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import dagster as dg
 from tqdm import tqdm
 
-from orchestration.f345_load import load_f345_quarter
+from orchestration.f345_load import load_f345_quarter, verify_quarter
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.warehouse import open_warehouse
 from transforms.edgar_client import NotFoundError
@@ -44,6 +44,13 @@ def fetch_quarter_zip(client, storage: StorageResource, label: str) -> bytes | N
     return None
 
 
+class F345Config(dg.Config):
+    """`verify`: filings per quarter to fetch from EDGAR after the load, to measure how well the set agrees with
+    them (their own rows then replace the set's); 0 fetches none."""
+
+    verify: int = 0
+
+
 @dg.asset(
     partitions_def=quarterly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -51,7 +58,7 @@ def fetch_quarter_zip(client, storage: StorageResource, label: str) -> bytes | N
     kinds={"duckdb"},
 )
 def f345_quarter(
-    context: dg.AssetExecutionContext, storage: StorageResource, edgar: EdgarResource
+    context: dg.AssetExecutionContext, config: F345Config, storage: StorageResource, edgar: EdgarResource
 ) -> dg.MaterializeResult:
     """The run's quarters of the Form 345 data sets loaded into the filing tables (filing_sources: 'f345'), each
     in its own transaction; filings already loaded from their own submission are left as they are."""
@@ -69,6 +76,11 @@ def f345_quarter(
         rows = quarter_frames(read_quarter_zip(data))
         with open_warehouse(storage.warehouse_path) as connection:
             loaded = load_f345_quarter(connection, label, rows, datetime.now(UTC).replace(tzinfo=None))
+            verified = (
+                verify_quarter(connection, client, label, rows, config.verify, datetime.now(UTC).replace(tzinfo=None))
+                if config.verify > 0
+                else None
+            )
         quarters[label] = {
             "published": True,
             "filings loaded": loaded.loaded,
@@ -76,6 +88,13 @@ def f345_quarter(
             "unknown columns": [f"{name}/{column}" for name, column in rows.unknown_columns],
             "unparsed values": rows.unparsed_values,
         }
+        if verified is not None:
+            compared = verified.reconciliation
+            quarters[label] |= {
+                "filings verified": verified.fetched,
+                "filings that could not be verified": verified.failed,
+                "agreement": f"{int(compared['agreeing'].sum())} of {int(compared['compared'].sum())} values",
+            }
     return dg.MaterializeResult(
         metadata={
             "quarters": dg.MetadataValue.json(quarters),

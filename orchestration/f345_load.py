@@ -13,9 +13,14 @@ import duckdb
 import polars as pl
 
 from orchestration.sql_files import query_sql_file, run_sql_file
-from orchestration.warehouse import load_filings, registered, transaction
+from orchestration.warehouse import failure, load_filings, registered, transaction
+from transforms.accession import Accession
+from transforms.edgar_client import FetchError, HostUnreachableError
+from transforms.edgar_urls import submission_path
 from transforms.f345 import F345Quarter
-from transforms.f345_reconcile import TABLE_KEYS, reconcile
+from transforms.f345_files import quarter_start
+from transforms.f345_reconcile import TABLE_KEYS, reconcile, verification_sample
+from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
 from transforms.tables import FILING_TABLES
 
 
@@ -25,6 +30,42 @@ class QuarterLoad:
     loaded: int  # filings whose rows now come from the data set
     kept: int  # filings of the set already loaded from their own submission, left alone
     reconciliation: pl.DataFrame  # per table and column, how the set agrees with those filings
+
+
+@dataclass(frozen=True)
+class Verification:
+    fetched: int  # filings of the sample now loaded from their own submission
+    failed: int  # filings that could not be fetched or parsed (recorded in ingest_failures, the set's rows kept)
+    reconciliation: pl.DataFrame
+
+
+def verify_quarter(
+    connection: duckdb.DuckDBPyConnection, client, quarter: str, rows: F345Quarter, count: int, now: datetime
+) -> Verification:
+    """Fetch `count` of the quarter's filings from EDGAR (a fixed sample, `verification_sample`), load them from
+    their own submission (their rows replace the set's) and reconcile the quarter again, now with them in it. A
+    filing that cannot be fetched or parsed keeps the set's rows and is recorded with its reason."""
+    day = quarter_start(quarter)
+    parsed, failures = [], []
+    for accession, issuer_cik in verification_sample(rows.frames["filings"], count):
+        path = submission_path(Accession.parse(accession), issuer_cik)
+        try:
+            result = normalize_submission(accession, client.get(path))
+        except HostUnreachableError:
+            raise
+        except FetchError as error:
+            failures.append(failure(accession, "fetch", type(error).__name__, str(error), path, day))
+            continue
+        if isinstance(result, NormalizedFiling):
+            parsed.append(result)
+        else:
+            failures.append(failure(accession, "parse", result.reason, result.detail, path, day))
+    accessions = [filing.accession_number for filing in parsed]
+    load_filings(connection, accessions, to_frames(parsed), failures, [], now)
+    listed = rows.frames["filings"].select("accession_number").unique()
+    with registered(connection, {"batch_f345_accessions": listed}):
+        both_ways = {row[0] for row in query_sql_file(connection, "queries/accessions_from_filings.sql").fetchall()}
+    return Verification(len(parsed), len(failures), reconcile_quarter(connection, quarter, rows, both_ways, now))
 
 
 def load_f345_quarter(

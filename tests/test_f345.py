@@ -363,6 +363,13 @@ def test_the_f345_command_loads_a_range_of_quarters_and_says_what_it_holds(
         connection.close()
 
 
+def disagreements(connection) -> list[tuple[str, str, int]]:
+    """(table, column, rows that disagree) of every column f345_reconciliation found disagreeing."""
+    return connection.sql(
+        "select table_name, column_name, compared - agreeing from f345_reconciliation where compared <> agreeing"
+    ).fetchall()
+
+
 def test_the_reconciliation_model_counts_agreement_per_table_and_column(quarter_folder: Path, tmp_path: Path):
     """The four filings loaded from their own XML first, then the quarter: they are kept, and every column the set
     carries agrees on every row (transactions: the set has no NONDERIV_TRANS, and the four have no derivative
@@ -385,9 +392,7 @@ def test_the_reconciliation_model_counts_agreement_per_table_and_column(quarter_
             "select table_name, max(compared), sum(rows_only_in_f345 + rows_only_in_filing) "
             "from f345_reconciliation where f345_quarter = '2024q3' group by 1 order by 1"
         ).fetchall()
-        differing = connection.sql(
-            "select table_name, column_name, compared - agreeing from f345_reconciliation where compared <> agreeing"
-        ).fetchall()
+        differing = disagreements(connection)
     finally:
         connection.close()
     assert loaded.kept == 4
@@ -518,3 +523,59 @@ def test_generated_quarters_have_the_real_files_headers_and_read_back_whole(tmp_
     assert quarter.frames["filings"].height == counts["SUBMISSION"] == 2_000
     assert quarter.frames["filing_owners"].height == counts["REPORTINGOWNER"]
     assert quarter.frames["transactions"].height == counts["NONDERIV_TRANS"] + counts["DERIV_TRANS"]
+
+
+def test_verify_fetches_a_sample_of_each_quarter_and_reconciles_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """`f345 --verify 4` over a mirror serving the quarter's zip and three of its four filings: the three are
+    loaded from their own submission and compared with the set (every carried column agrees but the filing date our
+    test envelope invents); the fourth, not found, keeps the set's rows and is recorded in ingest_failures."""
+    import duckdb
+
+    from mirror.server import serve_in_background
+    from orchestration import cli
+    from tests.conftest import TEST_USER_AGENT
+    from transforms.accession import Accession
+    from transforms.edgar_urls import submission_path
+
+    sample_quarter_mirror(tmp_path / "mirror")
+    issuers = dict(quarter_frames(tsv_files(SAMPLE)).frames["filings"].select("accession_number", "issuer_cik").rows())
+    real = dict(real_submissions(PROJECT_ROOT / "fixtures" / "edgar-real"))
+    missing = IN_THE_QUARTER[0]
+    for accession in IN_THE_QUARTER[1:]:
+        target = tmp_path / "mirror" / submission_path(Accession.parse(accession), issuers[accession])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(real[accession])
+    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
+    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    with serve_in_background([tmp_path / "mirror"]) as mirror:
+        monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
+        assert cli.main(["f345", "--start", "2024q3", "--end", "2024q3", "--verify", "4"]) == 0
+    capsys.readouterr()
+    connection = duckdb.connect(str(tmp_path / "data" / "published" / "warehouse.duckdb"), read_only=True)
+    try:
+        sources = dict(connection.sql("select accession_number, source from filing_sources").fetchall())
+        failed = connection.sql("select subject, stage from ingest_failures").fetchall()
+        compared = connection.sql(
+            "select table_name, max(compared) from f345_reconciliation where compared > 0 group by 1 order by 1"
+        ).fetchall()
+        differing = disagreements(connection)
+    finally:
+        connection.close()
+    assert sources == {accession: "filing" for accession in IN_THE_QUARTER[1:]} | {missing: "f345"}
+    assert failed == [(missing, "fetch")]
+    assert [table for table, _ in compared] == ["filings", "holdings", "signatures"]
+    assert dict(compared)["filings"] == 3
+    assert differing == [("filings", "filing_date", 3)]
+
+
+def test_the_verification_sample_is_the_same_on_every_run_and_of_the_size_asked():
+    from transforms.f345_reconcile import verification_sample
+
+    filings = quarter_frames(tsv_files(SAMPLE)).frames["filings"]
+    two = verification_sample(filings, 2)
+    assert two == verification_sample(filings.reverse(), 2) and len(two) == 2
+    assert {accession for accession, _ in verification_sample(filings, 10)} == set(IN_THE_QUARTER)
+    assert verification_sample(filings, 0) == []

@@ -5,6 +5,8 @@ carries is compared with the filing's, row by row on the table's key; a count pe
 disagreeing example each.
 """
 
+import hashlib
+
 import polars as pl
 
 # How a row of each table is found in both sources.
@@ -77,3 +79,11 @@ def reconcile(
                 }
             )
     return pl.DataFrame(rows, schema=RECONCILIATION)
+
+
+def verification_sample(filings: pl.DataFrame, count: int) -> list[tuple[str, int]]:
+    """`count` of a quarter's filings (accession, issuer CIK) to fetch and compare with the set: chosen by a digest
+    of the accession, so the same quarter gives the same sample on every run and machine, spread over its filers."""
+    candidates = filings.select("accession_number", "issuer_cik").drop_nulls().unique("accession_number").rows()
+    candidates.sort(key=lambda row: hashlib.sha256(row[0].encode()).digest())
+    return [(accession, int(issuer)) for accession, issuer in candidates[: max(0, count)]]
