@@ -6,13 +6,14 @@ model refresh, SQL models and the read copy follow in the same run. A quarter th
 reported as such and is not a failure.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import dagster as dg
 from tqdm import tqdm
 
 from orchestration.f345_load import load_f345_quarter, verify_quarter
 from orchestration.resources import EdgarResource, StorageResource
+from orchestration.run_window import utc_now
 from orchestration.warehouse import open_warehouse
 from transforms.edgar_client import NotFoundError
 from transforms.f345 import quarter_frames
@@ -75,9 +76,9 @@ def f345_quarter(
             continue
         rows = quarter_frames(read_quarter_zip(data))
         with open_warehouse(storage.warehouse_path) as connection:
-            loaded = load_f345_quarter(connection, label, rows, datetime.now(UTC).replace(tzinfo=None))
+            loaded = load_f345_quarter(connection, label, rows, utc_now())
             verified = (
-                verify_quarter(connection, client, label, rows, config.verify, datetime.now(UTC).replace(tzinfo=None))
+                verify_quarter(connection, client, storage.raw_archive, label, rows, config.verify, utc_now())
                 if config.verify > 0
                 else None
             )

@@ -21,6 +21,7 @@ from transforms.f345 import F345Quarter
 from transforms.f345_files import quarter_start
 from transforms.f345_reconcile import TABLE_KEYS, reconcile, verification_sample
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
+from transforms.raw_archive import DamagedArchiveError, RawArchive
 from transforms.tables import FILING_TABLES
 
 
@@ -39,32 +40,52 @@ class Verification:
     reconciliation: pl.DataFrame
 
 
+def accessions_from_filings(connection: duckdb.DuckDBPyConnection, rows: F345Quarter) -> set[str]:
+    """The accessions of the set the warehouse holds from their own submission."""
+    listed = rows.frames["filings"].select("accession_number").unique()
+    with registered(connection, {"batch_f345_accessions": listed}):
+        return {row[0] for row in query_sql_file(connection, "queries/accessions_from_filings.sql").fetchall()}
+
+
 def verify_quarter(
-    connection: duckdb.DuckDBPyConnection, client, quarter: str, rows: F345Quarter, count: int, now: datetime
+    connection: duckdb.DuckDBPyConnection,
+    client,
+    archive: RawArchive,
+    quarter: str,
+    rows: F345Quarter,
+    count: int,
+    now: datetime,
 ) -> Verification:
-    """Fetch `count` of the quarter's filings from EDGAR (a fixed sample, `verification_sample`), load them from
-    their own submission (their rows replace the set's) and reconcile the quarter again, now with them in it. A
-    filing that cannot be fetched or parsed keeps the set's rows and is recorded with its reason."""
+    """Fetch `count` of the quarter's filings from EDGAR (a fixed sample, `verification_sample`; kept in the raw
+    archive like the nightly's, so a rerun or a later night fetches none again), load them from their own
+    submission (their rows replace the set's) and reconcile the quarter again, now with them in it. A filing that
+    cannot be fetched or parsed keeps the set's rows and is recorded with its reason."""
     day = quarter_start(quarter)
     parsed, failures = [], []
     for accession, issuer_cik in verification_sample(rows.frames["filings"], count):
-        path = submission_path(Accession.parse(accession), issuer_cik)
         try:
-            result = normalize_submission(accession, client.get(path))
-        except HostUnreachableError:
-            raise
-        except FetchError as error:
-            failures.append(failure(accession, "fetch", type(error).__name__, str(error), path, day))
-            continue
+            raw = archive.read(accession) if archive.has(accession) else None
+        except DamagedArchiveError:
+            archive.set_aside(accession)
+            raw = None
+        if raw is None:
+            try:
+                raw = client.get(submission_path(Accession.parse(accession), issuer_cik))
+            except HostUnreachableError:
+                raise
+            except FetchError as error:
+                failures.append(failure(accession, "fetch", error.reason, error.detail, error.url, day))
+                continue
+            archive.write(accession, raw)
+        result = normalize_submission(accession, raw)
         if isinstance(result, NormalizedFiling):
             parsed.append(result)
         else:
-            failures.append(failure(accession, "parse", result.reason, result.detail, path, day))
+            failures.append(failure(accession, "parse", result.reason, result.detail, None, day))
+    archive.sync()
     accessions = [filing.accession_number for filing in parsed]
     load_filings(connection, accessions, to_frames(parsed), failures, [], now)
-    listed = rows.frames["filings"].select("accession_number").unique()
-    with registered(connection, {"batch_f345_accessions": listed}):
-        both_ways = {row[0] for row in query_sql_file(connection, "queries/accessions_from_filings.sql").fetchall()}
+    both_ways = accessions_from_filings(connection, rows)
     return Verification(len(parsed), len(failures), reconcile_quarter(connection, quarter, rows, both_ways, now))
 
 
@@ -72,10 +93,9 @@ def load_f345_quarter(
     connection: duckdb.DuckDBPyConnection, quarter: str, rows: F345Quarter, now: datetime
 ) -> QuarterLoad:
     """Load `rows` (one quarter, e.g. '2024q3') in one transaction, except the accessions a submission loaded."""
-    listed = rows.frames["filings"].select("accession_number").unique()
-    with registered(connection, {"batch_f345_accessions": listed}):
-        from_filings = {row[0] for row in query_sql_file(connection, "queries/accessions_from_filings.sql").fetchall()}
-    accessions = sorted(set(listed["accession_number"].to_list()) - from_filings)
+    from_filings = accessions_from_filings(connection, rows)
+    listed = set(rows.frames["filings"]["accession_number"].to_list())
+    accessions = sorted(listed - from_filings)
     keep = pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String})
     frames = {
         table: rows.frames[table].join(keep, on="accession_number", how="semi")

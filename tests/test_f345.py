@@ -535,6 +535,7 @@ def test_verify_fetches_a_sample_of_each_quarter_and_reconciles_it(
 
     from mirror.server import serve_in_background
     from orchestration import cli
+    from orchestration.resources import StorageResource
     from tests.conftest import TEST_USER_AGENT
     from transforms.accession import Accession
     from transforms.edgar_urls import submission_path
@@ -566,6 +567,8 @@ def test_verify_fetches_a_sample_of_each_quarter_and_reconciles_it(
         connection.close()
     assert sources == {accession: "filing" for accession in IN_THE_QUARTER[1:]} | {missing: "f345"}
     assert failed == [(missing, "fetch")]
+    archive = StorageResource(data_dir=str(tmp_path / "data")).raw_archive  # fetched once, kept like the nightly's
+    assert [archive.has(accession) for accession in IN_THE_QUARTER] == [False, True, True, True]
     assert [table for table, _ in compared] == ["filings", "holdings", "signatures"]
     assert dict(compared)["filings"] == 3
     assert differing == [("filings", "filing_date", 3)]
