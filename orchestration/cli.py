@@ -13,11 +13,10 @@ import dagster as dg
 
 from orchestration.migrations import SchemaTooNewError
 from orchestration.run_logging import RUN_WARNINGS_LOGGER
-from orchestration.run_window import new_york_today
+from orchestration.run_window import new_york_today, nightly_window_of
 from orchestration.settings import SettingError, check_day_range, read_settings
 from orchestration.summary import format_summary, warehouse_summary
 from orchestration.warehouse import WarehouseLockedError, WarehouseMissingError, kept_open
-from transforms.discovery import PUBLISH_GRACE_DAYS
 from transforms.f345_files import FIRST_QUARTER, quarter_label, quarter_start
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -209,7 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="offline: serve fixtures/mirror on loopback, ingest its days, summarise")
     demo.add_argument("--port", type=int, default=0, help="mirror port (default: any free port)")
     ingest_command = commands.add_parser("ingest", help="ingest EDGAR days (live unless EDGAR_BASE_URL is set)")
-    ingest_command.add_argument("--start", type=_day, help="first day, YYYY-MM-DD (default: the nightly window)")
+    ingest_command.add_argument(
+        "--start",
+        type=_day,
+        help="first day, YYYY-MM-DD (default: the nightly window: the last 3 days, from the end of the newest "
+        "Form 345 quarter loaded while days since it were never looked at)",
+    )
     ingest_command.add_argument("--end", type=_day, help="last day, YYYY-MM-DD (default: yesterday)")
     quarters = commands.add_parser("f345", help="load quarters of the SEC's Form 345 data sets (from 2006q1)")
     quarters.add_argument("--start", type=_quarter, help="first quarter, e.g. 2006q1 (default: the last finished)")
@@ -290,7 +294,15 @@ def run_command(arguments: argparse.Namespace) -> int:
         return 0
     today = new_york_today()
     last = arguments.end or today - timedelta(days=1)
-    first = arguments.start or last - timedelta(days=PUBLISH_GRACE_DAYS - 1)
+    first = arguments.start
+    if first is None:
+        window = nightly_window_of(data_dir() / "published" / "warehouse.duckdb", last)
+        first = window.first
+        if window.continues_after is not None:
+            print(
+                f"insider-warehouse: ingesting {first} to {last}: the days after {window.continues_after}, the newest "
+                "Form 345 quarter loaded, that no run has looked at yet"
+            )
     check_day_range(first, last, today, start_given=arguments.start is not None, end_given=arguments.end is not None)
     ingest(first, last)
     print_summary()

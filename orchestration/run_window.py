@@ -1,11 +1,15 @@
 """What a (possibly multi-day, single-run backfill) partition run covers, and the clock."""
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import duckdb
 
 from orchestration.partitions import EDGAR_TIMEZONE
+from orchestration.sql_files import query_sql_file
+from transforms.nightly_window import NightlyWindow, nightly_window
 
 
 def window_days(context: dg.AssetExecutionContext) -> list[date]:
@@ -22,3 +26,20 @@ def new_york_today() -> date:
 def utc_now() -> datetime:
     """Naive UTC, the convention of every TIMESTAMP the pipeline itself writes (EDGAR's own stay New York)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def nightly_window_of(published_path: Path, last: date) -> NightlyWindow:
+    """The nightly's days up to `last`, continuing after the newest Form 345 quarter of the read copy (the last
+    successful run's warehouse, readable while a run writes the private one). Without a read copy, or one that
+    cannot be read, the usual few days: the run itself then says what is wrong with the warehouse."""
+    if not published_path.exists():
+        return nightly_window(last, None, ())
+    try:
+        connection = duckdb.connect(str(published_path), read_only=True)
+        try:
+            [(quarter, looked_at)] = query_sql_file(connection, "queries/nightly_continuation.sql").fetchall()
+        finally:
+            connection.close()
+    except duckdb.Error:
+        return nightly_window(last, None, ())
+    return nightly_window(last, quarter, set(looked_at or ()))

@@ -5,7 +5,8 @@ from datetime import timedelta
 import dagster as dg
 
 from orchestration.partitions import EDGAR_TIMEZONE
-from transforms.discovery import PUBLISH_GRACE_DAYS
+from orchestration.resources import StorageResource
+from orchestration.run_window import nightly_window_of
 
 F345_ASSET = "f345_quarter"
 ingest_job = dg.define_asset_job(
@@ -31,14 +32,15 @@ f345_job = dg.define_asset_job(
 
 @dg.schedule(job=ingest_job, cron_schedule="0 6 * * *", execution_timezone=EDGAR_TIMEZONE)
 def nightly_ingest(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    """At 06:00 New York, one single-run backfill over the last PUBLISH_GRACE_DAYS finished days.
+    """At 06:00 New York, one single-run backfill over the last PUBLISH_GRACE_DAYS finished days, reaching back to
+    the end of the newest Form 345 quarter loaded while days since then were never looked at.
 
     Reruns are idempotent and archived filings are not fetched again, so overlapping nights cost a few
     index requests, and a day whose index EDGAR published late is loaded on a following night.
     """
     last = (context.scheduled_execution_time - timedelta(days=1)).date()
-    first = last - timedelta(days=PUBLISH_GRACE_DAYS - 1)
-    start, end = first.isoformat(), last.isoformat()
+    window = nightly_window_of(StorageResource().published_path, last)
+    start, end = window.first.isoformat(), last.isoformat()
     return dg.RunRequest(
         run_key=f"nightly-{end}",
         tags={"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end},

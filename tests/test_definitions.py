@@ -37,7 +37,8 @@ def test_partitions_start_with_xml_ownership_filings_in_new_york_time():
     assert daily_partitions.timezone == "America/New_York"
 
 
-def test_nightly_schedule_asks_for_the_last_three_days_as_one_run():
+def test_nightly_schedule_asks_for_the_last_three_days_as_one_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path))  # no Form 345 quarter loaded there to continue after
     schedule = defs.resolve_schedule_def("nightly_ingest")
     when = datetime(2025, 1, 13, 6, 0, tzinfo=ZoneInfo("America/New_York"))
     with dg.build_schedule_context(scheduled_execution_time=when) as context:

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING
+from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING, read_table
 from tests.real_corpus import real_submissions
 from transforms.f345 import F345FormatError, quarter_frames, read_tsv
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
@@ -582,3 +582,52 @@ def test_the_verification_sample_is_the_same_on_every_run_and_of_the_size_asked(
     assert two == verification_sample(filings.reverse(), 2) and len(two) == 2
     assert {accession for accession, _ in verification_sample(filings, 10)} == set(IN_THE_QUARTER)
     assert verification_sample(filings, 0) == []
+
+
+def test_the_nightly_continues_where_the_newest_quarter_loaded_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import dagster as dg
+
+    from mirror.server import serve_in_background
+    from orchestration import cli
+    from orchestration.definitions import defs
+    from orchestration.run_window import nightly_window_of
+    from tests.conftest import TEST_USER_AGENT
+
+    sample_quarter_mirror(tmp_path / "mirror")
+    business_days = [date(2024, 10, day) for day in (1, 2, 3, 4, 7, 8)]
+    for day in business_days:  # daily indexes listing one filing that is not an ownership form
+        index = tmp_path / "mirror" / "Archives/edgar/daily-index/2024/QTR4" / f"master.{day:%Y%m%d}.idx"
+        index.parent.mkdir(parents=True, exist_ok=True)
+        index.write_text(
+            "Description:           Master Index of EDGAR Dissemination Feed\n\n"
+            "CIK|Company Name|Form Type|Date Filed|Filename\n" + "-" * 80 + "\n"
+            f"9990001|ALPHA EXAMPLE CORP|8-K|{day}|edgar/data/9990001/0009999999-24-{day:%m%d}01.txt\n"
+        )
+    data = tmp_path / "data"
+    monkeypatch.setenv("INSIDER_DATA_DIR", str(data))
+    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
+    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    published = data / "published" / "warehouse.duckdb"
+    with serve_in_background([tmp_path / "mirror"]) as mirror:
+        monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
+        assert cli.main(["f345", "--start", "2024q3", "--end", "2024q3"]) == 0
+        # The schedule's tick of 2024-10-09 asks for every day since the quarter ended, not its usual three.
+        when = datetime(2024, 10, 9, 6, 0, tzinfo=ZoneInfo("America/New_York"))
+        with dg.build_schedule_context(scheduled_execution_time=when) as context:
+            [request] = defs.resolve_schedule_def("nightly_ingest").evaluate_tick(context).run_requests
+        assert request.tags["dagster/asset_partition_range_start"] == "2024-10-01"
+        assert request.tags["dagster/asset_partition_range_end"] == "2024-10-08"
+        capsys.readouterr()
+        assert cli.main(["ingest", "--end", "2024-10-08"]) == 0
+    assert "ingesting 2024-10-01 to 2024-10-08: the days after 2024q3" in capsys.readouterr().out
+    looked_at = read_table(data, "select index_date, status from index_days order by 1")
+    assert [day for day, status in looked_at if status == "loaded"] == business_days
+    # Every day since the quarter has been looked at: the next night continues from the first it has not.
+    assert nightly_window_of(published, date(2024, 10, 20)).first == date(2024, 10, 9)
+    usual = nightly_window_of(published, date(2024, 10, 10))
+    assert (usual.first, usual.continues_after) == (date(2024, 10, 8), None)
