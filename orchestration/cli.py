@@ -17,6 +17,7 @@ from orchestration.run_window import new_york_today, nightly_window_of
 from orchestration.settings import SettingError, check_day_range, read_settings
 from orchestration.summary import format_summary, warehouse_summary
 from orchestration.warehouse import WarehouseLockedError, WarehouseMissingError, kept_open
+from transforms.backfill_plan import DEFAULT_DAYS_PER_RUN, PRE_DATA_SET_FIRST_DAY, PRE_DATA_SET_LAST_DAY
 from transforms.f345_files import FIRST_QUARTER, quarter_label, quarter_start
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,23 @@ def check_quarter_range(first: str, last: str, today: date) -> None:
         raise SettingError(
             f"--end {last} has not begun; the latest is the current quarter, e.g. --end {quarter_label(today)}"
         )
+
+
+def run_backfill_command(arguments: argparse.Namespace) -> int:
+    """Estimate the backfill, say so, then (without --estimate) run it a month at a time from the first month
+    not done."""
+    from orchestration.backfill import estimate_backfill, run_backfill
+
+    check_day_range(arguments.start, arguments.end, new_york_today())
+    read_settings(need_user_agent=True)
+    planned, per_day = estimate_backfill(arguments.start, arguments.end)
+    print(f"insider-warehouse: backfill {planned.describe()}")
+    if arguments.estimate:
+        return 0
+    runs = run_backfill(arguments.start, arguments.end, arguments.days_per_run, per_day, ingest)
+    print(f"insider-warehouse: backfill done ({runs} runs; the days already loaded were skipped)")
+    print_summary()
+    return 0
 
 
 def failure_paragraphs(result: dg.ExecuteInProcessResult) -> str:
@@ -202,6 +220,12 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _days(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days: write a whole number from 1, e.g. 31")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineArgumentParser(prog="insider-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -224,6 +248,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="fetch N filings of each quarter from EDGAR and compare them with the set (see f345_reconciliation)",
+    )
+    backfill = commands.add_parser(
+        "backfill",
+        help="ingest a long range of days (default: 2003-06-30 to 2005-12-31, before the Form 345 data sets), "
+        "saying first how many filings and how long; started again, it resumes where it stopped",
+    )
+    backfill.add_argument("--start", type=_day, default=PRE_DATA_SET_FIRST_DAY, help="first day (default: %(default)s)")
+    backfill.add_argument("--end", type=_day, default=PRE_DATA_SET_LAST_DAY, help="last day (default: %(default)s)")
+    backfill.add_argument("--estimate", action="store_true", help="print the estimate and stop")
+    backfill.add_argument(
+        "--days-per-run",
+        type=_days,
+        default=DEFAULT_DAYS_PER_RUN,
+        metavar="N",
+        help="days each run loads and commits (default: %(default)s); a stopped backfill loses at most one run",
     )
     serve = commands.add_parser("mirror", help="serve EDGAR-layout folders on 127.0.0.1")
     serve.add_argument("roots", nargs="*", type=Path, help="folders holding Archives/ (first match wins)")
@@ -292,6 +331,8 @@ def run_command(arguments: argparse.Namespace) -> int:
         load_quarters(first, last, arguments.verify)
         print_summary()
         return 0
+    if arguments.command == "backfill":
+        return run_backfill_command(arguments)
     today = new_york_today()
     last = arguments.end or today - timedelta(days=1)
     first = arguments.start

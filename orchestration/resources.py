@@ -108,11 +108,15 @@ class EdgarResource(dg.ConfigurableResource):
     def resolved_base_url(self) -> str:
         return check_base_url(_setting(self.base_url, "EDGAR_BASE_URL") or DEFAULT_BASE_URL)
 
+    def resolved_rate(self) -> float:
+        """Requests per second: EDGAR_REQUESTS_PER_SECOND, at most the SEC's 10 unless the base URL is loopback."""
+        configured_rate = self.requests_per_second or _setting(None, "EDGAR_REQUESTS_PER_SECOND")
+        return check_rate(configured_rate or SEC_MAX_REQUESTS_PER_SECOND, self.resolved_base_url())
+
     def client(self, storage: StorageResource) -> EdgarClient:
         """A client whose rate limit is shared by every process using the same data folder."""
         base_url = self.resolved_base_url()
-        configured_rate = self.requests_per_second or _setting(None, "EDGAR_REQUESTS_PER_SECOND")
-        rate = check_rate(configured_rate or SEC_MAX_REQUESTS_PER_SECOND, base_url)
+        rate = self.resolved_rate()
         settings = ClientSettings(
             user_agent=check_user_agent(_setting(self.user_agent, "EDGAR_USER_AGENT")),
             base_url=base_url,
