@@ -269,14 +269,19 @@ def complete_quarter(source: Path, target: Path, seed: int = 0) -> list[str]:
     return written
 
 
-def submissions_of(label: str, count: int, issuers: int, rng: np.random.Generator, serial: int) -> pl.DataFrame:
+def issuer_pool(issuers: int) -> np.ndarray:
+    """The CIKs of `issuers` companies, the same every quarter."""
+    return np.arange(1, issuers + 1, dtype=np.int64) * 37 + 1_000_000
+
+
+def submissions_of(label: str, count: int, issuers: np.ndarray, rng: np.random.Generator, serial: int) -> pl.DataFrame:
     """`count` submissions filed over the quarter: mostly Form 4, some 3, 5 and amendments, issuers drawn from a
-    fixed pool so that the same companies file every quarter."""
+    fixed pool (`issuers`, their CIKs) so that the same companies file every quarter."""
     first = quarter_start(label)
     days = (next_quarter(first) - first).days
     lag = rng.integers(0, 4, size=count)
     forms = rng.choice(["4", "4", "4", "4", "4", "4", "4", "3", "5", "4/A"], size=count)
-    issuer = rng.integers(1, issuers + 1, size=count) * 37 + 1_000_000
+    issuer = rng.choice(issuers, size=count)
     year = first.year % 100
     frame = pl.DataFrame(
         {
@@ -357,13 +362,17 @@ def signatures(owners: pl.DataFrame, submissions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def generate_quarter(folder: Path, label: str, count: int, issuers: int = 6_000, seed: int = 0) -> dict[str, int]:
-    """All eight TSVs of a quarter of `count` submissions in `folder`; returns each file's row count."""
+def generate_quarter(
+    folder: Path, label: str, count: int, issuers: int | np.ndarray = 6_000, seed: int = 0
+) -> dict[str, int]:
+    """All eight TSVs of a quarter of `count` submissions in `folder`, filed by `issuers` companies (how many, or
+    their CIKs: the benchmarks give the nightly's own companies a history); returns each file's row count."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     start = quarter_start(label)
     serial = (start.year - 2000) * 4 + (start.month - 1) // 3
-    files = {"SUBMISSION": submissions_of(label, count, issuers, rng, serial)}
+    pool = issuer_pool(issuers) if isinstance(issuers, int) else issuers
+    files = {"SUBMISSION": submissions_of(label, count, pool, rng, serial)}
     files["REPORTINGOWNER"] = reporting_owners(files["SUBMISSION"], rng)
     files["NONDERIV_TRANS"] = nonderivative_transactions(files["SUBMISSION"], rng, serial * 10_000_000)
     files["NONDERIV_HOLDING"] = holdings(files["SUBMISSION"], rng, serial * 10_000_000 + 5_000_000)

@@ -114,13 +114,18 @@ def submission(accession: str, form: str, accepted: datetime, owners: list[int],
     return "\n".join(header).encode() + b"\n" + xml + b"\n" + "\n".join(tail).encode()
 
 
+def issuer_ciks(filings: int) -> list[int]:
+    """The companies `generate` files for: one per 40 filings, at least ten."""
+    return [8_000_000 + n for n in range(max(10, filings // 40))]
+
+
 def generate(out: Path, filings: int, first_day: date = date(2024, 1, 2), days: int = 60, seed: int = 1) -> list[date]:
     """Write `filings` submissions spread over `days` business days, and one master index per day."""
     rng = random.Random(seed)
     shapes = templates()
     calendar = business_days(first_day, days)
     listing: dict[date, list[str]] = {day: [] for day in calendar}
-    issuers = [8_000_000 + n for n in range(max(10, filings // 40))]
+    issuers = issuer_ciks(filings)
     for number in range(1, filings + 1):
         day = calendar[(number - 1) * len(calendar) // filings]
         shape = rng.choice(shapes)

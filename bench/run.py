@@ -6,12 +6,13 @@ beside each figure so a reader sees where the code stands.
 
 import argparse
 import gc
+import multiprocessing
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +21,9 @@ import polars as pl
 import requests
 from lxml import etree
 
-from bench.generate import generate
+from bench.f345_bench import bench_f345_history, bench_f345_load
+from bench.generate import generate, issuer_ciks
+from bench.measure import RESULTS, report, run_measuring_peak_memory, timed_nightly
 from mirror.server import serve_in_background
 from orchestration.model_assets import calendar_frame
 from orchestration.parse_pool import MAX_BATCH_SIZE
@@ -31,16 +34,7 @@ NOW = datetime(2026, 1, 1)
 # Nights timed on each warehouse: with two, the ratio moved between 1.27x and 1.54x from run to run on a shared
 # 2-core machine; each more night costs 25 to 40 s at full scale (one night on each warehouse).
 TIMED_NIGHTS = 3
-BENCHMARKS = ("parse", "load", "e2e", "nightly")
-RESULTS: list[tuple[str, str, str, str, str]] = []
-
-
-def report(name: str, value: float, unit: str, baseline: float, baseline_name: str, target: str) -> None:
-    ratio = value / baseline if baseline else float("nan")
-    RESULTS.append((name, f"{value:,.1f} {unit}", f"{baseline:,.1f} {unit} ({baseline_name})", f"{ratio:.2f}x", target))
-    print(
-        f"{name}: {value:,.1f} {unit} | baseline {baseline_name}: {baseline:,.1f} {unit} | ratio {ratio:.2f} | {target}"
-    )
+BENCHMARKS = ("parse", "load", "e2e", "nightly", "f345")
 
 
 def submissions(mirror: Path) -> list[tuple[str, bytes]]:
@@ -146,26 +140,6 @@ def bench_end_to_end(mirror: Path, days: list, work: Path) -> None:
     print(f"end to end peak memory: {peak_mb:,.0f} MB")
 
 
-def run_measuring_peak_memory(command: list[str], env: dict[str, str]) -> float:
-    """Run a command to completion; return its own peak resident memory in MB.
-
-    Sampled from /proc/<pid>/status (VmHWM), not getrusage(RUSAGE_CHILDREN): the latter also counts the forked
-    copy of this (large) benchmark process before exec, which is not the pipeline's memory.
-    """
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak_kb = 0
-    while process.poll() is None:
-        try:
-            status = Path(f"/proc/{process.pid}/status").read_text()
-            peak_kb = max(peak_kb, int(status.split("VmHWM:")[1].split()[0]))
-        except (OSError, IndexError, ValueError):
-            pass
-        time.sleep(0.2)
-    if process.returncode != 0:
-        raise subprocess.CalledProcessError(process.returncode, command)
-    return peak_kb / 1024
-
-
 QUARTER = timedelta(weeks=13)  # a quarter that keeps each date's weekday, so business days stay business days
 
 
@@ -209,33 +183,25 @@ def grow_warehouse(
     return rows
 
 
-def timed_nightly(data_dir: Path, mirror_url: str, day) -> float:
-    env = {
-        **os.environ,
-        "INSIDER_DATA_DIR": str(data_dir),
-        "EDGAR_BASE_URL": mirror_url,
-        "EDGAR_USER_AGENT": "insider-warehouse bench bench@example.invalid",
-        "EDGAR_REQUESTS_PER_SECOND": "100000",
-    }
-    command = [sys.executable, "-m", "orchestration.cli", "ingest", "--start", str(day), "--end", str(day)]
-    # The set-up wrote gigabytes (the grown warehouse, full read copies): flushed first, so the night's own
-    # checkpoint fsyncs do not queue behind that write-back. A production night follows a quiet day.
-    os.sync()
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"the nightly run on {data_dir} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    return time.perf_counter() - started
+def _grow_from_files(path: Path, frames_folder: Path, target_transactions: int, history_quarters: int) -> int:
+    frames = {table.stem: pl.read_parquet(table) for table in frames_folder.glob("*.parquet")}
+    return grow_warehouse(path, frames, target_transactions, history_quarters)
 
 
-def bench_nightly_and_as_of(
-    mirror: Path, days: list, frames: dict[str, pl.DataFrame], work: Path, rows: int, history_quarters: int = 0
-) -> None:
-    big_dir, empty_dir = work / "big", work / "empty"
-    grown = grow_warehouse(big_dir / "warehouse.duckdb", frames, rows, history_quarters)
+def grow_in_child(path: Path, frames_folder: Path, target_transactions: int, history_quarters: int = 0) -> int:
+    """`grow_warehouse` in a process of its own: growing holds about 8 GB (the copies, DuckDB's buffers), which a
+    bench process keeping it would take from the page cache the timed nights read the warehouse through."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as child:
+        return child.submit(_grow_from_files, path, frames_folder, target_transactions, history_quarters).result()
+
+
+def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str) -> None:
+    """The nightly on the warehouse of `big_dir` against the same nights on an empty one (`described`: what the
+    big one holds), after two untimed nights on each, as in production: the models exist, and so does the read
+    copy the last night replaced, which publishing brings up to date instead of copying the whole warehouse."""
+    empty_dir = big_dir.with_name(big_dir.name + "-empty")
     with serve_in_background([mirror]) as server:
-        # Two previous nights, as in production: the models exist, and so does the read copy the last night
-        # replaced, which publishing brings up to date instead of copying the whole warehouse.
         for warm in (empty_dir, big_dir):
             for night in days[-TIMED_NIGHTS - 2 : -TIMED_NIGHTS]:
                 timed_nightly(warm, server.base_url, night)
@@ -246,14 +212,18 @@ def bench_nightly_and_as_of(
             for folder in (empty_dir, big_dir):
                 timed[folder].append(timed_nightly(folder, server.base_url, night))
     report(
-        f"nightly run, one day (mean of {len(timed[big_dir])} nights), on a warehouse of {grown:,} transaction rows"
-        + (f", the night's issuers with {history_quarters} quarters of history" if history_quarters > 0 else ""),
+        f"nightly run, one day (mean of {len(timed[big_dir])} nights), on {described}",
         statistics.mean(timed[big_dir]),
         "s",
         statistics.mean(timed[empty_dir]),
         "the same days on an empty warehouse",
         "ratio ≤ 1.5",
     )
+
+
+def holdings_as_of_figures(big_dir: Path, described: str) -> None:
+    """Holdings as of a date for the issuer with the most position intervals, and for every issuer, on the read
+    copy of `big_dir`, against a full scan of positions."""
     connection = duckdb.connect(str(big_dir / "published" / "warehouse.duckdb"), read_only=True)
     issuer, day = connection.sql(
         "select issuer_cik, max(valid_from) from positions group by 1 order by count(*) desc limit 1"
@@ -271,23 +241,40 @@ def bench_nightly_and_as_of(
     scan = median_ms("select count(*), sum(shares) from positions", {}, 5)
     one = median_ms("select * from holdings_as_of($d, issuer := $i)", {"d": day, "i": issuer}, 20)
     every = median_ms("select count(*) from holdings_as_of($d)", {"d": day}, 5)
-    report(
-        f"holdings as of a date, one issuer ({positions:,} position intervals)",
-        one,
-        "ms",
-        scan,
-        "full scan of positions",
-        "≤ 50 ms",
-    )
-    report(
-        f"holdings as of a date, all issuers ({positions:,} position intervals)",
-        every,
-        "ms",
-        scan,
-        "full scan of positions",
-        "≤ 1 s",
-    )
+    for scope, figure, target in (("one issuer", one, "≤ 50 ms"), ("all issuers", every, "≤ 1 s")):
+        report(
+            f"holdings as of a date, {scope}, {described} ({positions:,} position intervals)",
+            figure,
+            "ms",
+            scan,
+            "full scan of positions",
+            target,
+        )
     connection.close()
+
+
+def bench_nightly_and_as_of(
+    mirror: Path, days: list, frames_folder: Path, work: Path, rows: int, history_quarters: int = 0
+) -> None:
+    """The nightly and holdings as of a date on a grown warehouse. The parsed frames come as parquet files
+    (`frames_folder`): this process holds nothing big while nights are timed."""
+    big_dir = work / "big"
+    grown = grow_in_child(big_dir / "warehouse.duckdb", frames_folder, rows, history_quarters)
+    described = f"a warehouse of {grown:,} transaction rows" + (
+        f", the night's issuers with {history_quarters} quarters of history" if history_quarters > 0 else ""
+    )
+    nightly_ratio(big_dir, mirror, days, described)
+    holdings_as_of_figures(big_dir, "grown warehouse")
+
+
+def bench_f345(mirror: Path, days: list, work: Path, filings: int, quarters: int, submissions: int) -> None:
+    """The Form 345 load, then a history of generated quarters loaded by `f345`, and on it the nightly and holdings
+    as of a date (the night's companies file in every quarter of the history)."""
+    bench_f345_load(work, submissions)
+    history_dir = work / "f345"
+    bench_f345_history(work, history_dir, quarters, submissions, issuer_ciks(filings), days[0])
+    nightly_ratio(history_dir, mirror, days, f"the {quarters}-quarter Form 345 history")
+    holdings_as_of_figures(history_dir, f"{quarters}-quarter Form 345 history")
 
 
 def main() -> None:
@@ -303,6 +290,8 @@ def main() -> None:
         metavar="QUARTERS",
         help="give the night's issuers this many quarters of past filings in the big warehouse (default: none)",
     )
+    parser.add_argument("--f345-quarters", type=int, default=8, help="generated Form 345 quarters of the history")
+    parser.add_argument("--f345-submissions", type=int, default=70_000, help="submissions per generated quarter")
     parser.add_argument(
         "--only",
         choices=BENCHMARKS,
@@ -323,8 +312,19 @@ def main() -> None:
             bench_load(frames, work, arguments.load_copies)
         if "e2e" in chosen:
             bench_end_to_end(mirror, days, work)
+        # What follows times other processes: this one keeps nothing big (the frames wait as parquet files).
+        frames_folder = work / "frames"
+        frames_folder.mkdir()
+        for table, frame in frames.items():
+            frame.write_parquet(frames_folder / f"{table}.parquet")
+        del frames
+        gc.collect()
+        if "f345" in chosen:
+            bench_f345(mirror, days, work, arguments.filings, arguments.f345_quarters, arguments.f345_submissions)
         if "nightly" in chosen:
-            bench_nightly_and_as_of(mirror, days, frames, work, arguments.warehouse_rows, arguments.issuer_history)
+            bench_nightly_and_as_of(
+                mirror, days, frames_folder, work, arguments.warehouse_rows, arguments.issuer_history
+            )
     print("\n| benchmark | ours | baseline (same run) | ratio | target |\n|---|---|---|---|---|")
     for row in RESULTS:
         print("| " + " | ".join(row) + " |")

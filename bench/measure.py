@@ -1,0 +1,74 @@
+"""How the benchmarks measure and report: one table of results, each figure beside a same-run baseline; peak memory
+of a child process; a nightly run timed as a user would run it."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESULTS: list[tuple[str, str, str, str, str]] = []
+
+
+def report(name: str, value: float, unit: str, baseline: float, baseline_name: str, target: str) -> None:
+    ratio = value / baseline if baseline else float("nan")
+    RESULTS.append((name, f"{value:,.1f} {unit}", f"{baseline:,.1f} {unit} ({baseline_name})", f"{ratio:.2f}x", target))
+    print(
+        f"{name}: {value:,.1f} {unit} | baseline {baseline_name}: {baseline:,.1f} {unit} | ratio {ratio:.2f} | {target}"
+    )
+
+
+def run_measuring_peak_memory(command: list[str], env: dict[str, str]) -> float:
+    """Run a command to completion; return its own peak resident memory in MB.
+
+    Sampled from /proc/<pid>/status (VmHWM), not getrusage(RUSAGE_CHILDREN): the latter also counts the forked
+    copy of this (large) benchmark process before exec, which is not the pipeline's memory.
+    """
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak_kb = 0
+    while process.poll() is None:
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+            peak_kb = max(peak_kb, int(status.split("VmHWM:")[1].split()[0]))
+        except (OSError, IndexError, ValueError):
+            pass
+        time.sleep(0.2)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return peak_kb / 1024
+
+
+def resident_share(path: Path) -> float | None:
+    """How much of `path` is in the page cache (`fincore`), printed beside each timed night: a night that reads a
+    warehouse the cache does not hold is an I/O benchmark, and the reader of the figures should know which."""
+    try:
+        done = subprocess.run(
+            ["fincore", "--bytes", "--noheadings", "--output", "RES,SIZE", str(path)], capture_output=True, text=True
+        )
+        resident, size = (int(field) for field in done.stdout.split())
+    except (OSError, ValueError):
+        return None
+    return resident / size if size else None
+
+
+def timed_nightly(data_dir: Path, mirror_url: str, day) -> float:
+    env = {
+        **os.environ,
+        "INSIDER_DATA_DIR": str(data_dir),
+        "EDGAR_BASE_URL": mirror_url,
+        "EDGAR_USER_AGENT": "insider-warehouse bench bench@example.invalid",
+        "EDGAR_REQUESTS_PER_SECOND": "100000",
+    }
+    command = [sys.executable, "-m", "orchestration.cli", "ingest", "--start", str(day), "--end", str(day)]
+    # The set-up wrote gigabytes (the grown warehouse, full read copies): flushed first, so the night's own
+    # checkpoint fsyncs do not queue behind that write-back. A production night follows a quiet day.
+    os.sync()
+    resident = resident_share(data_dir / "warehouse.duckdb")
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the nightly run on {data_dir} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    elapsed = time.perf_counter() - started
+    cached = "" if resident is None else f", {resident:.0%} of the warehouse in the page cache before"
+    print(f"  night {day} on {data_dir.name}: {elapsed:.2f} s{cached}", file=sys.stderr, flush=True)
+    return elapsed
