@@ -17,13 +17,13 @@ import argparse
 import io
 import json
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from transforms.f345_files import quarter_label, quarter_start, zip_name
+from transforms.f345_files import next_quarter_start, quarter_label, quarter_start, zip_name
 
 METADATA = Path(__file__).resolve().parent.parent / "fixtures" / "f345-2024q3-sample" / "FORM_345_metadata.json"
 # Where the real files' headers differ from the metadata json: a name the json gives, and the one the files use.
@@ -278,7 +278,7 @@ def submissions_of(label: str, count: int, issuers: np.ndarray, rng: np.random.G
     """`count` submissions filed over the quarter: mostly Form 4, some 3, 5 and amendments, issuers drawn from a
     fixed pool (`issuers`, their CIKs) so that the same companies file every quarter."""
     first = quarter_start(label)
-    days = (next_quarter(first) - first).days
+    days = (next_quarter_start(first) - first).days
     lag = rng.integers(0, 4, size=count)
     forms = rng.choice(["4", "4", "4", "4", "4", "4", "4", "3", "5", "4/A"], size=count)
     issuer = rng.choice(issuers, size=count)
@@ -397,16 +397,11 @@ def zip_quarter(folder: Path, target: Path, label: str) -> Path:
     return path
 
 
-def next_quarter(first: date) -> date:
-    months = first.year * 12 + first.month - 1 + 3
-    return date(months // 12, months % 12 + 1, 1)
-
-
 def quarter_labels(first: str, last: str) -> list[str]:
     labels, current = [], quarter_start(first)
     while current <= quarter_start(last):
         labels.append(quarter_label(current))
-        current = next_quarter(current)
+        current = next_quarter_start(current)
     return labels
 
 

@@ -2,7 +2,7 @@
 the runs it is cut into so that a stopped backfill resumes at the first run not done.
 
 The years before the Form 345 data sets (2003-06-30 to 2005-12-31) come only from EDGAR's indexes, one request per
-filing: about a day of requests at 10 a second, so the user is told before, and shown an ETA during.
+filing: hours of requests at 10 a second, so the user is told how many before, and shown an ETA during.
 """
 
 from collections.abc import Callable, Collection, Iterable

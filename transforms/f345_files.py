@@ -37,6 +37,12 @@ def quarter_start(label: str) -> date:
     return date(int(match[1]), 3 * int(match[2]) - 2, 1)
 
 
+def next_quarter_start(first_day: date) -> date:
+    """The first day of the quarter after the one starting on `first_day` (2024-07-01 → 2024-10-01)."""
+    months = first_day.year * 12 + first_day.month - 1 + 3
+    return date(months // 12, months % 12 + 1, 1)
+
+
 def zip_name(label: str) -> str:
     return f"{label}_form345.zip"
 

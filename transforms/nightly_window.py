@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from transforms.discovery import PUBLISH_GRACE_DAYS
-from transforms.f345_files import quarter_start
+from transforms.f345_files import next_quarter_start, quarter_start
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,7 @@ class NightlyWindow:
 
 def day_after_quarter(label: str) -> date:
     """The first day of the quarter after `label` ('2024q3' → 2024-10-01)."""
-    start = quarter_start(label)
-    return date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
+    return next_quarter_start(quarter_start(label))
 
 
 def nightly_window(last: date, newest_quarter: str | None, looked_at: Collection[date]) -> NightlyWindow:
