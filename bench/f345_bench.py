@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+from tqdm import tqdm
 
 from bench.f345_generate import generate_quarter, issuer_pool, quarter_labels, zip_quarter
 from bench.measure import report, run_measuring_peak_memory
@@ -99,7 +100,7 @@ def bench_f345_history(
     issuers = np.concatenate([np.array(nightly_issuers, dtype=np.int64), issuer_pool(6_000)])
     labels = history_labels(quarters, first_night)
     folders = []
-    for number, label in enumerate(labels):
+    for number, label in enumerate(tqdm(labels, desc="generate quarters", unit="quarter", leave=False)):
         folder = work / "f345-history" / label
         generate_quarter(folder, label, submissions, issuers=issuers, seed=number)
         zip_quarter(folder, zips, label)
@@ -135,3 +136,27 @@ def bench_f345_history(
         file=sys.stderr,
         flush=True,
     )
+
+
+def main() -> None:
+    """The full-size history as its own command (a bench run measures 8 quarters and extrapolates)."""
+    import argparse
+    import tempfile
+
+    from bench.measure import RESULTS
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--quarters", type=int, default=FULL_HISTORY_QUARTERS, help="quarters, ending with 2025q4")
+    parser.add_argument("--submissions", type=int, default=70_000, help="submissions per quarter")
+    parser.add_argument("--work", type=Path, help="folder for the zips and the warehouse (default: a temporary one)")
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=arguments.work) as folder:
+        work = Path(folder)
+        bench_f345_history(work, work / "f345", arguments.quarters, arguments.submissions, [], date(2026, 1, 1))
+    print("\n| benchmark | ours | baseline (same run) | ratio | target |\n|---|---|---|---|---|")
+    for row in RESULTS:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
