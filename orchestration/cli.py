@@ -330,6 +330,12 @@ def run_command(arguments: argparse.Namespace) -> int:
         check_quarter_range(first, last, today)
         load_quarters(first, last, arguments.verify)
         print_summary()
+        window = nightly_window_of(data_dir() / "published" / "warehouse.duckdb", today - timedelta(days=1))
+        if window.continues_after is not None:
+            print(
+                f"insider-warehouse: the days since {window.continues_after} come from the daily indexes: the next "
+                f"`insider-warehouse ingest` (or the nightly schedule) covers {window.first} to {window.last}"
+            )
         return 0
     if arguments.command == "backfill":
         return run_backfill_command(arguments)

@@ -616,6 +616,7 @@ def test_the_nightly_continues_where_the_newest_quarter_loaded_ends(
     with serve_in_background([tmp_path / "mirror"]) as mirror:
         monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
         assert cli.main(["f345", "--start", "2024q3", "--end", "2024q3"]) == 0
+        assert "covers 2024-10-01 to " in capsys.readouterr().out  # said after the load
         # The schedule's tick of 2024-10-09 asks for every day since the quarter ended, not its usual three.
         when = datetime(2024, 10, 9, 6, 0, tzinfo=ZoneInfo("America/New_York"))
         with dg.build_schedule_context(scheduled_execution_time=when) as context:
