@@ -185,29 +185,18 @@ def _shape(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     )
 
 
-def unparsed_counts(frame: pl.DataFrame, schema: pl.Schema) -> dict[str, int]:
-    """Per typed column of `schema`, the non-empty text values of `frame` (renamed, untyped) that did not parse."""
+def unparsed_counts(raw: pl.DataFrame, typed: pl.DataFrame, schema: pl.Schema) -> dict[str, int]:
+    """Per typed column of `schema`, the non-empty text values of `raw` (renamed, untyped) that `typed` (its rows,
+    shaped) holds as NULL: values that did not parse. Compared with the typed frame, not typed a second time."""
     checked = [
         name
         for name, dtype in schema.items()
-        if name in frame.columns
-        and frame.schema[name] == pl.String
-        and dtype != pl.String
-        and dtype != pl.List(pl.String)
+        if name in raw.columns and raw.schema[name] == pl.String and dtype != pl.String and dtype != pl.List(pl.String)
     ]
     if not checked:
         return {}
-    counts = frame.select(
-        [
-            (
-                (pl.col(name).str.strip_chars().str.len_chars() > 0)
-                & _typed(name, schema[name]).cast(schema[name]).is_null()
-            )
-            .sum()
-            .alias(name)
-            for name in checked
-        ]
-    ).row(0, named=True)
+    given = raw.select([(pl.col(name).str.strip_chars().str.len_chars() > 0).alias(name) for name in checked])
+    counts = {name: int((given[name] & typed[name].is_null()).sum()) for name in checked}
     return {name: count for name, count in counts.items() if count}
 
 
@@ -333,9 +322,10 @@ def quarter_frames(files: Mapping[str, bytes]) -> F345Quarter:
     frames: dict[str, pl.DataFrame] = {}
     unparsed: dict[str, int] = {}
     for table, schema in _SCHEMAS.items():
-        parts = [_shape(frame, schema) for frame in renamed[table]]
+        parts = []
         for frame in renamed[table]:
-            for column, count in unparsed_counts(frame, schema).items():
+            parts.append(_shape(frame, schema))
+            for column, count in unparsed_counts(frame, parts[-1], schema).items():
                 unparsed[f"{table}.{column}"] = unparsed.get(f"{table}.{column}", 0) + count
         frames[table] = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
     frames["filings"] = _with_counts(frames)
