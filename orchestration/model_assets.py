@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+from tqdm import tqdm
 
 from orchestration.partitions import FIRST_XML_OWNERSHIP_DAY
 from orchestration.publish import publish
@@ -17,6 +18,7 @@ from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.sql_models import all_models
 from orchestration.warehouse import open_warehouse, refresh_model
 from transforms.edgar_calendar import calendar_rows
+from transforms.refresh_chunks import REFRESH_CHUNK_FILINGS, refresh_chunks
 from transforms.tables import CALENDAR, FILING_TABLES
 from transforms.vehicles import Override
 
@@ -59,6 +61,24 @@ def overridden_accessions(connection: duckdb.DuckDBPyConnection, digest: str, ov
     return sorted(named | decided)
 
 
+def refresh_pending(
+    connection: duckdb.DuckDBPyConnection,
+    overrides: list[Override],
+    digest: str,
+    calendar: pl.DataFrame,
+    chunk_filings: int = REFRESH_CHUNK_FILINGS,
+) -> int:
+    """Refresh the model for every pending filing and every filing an override changed, in chunks of whole issuers
+    of about `chunk_filings` filings, each its own transaction; returns the number of chunks."""
+    issuer_of = dict(query_sql_file(connection, "queries/pending_model_accessions.sql").fetchall())
+    for accession in overridden_accessions(connection, digest, overrides):
+        issuer_of.setdefault(accession, None)
+    chunks = refresh_chunks(issuer_of.items(), chunk_filings)
+    for chunk in tqdm(chunks, desc="model refresh", unit="chunk", disable=len(chunks) < 2):
+        refresh_model(connection, chunk, calendar, overrides)
+    return len(chunks)
+
+
 def record_overrides(connection: duckdb.DuckDBPyConnection, digest: str) -> None:
     """After the refresh: a refresh that failed leaves the file's change to apply next run."""
     run_sql_file(connection, "warehouse/model_version_record.sql", name=OVERRIDES_VERSION, digest=digest)
@@ -73,7 +93,9 @@ def record_overrides(connection: duckdb.DuckDBPyConnection, digest: str) -> None
 )
 def warehouse_model(storage: StorageResource):
     """Rebuild what the loads since the last refresh changed, for their filings' issuers, owners and owner groups
-    only, in one transaction (a run stopped after its load leaves its filings pending for the next run's refresh).
+    only, in one transaction per chunk of whole issuers (a run stopped after its load, or between chunks, leaves the
+    filings not yet refreshed pending for the next run's refresh; a long backlog is refreshed a chunk at a time so
+    memory follows the chunk, transforms/refresh_chunks.py).
 
     Scoping keeps the nightly cost proportional to the day's filings and their groups' histories, not to the
     warehouse. The model is not partitioned by day: it is one state of the whole warehouse, and a partitioned asset
@@ -83,9 +105,7 @@ def warehouse_model(storage: StorageResource):
     overrides_path = vehicle_overrides_path()
     overrides, digest = read_vehicle_overrides(overrides_path), overrides_digest(overrides_path)
     with open_warehouse(storage.warehouse_path) as connection:
-        accessions = [row[0] for row in query_sql_file(connection, "queries/pending_model_accessions.sql").fetchall()]
-        accessions += overridden_accessions(connection, digest, overrides)
-        refresh_model(connection, sorted(set(accessions)), calendar_frame(new_york_today()), overrides)
+        refresh_pending(connection, overrides, digest, calendar_frame(new_york_today()))
         record_overrides(connection, digest)
         counts = dict(query_sql_file(connection, "queries/table_row_counts.sql").fetchall())
     for table in MODEL_TABLES:
