@@ -78,7 +78,7 @@ def run_cli(arguments: list[str], data_dir: Path, base_url: str) -> subprocess.C
 def estimate_numbers(output: str) -> tuple[int, int, int, int]:
     """(filings listed, business days, already fetched, requests) from the estimate line."""
     found = re.search(
-        r"(\d+) ownership filings listed on (\d+) business days \((\d+) already fetched\); (\d+) requests", output
+        r"(\d+) ownership filings? listed on (\d+) business days? \((\d+) already fetched\); (\d+) requests?", output
     )
     assert found, output
     return tuple(int(group) for group in found.groups())

@@ -43,13 +43,18 @@ class BackfillEstimate:
 
     def describe(self) -> str:
         text = (
-            f"{self.first} to {self.last}: {self.listed:,} ownership filings listed on {self.business_days:,} "
-            f"business days ({self.already_fetched:,} already fetched); {self.requests:,} requests at "
-            f"{self.requests_per_second:g}/s take about {duration(self.seconds)}"
+            f"{self.first} to {self.last}: {_counted(self.listed, 'ownership filing')} listed on "
+            f"{_counted(self.business_days, 'business day')} ({self.already_fetched:,} already fetched); "
+            f"{_counted(self.requests, 'request')} at {self.requests_per_second:g}/s take about "
+            f"{duration(self.seconds)}"
         )
         if self.quarters_without_index:
             text += f" (no full index found for {', '.join(self.quarters_without_index)}: their filings not counted)"
         return text
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def duration(seconds: float) -> str:
