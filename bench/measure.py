@@ -4,6 +4,7 @@ of a child process; a nightly run timed as a user would run it."""
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,17 +25,20 @@ def run_measuring_peak_memory(command: list[str], env: dict[str, str]) -> float:
     Sampled from /proc/<pid>/status (VmHWM), not getrusage(RUSAGE_CHILDREN): the latter also counts the forked
     copy of this (large) benchmark process before exec, which is not the pipeline's memory.
     """
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak_kb = 0
-    while process.poll() is None:
-        try:
-            status = Path(f"/proc/{process.pid}/status").read_text()
-            peak_kb = max(peak_kb, int(status.split("VmHWM:")[1].split()[0]))
-        except (OSError, IndexError, ValueError):
-            pass
-        time.sleep(0.2)
-    if process.returncode != 0:
-        raise subprocess.CalledProcessError(process.returncode, command)
+    with tempfile.TemporaryFile() as output:  # kept for a failure's message, never read otherwise
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+        peak_kb = 0
+        while process.poll() is None:
+            try:
+                status = Path(f"/proc/{process.pid}/status").read_text()
+                peak_kb = max(peak_kb, int(status.split("VmHWM:")[1].split()[0]))
+            except (OSError, IndexError, ValueError):
+                pass
+            time.sleep(0.2)
+        if process.returncode != 0:
+            output.seek(max(0, output.seek(0, 2) - 4000))
+            tail = output.read().decode("utf-8", "replace")
+            raise RuntimeError(f"{' '.join(command)} failed (exit {process.returncode}); its output ends:\n{tail}")
     return peak_kb / 1024
 
 
