@@ -19,7 +19,7 @@ import numpy as np
 from tqdm import tqdm
 
 from bench.f345_generate import generate_quarter, issuer_pool, quarter_labels, zip_quarter
-from bench.measure import report, run_measuring_peak_memory
+from bench.measure import bench_env, print_results, report, run_measuring_peak_memory
 from mirror.server import serve_in_background
 from orchestration.f345_load import load_f345_quarter
 from orchestration.warehouse import connect, ensure_schema
@@ -107,13 +107,7 @@ def bench_f345_history(
         folders.append(folder)
     floor = tsv_floor_seconds(folders, work)
     with serve_in_background([mirror]) as server:
-        env = {
-            **os.environ,
-            "INSIDER_DATA_DIR": str(data_dir),
-            "EDGAR_BASE_URL": server.base_url,
-            "EDGAR_USER_AGENT": "insider-warehouse bench bench@example.invalid",
-            "EDGAR_REQUESTS_PER_SECOND": "100000",
-        }
+        env = bench_env(data_dir, server.base_url)
         command = [sys.executable, "-m", "orchestration.cli", "f345", "--start", labels[0], "--end", labels[-1]]
         os.sync()
         started = time.perf_counter()
@@ -143,8 +137,6 @@ def main() -> None:
     import argparse
     import tempfile
 
-    from bench.measure import RESULTS
-
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--quarters", type=int, default=FULL_HISTORY_QUARTERS, help="quarters, ending with 2025q4")
     parser.add_argument("--submissions", type=int, default=70_000, help="submissions per quarter")
@@ -153,9 +145,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=arguments.work) as folder:
         work = Path(folder)
         bench_f345_history(work, work / "f345", arguments.quarters, arguments.submissions, [], date(2026, 1, 1))
-    print("\n| benchmark | ours | baseline (same run) | ratio | target |\n|---|---|---|---|---|")
-    for row in RESULTS:
-        print("| " + " | ".join(row) + " |")
+    print_results()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,25 @@ from pathlib import Path
 RESULTS: list[tuple[str, str, str, str, str]] = []
 
 
+def bench_env(data_dir: Path, base_url: str) -> dict[str, str]:
+    """The environment of a pipeline command the benchmarks run: its own data folder, a loopback mirror, no rate
+    limit (loopback only)."""
+    return {
+        **os.environ,
+        "INSIDER_DATA_DIR": str(data_dir),
+        "EDGAR_BASE_URL": base_url,
+        "EDGAR_USER_AGENT": "insider-warehouse bench bench@example.invalid",
+        "EDGAR_REQUESTS_PER_SECOND": "100000",
+    }
+
+
+def print_results() -> None:
+    """Every figure reported so far, as the markdown table docs/performance.md keeps."""
+    print("\n| benchmark | ours | baseline (same run) | ratio | target |\n|---|---|---|---|---|")
+    for row in RESULTS:
+        print("| " + " | ".join(row) + " |")
+
+
 def report(name: str, value: float, unit: str, baseline: float, baseline_name: str, target: str) -> None:
     ratio = value / baseline if baseline else float("nan")
     RESULTS.append((name, f"{value:,.1f} {unit}", f"{baseline:,.1f} {unit} ({baseline_name})", f"{ratio:.2f}x", target))
@@ -56,13 +75,7 @@ def resident_share(path: Path) -> float | None:
 
 
 def timed_nightly(data_dir: Path, mirror_url: str, day) -> float:
-    env = {
-        **os.environ,
-        "INSIDER_DATA_DIR": str(data_dir),
-        "EDGAR_BASE_URL": mirror_url,
-        "EDGAR_USER_AGENT": "insider-warehouse bench bench@example.invalid",
-        "EDGAR_REQUESTS_PER_SECOND": "100000",
-    }
+    env = bench_env(data_dir, mirror_url)
     command = [sys.executable, "-m", "orchestration.cli", "ingest", "--start", str(day), "--end", str(day)]
     # The set-up wrote gigabytes (the grown warehouse, full read copies): flushed first, so the night's own
     # checkpoint fsyncs do not queue behind that write-back. A production night follows a quiet day.

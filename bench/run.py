@@ -23,7 +23,7 @@ from lxml import etree
 
 from bench.f345_bench import bench_f345_history, bench_f345_load
 from bench.generate import generate, issuer_ciks
-from bench.measure import RESULTS, report, run_measuring_peak_memory, timed_nightly
+from bench.measure import RESULTS, bench_env, print_results, report, run_measuring_peak_memory, timed_nightly
 from mirror.server import serve_in_background
 from orchestration.model_assets import calendar_frame
 from orchestration.parse_pool import MAX_BATCH_SIZE
@@ -117,13 +117,7 @@ def bench_end_to_end(mirror: Path, days: list, work: Path) -> None:
         for path in paths:
             session.get(server.base_url + path, timeout=30).raise_for_status()
         floor = len(paths) / (time.perf_counter() - started)
-        env = {
-            **os.environ,
-            "INSIDER_DATA_DIR": str(work / "e2e"),
-            "EDGAR_BASE_URL": server.base_url,
-            "EDGAR_USER_AGENT": "insider-warehouse bench bench@example.invalid",
-            "EDGAR_REQUESTS_PER_SECOND": "100000",
-        }
+        env = bench_env(work / "e2e", server.base_url)
         command = [sys.executable, "-m", "orchestration.cli", "ingest", "--start", str(days[0]), "--end", str(days[-1])]
         started = time.perf_counter()
         peak_mb = run_measuring_peak_memory(command, env)
@@ -325,9 +319,7 @@ def main() -> None:
             bench_nightly_and_as_of(
                 mirror, days, frames_folder, work, arguments.warehouse_rows, arguments.issuer_history
             )
-    print("\n| benchmark | ours | baseline (same run) | ratio | target |\n|---|---|---|---|---|")
-    for row in RESULTS:
-        print("| " + " | ".join(row) + " |")
+    print_results()
 
 
 if __name__ == "__main__":

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import duckdb
 from tqdm import tqdm
 
 from orchestration.resources import EdgarResource, StorageResource
-from orchestration.sql_files import query_sql_file
+from orchestration.sql_files import query_read_copy
 from transforms.backfill_plan import BackfillEstimate, backfill_runs, estimate, quarters_between
 from transforms.edgar_client import NotFoundError
 from transforms.edgar_urls import full_index_path
@@ -45,14 +44,8 @@ def estimate_backfill(first: date, last: date) -> tuple[BackfillEstimate, Counte
 
 def backfilled_days(published_path: Path, first: date, last: date) -> set[date]:
     """The days of [first, last] the read copy says a run has read; none without a read copy."""
-    if not published_path.exists():
-        return set()
-    connection = duckdb.connect(str(published_path), read_only=True)
-    try:
-        rows = query_sql_file(connection, "queries/backfilled_days.sql", first=first, last=last).fetchall()
-    finally:
-        connection.close()
-    return {day for (day,) in rows}
+    rows = query_read_copy(published_path, "queries/backfilled_days.sql", first=first, last=last)
+    return {day for (day,) in rows or ()}
 
 
 def run_backfill(
@@ -64,11 +57,11 @@ def run_backfill(
     """
     storage = StorageResource()
     runs = backfill_runs(first, last, backfilled_days(storage.published_path, first, last), days_per_run)
+    listed = [sum(count for day, count in per_day.items() if start <= day <= end) for start, end in runs]
     total = sum(per_day.values())
-    remaining = sum(count for day, count in per_day.items() if any(start <= day <= end for start, end in runs))
-    with tqdm(total=total, initial=total - remaining, desc="backfill", unit="filing", smoothing=0.1) as progress:
-        for start, end in runs:
+    with tqdm(total=total, initial=total - sum(listed), desc="backfill", unit="filing", smoothing=0.1) as progress:
+        for (start, end), filings in zip(runs, listed, strict=True):
             progress.set_postfix_str(f"{start} to {end}")
             ingest(start, end)
-            progress.update(sum(count for day, count in per_day.items() if start <= day <= end))
+            progress.update(filings)
     return len(runs)

@@ -52,6 +52,11 @@ def data_dir() -> Path:
     return read_settings().data_dir
 
 
+def published_path() -> Path:
+    """The read copy analysts open (replaced atomically by each successful run)."""
+    return data_dir() / "published" / "warehouse.duckdb"
+
+
 def dagster_instance() -> dg.DagsterInstance:
     """The local Dagster instance under data/dagster, so CLI runs show up in `dagster dev`."""
     home = data_dir() / "dagster"
@@ -163,7 +168,7 @@ def migrate_warehouse(path: Path) -> None:
 
 def print_summary(private: bool = False) -> None:
     """The summary of the published read copy (or, with `private`, of the writer's own file)."""
-    path = data_dir() / "warehouse.duckdb" if private else data_dir() / "published" / "warehouse.duckdb"
+    path = data_dir() / "warehouse.duckdb" if private else published_path()
     if not path.exists():
         raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
     print(format_summary(path, warehouse_summary(path)))
@@ -330,7 +335,7 @@ def run_command(arguments: argparse.Namespace) -> int:
         check_quarter_range(first, last, today)
         load_quarters(first, last, arguments.verify)
         print_summary()
-        window = nightly_window_of(data_dir() / "published" / "warehouse.duckdb", today - timedelta(days=1))
+        window = nightly_window_of(published_path(), today - timedelta(days=1))
         if window.continues_after is not None:
             print(
                 f"insider-warehouse: the days since {window.continues_after} come from the daily indexes: the next "
@@ -343,7 +348,7 @@ def run_command(arguments: argparse.Namespace) -> int:
     last = arguments.end or today - timedelta(days=1)
     first = arguments.start
     if first is None:
-        window = nightly_window_of(data_dir() / "published" / "warehouse.duckdb", last)
+        window = nightly_window_of(published_path(), last)
         first = window.first
         if window.continues_after is not None:
             print(

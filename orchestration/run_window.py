@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.partitions import EDGAR_TIMEZONE
-from orchestration.sql_files import query_sql_file
+from orchestration.sql_files import query_read_copy
 from transforms.nightly_window import NightlyWindow, nightly_window
 
 
@@ -32,14 +32,11 @@ def nightly_window_of(published_path: Path, last: date) -> NightlyWindow:
     """The nightly's days up to `last`, continuing after the newest Form 345 quarter of the read copy (the last
     successful run's warehouse, readable while a run writes the private one). Without a read copy, or one that
     cannot be read, the usual few days: the run itself then says what is wrong with the warehouse."""
-    if not published_path.exists():
-        return nightly_window(last, None, ())
     try:
-        connection = duckdb.connect(str(published_path), read_only=True)
-        try:
-            [(quarter, looked_at)] = query_sql_file(connection, "queries/nightly_continuation.sql").fetchall()
-        finally:
-            connection.close()
+        rows = query_read_copy(published_path, "queries/nightly_continuation.sql")
     except duckdb.Error:
+        rows = None
+    if rows is None:
         return nightly_window(last, None, ())
+    [(quarter, looked_at)] = rows
     return nightly_window(last, quarter, set(looked_at or ()))

@@ -89,3 +89,15 @@ def query_sql_file(
     statement = statements[0]
     wanted = set(_PARAMETER.findall(statement))
     return connection.sql(statement, params={name: parameters[name] for name in wanted} or None)
+
+
+def query_read_copy(database: Path, relative_path: str, **parameters: Any) -> list[tuple] | None:
+    """The rows of `sql/<relative_path>` on the read copy at `database`, opened read-only (readers share it, so
+    this never waits for a lock); None when there is no read copy yet."""
+    if not database.exists():
+        return None
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return query_sql_file(connection, relative_path, **parameters).fetchall()
+    finally:
+        connection.close()

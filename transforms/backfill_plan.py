@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from transforms.edgar_calendar import closure_reason
 from transforms.edgar_urls import quarter_of
+from transforms.f345_files import next_quarter_start, quarter_label, quarter_start
 from transforms.index_files import IndexEntry
 
 # The years the SEC's Form 345 data sets do not cover: XML ownership filings began on 2003-06-30.
@@ -67,10 +68,10 @@ def duration(seconds: float) -> str:
 
 def quarters_between(first: date, last: date) -> list[tuple[int, int]]:
     """(year, quarter) of every quarter that [first, last] touches, in order."""
-    quarters, year, quarter = [], first.year, quarter_of(first)
-    while (year, quarter) <= (last.year, quarter_of(last)):
-        quarters.append((year, quarter))
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    quarters, start = [], quarter_start(quarter_label(first))
+    while start <= last:
+        quarters.append((start.year, quarter_of(start)))
+        start = next_quarter_start(start)
     return quarters
 
 
