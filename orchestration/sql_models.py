@@ -7,15 +7,18 @@ the parameters it binds as `$name` (overridable per run through the asset's conf
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import polars as pl
 import sqlglot
 from pydantic import Field
 from sqlglot import exp
+from tqdm import tqdm
 
 from orchestration.resources import StorageResource
 from orchestration.sql_files import (
@@ -26,7 +29,8 @@ from orchestration.sql_files import (
     run_sql_file,
     split_statements,
 )
-from orchestration.warehouse import open_warehouse, transaction
+from orchestration.warehouse import open_warehouse, registered, transaction
+from transforms.refresh_chunks import REFRESH_CHUNK_FILINGS, issuer_chunks
 
 MODELS_FOLDER = SQL_ROOT / "models"
 VIEWS_FOLDER = SQL_ROOT / "views"
@@ -39,6 +43,8 @@ _SCOPE = re.compile(r"^--\s*scope:\s*(\w+)(?:[ \t]+(\S.*?))?\s*$", re.MULTILINE)
 # redo the issuer's other insiders); or, for a model over windows of days or months, the issuers' rows from the
 # earliest changed transaction date on (model_scope_days), its expression naming the last day a row's window reads.
 SCOPES = ("issuer", "filing", "group", "date")
+# Filings a model recomputes in one statement; more go a chunk of whole issuers at a time (a night is far below).
+MODEL_CHUNK_FILINGS = REFRESH_CHUNK_FILINGS
 
 
 @dataclass(frozen=True)
@@ -121,14 +127,15 @@ def upstream_assets(model: SqlModel, asset_names: set[str]) -> list[str]:
     return sorted(found)
 
 
-def model_statement(relative_path: str, model: SqlModel) -> str:
+def model_statement(relative_path: str, model: SqlModel, scope: str | None = None) -> str:
     """The one statement of `sql/<relative_path>` for `model`: `__model_table__` becomes its table name, which
     cannot be a bound parameter (so it must be a plain identifier), `__model_select__` its SELECT, and
-    `__model_rows__` the test of its scope (with `__model_date__`, a date scope's expression)."""
+    `__model_rows__` the test of `scope` (the model's own by default; with `__model_date__`, a date scope's
+    expression)."""
     if not _IDENTIFIER.fullmatch(model.name):
         raise ValueError(f"model file name {model.name!r} is not a plain SQL identifier")
     [template] = split_statements(read_sql(relative_path))
-    [rows_in_scope] = split_statements(read_sql(f"warehouse/model_rows_{model.scope}.sql"))
+    [rows_in_scope] = split_statements(read_sql(f"warehouse/model_rows_{scope or model.scope}.sql"))
     return (
         template.replace("__model_rows__", f"({rows_in_scope}\n)")
         .replace("__model_date__", f"({model.scope_date})")
@@ -142,7 +149,17 @@ def bound_in(statement: str, parameters: dict[str, Any]) -> dict[str, Any] | Non
     return {name: parameters[name] for name in parameter_names(statement)} or None
 
 
-def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) -> int:
+def model_chunks(connection, full: bool, size: int) -> list[list[int | None]] | None:
+    """The issuers of a model's refresh in chunks of about `size` filings, or None when it fits in one (a night)."""
+    [(filings,)] = query_sql_file(connection, "warehouse/model_scope_size.sql", full=full).fetchall()
+    if filings <= size:
+        return None
+    return issuer_chunks(query_sql_file(connection, "warehouse/model_chunk_weights.sql", full=full).fetchall(), size)
+
+
+def materialize_model(
+    connection, model: SqlModel, overrides: dict[str, Any], chunk_filings: int = MODEL_CHUNK_FILINGS
+) -> int:
     """Bring the model's table up to date in one transaction; returns its row count.
 
     A model keyed by issuer has only the issuers of the last refreshes (model_scope) recomputed: their rows are
@@ -155,6 +172,10 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
     earliest changed transaction date on recomputed; it reads lines from `date_scope_start()` (the earliest such
     date of all issuers, '-infinity' in a full build) back by one window. A model whose SQL or parameters changed
     is rebuilt in full.
+
+    More than `chunk_filings` filings to recompute (a history of Form 345 data sets, a full build of a big
+    warehouse) go a chunk of whole issuers at a time, so memory follows the chunk: a model's rows depend on their
+    issuer's filings only, so the chunks give the rows one pass gives.
     """
     parameters = {**model.parameters, **overrides}
     wanted = parameter_names(model.select) | parameter_names(model.scope_date or "")
@@ -164,21 +185,57 @@ def materialize_model(connection, model: SqlModel, overrides: dict[str, Any]) ->
     bound = {name: parameters[name] for name in wanted}
     # The SELECT's text holds its `-- scope:` line: a changed scope rebuilds the model in full.
     digest = hashlib.sha256(json.dumps([model.select, bound], sort_keys=True, default=str).encode()).hexdigest()
-    full, scoped_delete, scoped_insert = (
-        model_statement(f"warehouse/{name}.sql", model)
-        for name in ("model_build_full", "model_delete_scoped", "model_insert_scoped")
-    )
     with transaction(connection):
         built = query_sql_file(connection, "warehouse/model_version_built.sql", name=model.name).fetchall()
         incremental = built == [(digest,)]
-        run_sql_file(connection, f"warehouse/model_scope_{'incremental' if incremental else 'full'}.sql")
+        chunks = model_chunks(connection, not incremental, chunk_filings)
         if incremental:
-            connection.execute(scoped_delete, bound_in(scoped_delete, bound))
-            connection.execute(scoped_insert, bound_in(scoped_insert, bound))
+            _refresh_scoped(connection, model, bound, chunks)
         else:
-            connection.execute(full, bound_in(full, bound))
+            _build_full(connection, model, bound, chunks)
             run_sql_file(connection, "warehouse/model_version_record.sql", name=model.name, digest=digest)
     return connection.table(model.name).count("*").fetchall()[0][0]
+
+
+def _execute(connection, relative_path: str, model: SqlModel, bound: dict[str, Any], scope: str | None = None) -> None:
+    statement = model_statement(relative_path, model, scope)
+    connection.execute(statement, bound_in(statement, bound))
+
+
+def _chunk_scopes(
+    connection, chunks: list[list[int | None]] | None, model: SqlModel, scope_file: str
+) -> Iterator[None]:
+    """Once per chunk, with its issuers as model_chunk and the scope macros of `scope_file` made for it; None: one
+    chunk, the whole of model_scope."""
+    if chunks is None:
+        run_sql_file(connection, "warehouse/model_chunk_whole_scope.sql")
+        run_sql_file(connection, scope_file)
+        yield
+        return
+    for chunk in tqdm(chunks, desc=model.name, unit="chunk", leave=False):
+        issuers = pl.DataFrame({"issuer_cik": chunk}, schema={"issuer_cik": pl.Int64})
+        with registered(connection, {"batch_model_chunk": issuers}):
+            run_sql_file(connection, "warehouse/model_chunk.sql")
+        run_sql_file(connection, scope_file)
+        yield
+
+
+def _refresh_scoped(connection, model: SqlModel, bound: dict[str, Any], chunks: list[list[int | None]] | None) -> None:
+    """The scope's rows deleted and recomputed: in one statement each, or a chunk of issuers at a time."""
+    for _ in _chunk_scopes(connection, chunks, model, "warehouse/model_scope_incremental.sql"):
+        _execute(connection, "warehouse/model_delete_scoped.sql", model, bound)
+        _execute(connection, "warehouse/model_insert_scoped.sql", model, bound)
+
+
+def _build_full(connection, model: SqlModel, bound: dict[str, Any], chunks: list[list[int | None]] | None) -> None:
+    """The table replaced by the rows of its SELECT: in one statement, or a chunk of issuers at a time."""
+    run_sql_file(connection, "warehouse/model_scope_full.sql")
+    if chunks is None:
+        _execute(connection, "warehouse/model_build_full.sql", model, bound)
+        return
+    _execute(connection, "warehouse/model_build_empty.sql", model, bound)
+    for _ in _chunk_scopes(connection, chunks, model, "warehouse/model_scope_full_chunk.sql"):
+        _execute(connection, "warehouse/model_insert_scoped.sql", model, bound, scope="issuer")
 
 
 class ModelConfig(dg.Config):

@@ -1,6 +1,6 @@
 """A backlog cut into chunks of whole issuers: no issuer split across chunks, none larger than needed."""
 
-from transforms.refresh_chunks import refresh_chunks
+from transforms.refresh_chunks import issuer_chunks, refresh_chunks
 
 
 def test_chunks_hold_whole_issuers_and_every_accession_once():
@@ -19,3 +19,11 @@ def test_chunks_hold_whole_issuers_and_every_accession_once():
 def test_an_issuer_larger_than_a_chunk_is_one_chunk_and_nothing_pending_is_one_empty_chunk():
     assert refresh_chunks([(f"a{n}", 1) for n in range(50)], 10) == [sorted(f"a{n}" for n in range(50))]
     assert refresh_chunks([], 10) == [[]]
+
+
+def test_issuers_are_packed_by_their_filings_in_cik_order():
+    weights = [(30, 4), (10, 6), (None, 1), (20, 5), (40, 0), (50, 12)]
+    chunks = issuer_chunks(weights, 10)
+    # 10 (6) + 20 (5) would be 11: 10 alone; 20 + 30 = 9, + 40 (0) = 9; 50 (12) alone; None last
+    assert chunks == [[10], [20, 30, 40], [50], [None]]
+    assert issuer_chunks([], 10) == [[]]

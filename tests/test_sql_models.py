@@ -8,7 +8,7 @@ import pytest
 
 from orchestration.model_assets import calendar_frame
 from orchestration.sql_files import run_sql_file
-from orchestration.sql_models import all_models, materialize_model, upstream_assets
+from orchestration.sql_models import MODEL_CHUNK_FILINGS, all_models, materialize_model, model_chunks, upstream_assets
 from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
 from tests.ownership_builder import Filing, Line
 from transforms.normalize import normalize_submission, to_frames
@@ -123,14 +123,14 @@ def warehouse(tmp_path_factory):
     connection.close()
 
 
-def build_in_dependency_order(connection, **overrides) -> None:
+def build_in_dependency_order(connection, chunk_filings: int = MODEL_CHUNK_FILINGS, **overrides) -> None:
     models = all_models()
     done: set[str] = set()
     while len(done) < len(models):
         for name, model in models.items():
             needs = {dep for dep in upstream_assets(model, set()) if dep in models}
             if name not in done and needs <= done:
-                materialize_model(connection, model, overrides.get(name, {}))
+                materialize_model(connection, model, overrides.get(name, {}), chunk_filings)
                 done.add(name)
 
 
@@ -315,6 +315,36 @@ def test_incremental_refresh_equals_a_full_rebuild(warehouse):
 
 def model_rows(connection) -> dict[str, list[tuple]]:
     return {name: connection.table(name).order("all").fetchall() for name in all_models()}
+
+
+def test_models_built_a_few_issuers_at_a_time_equal_one_pass(tmp_path: Path):
+    """A history of Form 345 data sets recomputes millions of filings: past the chunk size a model goes a chunk of
+    whole issuers at a time, in a full build and in an incremental refresh, and must give the rows of one pass."""
+    connection = connect(tmp_path / "chunked.duckdb")
+    try:
+        ensure_schema(connection)
+        parsed = [normalize_submission(f.accession, f.raw()) for f in HISTORY]
+        load_filings(connection, [f.accession for f in HISTORY], to_frames(parsed), [], [], datetime(2026, 1, 1))
+        refresh_model(connection, [f.accession for f in HISTORY], calendar_frame(date(2025, 1, 1)))
+        build_in_dependency_order(connection)  # one pass: the chunk size is far above these few filings
+        one_pass = model_rows(connection)
+        assert sum(len(table) for table in one_pass.values()) > 50
+        issuers = rows(connection, "select count(distinct issuer_cik) from filing_status")[0][0]
+        for full in (True, False):
+            chunks = model_chunks(connection, full, 3)
+            assert chunks is not None and len(chunks) >= 3, chunks
+            assert sorted(issuer for chunk in chunks for issuer in chunk) == sorted(
+                row[0] for row in rows(connection, "select distinct issuer_cik from filing_status")
+            )
+            assert len({issuer for chunk in chunks for issuer in chunk}) == issuers
+        assert model_chunks(connection, True, MODEL_CHUNK_FILINGS) is None
+        connection.execute("delete from model_versions")
+        build_in_dependency_order(connection, chunk_filings=3)  # full builds, in chunks
+        assert model_rows(connection) == one_pass
+        build_in_dependency_order(connection, chunk_filings=3)  # incremental (the scope holds every filing), chunks
+        assert model_rows(connection) == one_pass
+    finally:
+        connection.close()
 
 
 def test_late_trades_redo_exactly_the_windows_that_read_them(tmp_path: Path):

@@ -270,5 +270,16 @@ def test_a_backlog_refreshed_a_few_issuers_at_a_time_gives_the_model_of_one_refr
             assert connection.sql(query).fetchall() == real_warehouse.sql(query).fetchall(), query
         count = "select count(*), count(distinct vehicle_key) from vehicle_decisions"
         assert connection.sql(count).fetchall() == real_warehouse.sql(count).fetchall()
+        # The SQL models likewise: built in chunks of about 20 filings' issuers, then in one pass on a copy.
+        from orchestration.sql_models import all_models, model_chunks
+        from tests.test_sql_models import build_in_dependency_order
+
+        assert len(model_chunks(connection, True, 20) or []) >= len(accessions) // 20 - 1
+        build_in_dependency_order(connection, chunk_filings=20)
+        chunked = {name: connection.table(name).order("all").fetchall() for name in all_models()}
+        connection.execute("delete from model_versions")
+        build_in_dependency_order(connection)
+        assert {name: connection.table(name).order("all").fetchall() for name in all_models()} == chunked
+        assert sum(len(table) for table in chunked.values()) > 100
     finally:
         connection.close()

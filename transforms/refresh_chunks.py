@@ -1,8 +1,8 @@
-"""A long backlog of filings to refresh, cut into chunks of whole issuers, so that memory follows the chunk and not
-the backlog (twenty years of Form 345 data sets refreshed at once held 10.4 GB).
+"""A long backlog cut into chunks of whole issuers, so that memory follows the chunk and not the backlog (twenty
+years of Form 345 data sets refreshed at once held 10.4 GB; their SQL models built at once ran out of a 2 GB limit).
 
-An issuer's owner groups, vehicles and positions depend on that issuer's filings only, so refreshing issuers a few
-hundred at a time, each chunk in its own transaction, gives the same model as one refresh of them all.
+An issuer's owner groups, vehicles, positions and SQL model rows depend on that issuer's filings only, so working
+through issuers a few hundred at a time gives the same warehouse as one pass over them all.
 """
 
 from collections.abc import Iterable
@@ -11,20 +11,30 @@ from collections.abc import Iterable
 REFRESH_CHUNK_FILINGS = 250_000
 
 
+def issuer_chunks(
+    weights: Iterable[tuple[int | None, int]], size: int = REFRESH_CHUNK_FILINGS
+) -> list[list[int | None]]:
+    """The issuers of `weights` (issuer CIK or None, its filings) in chunks of about `size` filings, in CIK order
+    (None last); an issuer larger than `size` is a chunk of its own. One empty chunk when there are none."""
+    chunks: list[list[int | None]] = []
+    current: list[int | None] = []
+    filings = 0
+    for issuer, count in sorted(weights, key=lambda pair: (pair[0] is None, pair[0] or 0)):
+        if current and filings + count > size:
+            chunks.append(current)
+            current, filings = [], 0
+        current.append(issuer)
+        filings += count
+    if current or not chunks:
+        chunks.append(current)
+    return chunks
+
+
 def refresh_chunks(pending: Iterable[tuple[str, int | None]], size: int = REFRESH_CHUNK_FILINGS) -> list[list[str]]:
     """The accessions of `pending` (accession, issuer CIK or None when unknown) in chunks of about `size`, each
     holding every accession of its issuers; one empty chunk when nothing is pending (the refresh still runs)."""
     by_issuer: dict[int | None, set[str]] = {}
     for accession, issuer in pending:
         by_issuer.setdefault(issuer, set()).add(accession)
-    chunks: list[list[str]] = []
-    current: list[str] = []
-    for issuer in sorted(by_issuer, key=lambda cik: (cik is None, cik or 0)):
-        accessions = sorted(by_issuer[issuer])
-        if current and len(current) + len(accessions) > size:
-            chunks.append(current)
-            current = []
-        current.extend(accessions)
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
+    chunks = issuer_chunks(((issuer, len(accessions)) for issuer, accessions in by_issuer.items()), size)
+    return [sorted(accession for issuer in chunk for accession in by_issuer.get(issuer, ())) for chunk in chunks]
