@@ -128,13 +128,13 @@ def upstream_assets(model: SqlModel, asset_names: set[str]) -> list[str]:
 
 
 def model_statement(relative_path: str, model: SqlModel, scope: str | None = None) -> str:
-    """The one statement of `sql/<relative_path>` for `model`: `__model_table__` becomes its table name, which
+    """The statements of `sql/<relative_path>` for `model`: `__model_table__` becomes its table name, which
     cannot be a bound parameter (so it must be a plain identifier), `__model_select__` its SELECT, and
     `__model_rows__` the test of `scope` (the model's own by default; with `__model_date__`, a date scope's
     expression)."""
     if not _IDENTIFIER.fullmatch(model.name):
         raise ValueError(f"model file name {model.name!r} is not a plain SQL identifier")
-    [template] = split_statements(read_sql(relative_path))
+    template = ";\n".join(split_statements(read_sql(relative_path)))
     [rows_in_scope] = split_statements(read_sql(f"warehouse/model_rows_{scope or model.scope}.sql"))
     return (
         template.replace("__model_rows__", f"({rows_in_scope}\n)")
@@ -185,10 +185,13 @@ def materialize_model(
     bound = {name: parameters[name] for name in wanted}
     # The SELECT's text holds its `-- scope:` line: a changed scope rebuilds the model in full.
     digest = hashlib.sha256(json.dumps([model.select, bound], sort_keys=True, default=str).encode()).hexdigest()
+    built = query_sql_file(connection, "warehouse/model_version_built.sql", name=model.name).fetchall()
+    incremental = built == [(digest,)]
+    chunks = model_chunks(connection, not incremental, chunk_filings)
+    if not incremental and chunks is not None:
+        run_sql_file(connection, "warehouse/model_scope_full.sql")
+        _execute(connection, "warehouse/model_build_empty.sql", model, bound)
     with transaction(connection):
-        built = query_sql_file(connection, "warehouse/model_version_built.sql", name=model.name).fetchall()
-        incremental = built == [(digest,)]
-        chunks = model_chunks(connection, not incremental, chunk_filings)
         if incremental:
             _refresh_scoped(connection, model, bound, chunks)
         else:
@@ -228,14 +231,15 @@ def _refresh_scoped(connection, model: SqlModel, bound: dict[str, Any], chunks: 
 
 
 def _build_full(connection, model: SqlModel, bound: dict[str, Any], chunks: list[list[int | None]] | None) -> None:
-    """The table replaced by the rows of its SELECT: in one statement, or a chunk of issuers at a time."""
-    run_sql_file(connection, "warehouse/model_scope_full.sql")
+    """The table replaced by the rows of its SELECT: in one statement, or a chunk of issuers at a time into the
+    empty <model>_building table `materialize_model` created, which then takes the model's name."""
     if chunks is None:
+        run_sql_file(connection, "warehouse/model_scope_full.sql")
         _execute(connection, "warehouse/model_build_full.sql", model, bound)
         return
-    _execute(connection, "warehouse/model_build_empty.sql", model, bound)
     for _ in _chunk_scopes(connection, chunks, model, "warehouse/model_scope_full_chunk.sql"):
-        _execute(connection, "warehouse/model_insert_scoped.sql", model, bound, scope="issuer")
+        _execute(connection, "warehouse/model_insert_building.sql", model, bound, scope="issuer")
+    _execute(connection, "warehouse/model_swap_building.sql", model, bound)
 
 
 class ModelConfig(dg.Config):

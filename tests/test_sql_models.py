@@ -8,7 +8,14 @@ import pytest
 
 from orchestration.model_assets import calendar_frame
 from orchestration.sql_files import run_sql_file
-from orchestration.sql_models import MODEL_CHUNK_FILINGS, all_models, materialize_model, model_chunks, upstream_assets
+from orchestration.sql_models import (
+    MODEL_CHUNK_FILINGS,
+    SqlModel,
+    all_models,
+    materialize_model,
+    model_chunks,
+    upstream_assets,
+)
 from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
 from tests.ownership_builder import Filing, Line
 from transforms.normalize import normalize_submission, to_frames
@@ -343,6 +350,28 @@ def test_models_built_a_few_issuers_at_a_time_equal_one_pass(tmp_path: Path):
         assert model_rows(connection) == one_pass
         build_in_dependency_order(connection, chunk_filings=3)  # incremental (the scope holds every filing), chunks
         assert model_rows(connection) == one_pass
+    finally:
+        connection.close()
+
+
+def test_a_model_built_in_chunks_reads_back_filtered_in_the_same_process(tmp_path: Path):
+    """Chunks of more than a row group (122,880 rows) are written to the file as they are inserted. Into a table
+    created empty in the same transaction, DuckDB 2.0.0 then kept the empty table's statistics, and a filtered read
+    in the same process found no rows (every model reading transaction_values was empty on the 80-quarter history).
+    The chunks now go into a table created beforehand, which takes the model's name at the end."""
+    connection = connect(tmp_path / "many.duckdb")
+    try:
+        ensure_schema(connection)
+        connection.execute(
+            "insert into filing_status (accession_number, issuer_cik) select 'a' || i, i % 4 + 1 from range(40) as t(i)"
+        )
+        select = "select i % 4 + 1 as issuer_cik, i as v from range(600000) as t(i) where in_model_scope(i % 4 + 1)"
+        model = SqlModel("many_rows", "one row per number", select)
+        assert len(model_chunks(connection, True, 10)) == 4
+        assert materialize_model(connection, model, {}, chunk_filings=10) == 600_000
+        filtered = "select count(*) from many_rows where issuer_cik in (select 3)"
+        assert rows(connection, filtered) == [(150_000,)]
+        assert rows(connection, "select count(*) from duckdb_tables() where table_name like 'many_rows%'") == [(1,)]
     finally:
         connection.close()
 
