@@ -1,8 +1,21 @@
--- reads: batch_accessions, scoped_line_rows, securities
+-- reads: batch_accessions, scoped_line_rows
 -- writes: securities
 -- Add the security titles first seen in the batch's filings (titles never change meaning once classed). A title
 -- of an earlier filing was added when that filing was loaded, so only the batch's lines need reading
 -- (scoped_line_rows, scoped_lines.sql).
+-- A title seen before keeps the smallest accession number of the filings naming it (MIN(accession_number)), so
+-- the order in which nights or chunks of a backlog brought its filings does not change the row.
+update securities
+set first_accession_number = batch_first.first_accession_number
+from (
+    select security_title, min(accession_number) as first_accession_number
+    from scoped_line_rows
+    where accession_number in (select accession_number from batch_accessions) and security_title is not null
+    group by security_title
+) as batch_first
+where
+    securities.security_title = batch_first.security_title
+    and batch_first.first_accession_number < securities.first_accession_number;
 insert into securities by name
 with titles as (
     select security_title, accession_number from scoped_line_rows
