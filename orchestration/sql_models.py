@@ -127,11 +127,11 @@ def upstream_assets(model: SqlModel, asset_names: set[str]) -> list[str]:
     return sorted(found)
 
 
-def model_statement(relative_path: str, model: SqlModel, scope: str | None = None) -> str:
-    """The statements of `sql/<relative_path>` for `model`: `__model_table__` becomes its table name, which
-    cannot be a bound parameter (so it must be a plain identifier), `__model_select__` its SELECT, and
-    `__model_rows__` the test of `scope` (the model's own by default; with `__model_date__`, a date scope's
-    expression)."""
+def model_statement(relative_path: str, model: SqlModel, scope: str | None = None, into: str | None = None) -> str:
+    """The statements of `sql/<relative_path>` for `model`: `__model_table__` becomes its table name (or `into`),
+    which cannot be a bound parameter (so it must be a plain identifier), `__model_building__` the table a full build
+    in chunks fills (`building_table`), `__model_select__` its SELECT, and `__model_rows__` the test of `scope` (the
+    model's own by default; with `__model_date__`, a date scope's expression)."""
     if not _IDENTIFIER.fullmatch(model.name):
         raise ValueError(f"model file name {model.name!r} is not a plain SQL identifier")
     template = ";\n".join(split_statements(read_sql(relative_path)))
@@ -140,8 +140,15 @@ def model_statement(relative_path: str, model: SqlModel, scope: str | None = Non
         template.replace("__model_rows__", f"({rows_in_scope}\n)")
         .replace("__model_date__", f"({model.scope_date})")
         .replace("__model_select__", model.select)
-        .replace("__model_table__", model.name)
+        .replace("__model_building__", building_table(model))
+        .replace("__model_table__", into or model.name)
     )
+
+
+def building_table(model: SqlModel) -> str:
+    """The table a full build in chunks fills before it takes the model's name (sql/warehouse/model_build_empty.sql
+    says why it is not the model's table itself)."""
+    return f"{model.name}_building"
 
 
 def bound_in(statement: str, parameters: dict[str, Any]) -> dict[str, Any] | None:
@@ -200,8 +207,15 @@ def materialize_model(
     return connection.table(model.name).count("*").fetchall()[0][0]
 
 
-def _execute(connection, relative_path: str, model: SqlModel, bound: dict[str, Any], scope: str | None = None) -> None:
-    statement = model_statement(relative_path, model, scope)
+def _execute(
+    connection,
+    relative_path: str,
+    model: SqlModel,
+    bound: dict[str, Any],
+    scope: str | None = None,
+    into: str | None = None,
+) -> None:
+    statement = model_statement(relative_path, model, scope, into)
     connection.execute(statement, bound_in(statement, bound))
 
 
@@ -232,13 +246,15 @@ def _refresh_scoped(connection, model: SqlModel, bound: dict[str, Any], chunks: 
 
 def _build_full(connection, model: SqlModel, bound: dict[str, Any], chunks: list[list[int | None]] | None) -> None:
     """The table replaced by the rows of its SELECT: in one statement, or a chunk of issuers at a time into the
-    empty <model>_building table `materialize_model` created, which then takes the model's name."""
+    empty `building_table` `materialize_model` created, which then takes the model's name."""
     if chunks is None:
         run_sql_file(connection, "warehouse/model_scope_full.sql")
         _execute(connection, "warehouse/model_build_full.sql", model, bound)
         return
     for _ in _chunk_scopes(connection, chunks, model, "warehouse/model_scope_full_chunk.sql"):
-        _execute(connection, "warehouse/model_insert_building.sql", model, bound, scope="issuer")
+        _execute(
+            connection, "warehouse/model_insert_scoped.sql", model, bound, scope="issuer", into=building_table(model)
+        )
     _execute(connection, "warehouse/model_swap_building.sql", model, bound)
 
 
