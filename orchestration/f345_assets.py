@@ -75,6 +75,10 @@ def f345_quarter(
             quarters[label] = {"published": False}
             continue
         rows = quarter_frames(read_quarter_zip(data))
+        if rows.orphan_rows:
+            context.log.warning(
+                f"{label}: rows left out because SUBMISSION.tsv does not list their accession: {rows.orphan_rows}"
+            )
         with open_warehouse(storage.warehouse_path) as connection:
             loaded = load_f345_quarter(connection, label, rows, utc_now())
             verified = (
@@ -88,6 +92,7 @@ def f345_quarter(
             "filings kept from their submission": loaded.kept,
             "unknown columns": [f"{name}/{column}" for name, column in rows.unknown_columns],
             "unparsed values": rows.unparsed_values,
+            "rows whose accession SUBMISSION.tsv lacks (left out)": rows.orphan_rows,
         }
         if verified is not None:
             compared = verified.reconciliation

@@ -96,17 +96,21 @@ def load_f345_quarter(
     from_filings = accessions_from_filings(connection, rows)
     listed = set(rows.frames["filings"]["accession_number"].to_list())
     accessions = sorted(listed - from_filings)
-    keep = pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String})
+    kept = pl.DataFrame({"accession_number": sorted(from_filings)}, schema={"accession_number": pl.String})
     frames = {
-        table: rows.frames[table].join(keep, on="accession_number", how="semi")
-        if table in rows.frames
-        else pl.DataFrame(schema=schema)
+        table: _without(rows.frames[table], kept) if table in rows.frames else pl.DataFrame(schema=schema)
         for table, schema in FILING_TABLES.items()
     }
     load_filings(connection, accessions, frames, [], [], now, source="f345", f345_quarter=quarter)
     return QuarterLoad(
         quarter, len(accessions), len(from_filings), reconcile_quarter(connection, quarter, rows, from_filings, now)
     )
+
+
+def _without(frame: pl.DataFrame, accessions: pl.DataFrame) -> pl.DataFrame:
+    """`frame` less the rows of `accessions`; as it is when there are none (a first load: a join of every row of
+    the quarter for nothing was a tenth of its load)."""
+    return frame.join(accessions, on="accession_number", how="anti") if accessions.height else frame
 
 
 def reconcile_quarter(

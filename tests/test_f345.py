@@ -68,6 +68,40 @@ def test_columns_are_mapped_by_the_header_read_and_an_unknown_one_is_kept():
     assert quarter.frames["unknown_elements"].select("path", "xml").rows() == [("f345:NONDERIV_TRANS/NEW_FLAG", "yes")]
 
 
+def test_lines_of_interleaved_filings_are_numbered_per_filing_by_key_then_file_order():
+    header = "ACCESSION_NUMBER\tNONDERIV_HOLDING_SK\tSECURITY_TITLE\n"
+    # (accession, key, title): two filings' lines mixed, keys out of order, one key missing and one not a number
+    given = [
+        ("0000000001-24-000002", "40", "b40"),
+        ("0000000001-24-000001", "9", "a9"),
+        ("0000000001-24-000002", "", "b-no-key"),
+        ("0000000001-24-000001", "3", "a3"),
+        ("0000000001-24-000002", "x", "b-bad-key"),
+        ("0000000001-24-000002", "12", "b12"),
+    ]
+    data = header + "".join("\t".join(row) + "\n" for row in given)
+    holdings = quarter_frames({"NONDERIV_HOLDING": data.encode()}).frames["holdings"]
+    numbered = set(holdings.select("accession_number", "line_number", "security_title").rows())
+    expected = set()
+    for accession in {row[0] for row in given}:
+        lines = [(index, row) for index, row in enumerate(given) if row[0] == accession]
+        # no key (or one that is not a number) first, in file order; then by key
+        lines.sort(key=lambda item: (item[1][1].isdigit(), int(item[1][1]) if item[1][1].isdigit() else 0, item[0]))
+        expected |= {(accession, number, row[2]) for number, (_, row) in enumerate(lines, start=1)}
+    assert numbered == expected
+
+
+def test_rows_of_an_accession_submission_does_not_list_are_left_out_and_counted():
+    submission = "ACCESSION_NUMBER\tDOCUMENT_TYPE\n0000000001-24-000001\t4\n\t4\n"
+    holdings = "ACCESSION_NUMBER\tNONDERIV_HOLDING_SK\tSECURITY_TITLE\n"
+    holdings += "0000000001-24-000001\t1\tCommon\n0000000001-24-000009\t2\tCommon\n\t3\tCommon\n"
+    quarter = quarter_frames({"SUBMISSION": submission.encode(), "NONDERIV_HOLDING": holdings.encode()})
+    assert quarter.frames["filings"]["accession_number"].to_list() == ["0000000001-24-000001"]
+    assert quarter.frames["holdings"]["accession_number"].to_list() == ["0000000001-24-000001"]
+    assert quarter.frames["filings"]["holding_count"].to_list() == [1]
+    assert quarter.orphan_rows == {"filings": 1, "holdings": 2}
+
+
 def test_a_value_that_does_not_parse_is_counted_not_guessed():
     header = "ACCESSION_NUMBER\tFILING_DATE\tDOCUMENT_TYPE\tISSUERCIK\tAFF10B5ONE\n"
     data = (header + "0000000001-24-000001\t31-JUX-2024\t4\t0000320193\t1\n").encode()
