@@ -24,15 +24,19 @@ from bench.f345_generate import generate_quarter, issuer_pool, quarter_labels, z
 from bench.measure import bench_env, print_results, report, run_measuring_peak_memory
 from mirror.server import serve_in_background
 from orchestration.f345_load import load_f345_quarter
-from orchestration.warehouse import arrow_for_duckdb, connect, ensure_schema
+from orchestration.warehouse import (
+    MEMORY_LIMIT_VARIABLE,
+    arrow_for_duckdb,
+    connect,
+    ensure_schema,
+    history_memory_limit,
+)
 from transforms.f345 import quarter_frames
 from transforms.f345_files import DATA_SET_FOLDERS, FIRST_QUARTER, quarter_label
 
 NOW = datetime(2026, 1, 1)
 # The quarters 2006q1 to 2025q4: what a full history holds, for the extrapolation.
 FULL_HISTORY_QUARTERS = 80
-# The DuckDB limit the history is loaded under, as the README tells a user loading it within 4 GB.
-HISTORY_MEMORY_LIMIT = "2GB"
 
 
 def tsv_floor_seconds(folders: list[Path], work: Path) -> float:
@@ -134,7 +138,8 @@ def bench_f345_history(
         folders.append(folder)
     floor = tsv_floor_seconds(folders, work)
     with serve_in_background([mirror]) as server:
-        env = bench_env(data_dir, server.base_url) | {"INSIDER_DUCKDB_MEMORY_LIMIT": HISTORY_MEMORY_LIMIT}
+        env = bench_env(data_dir, server.base_url)
+        env.pop(MEMORY_LIMIT_VARIABLE, None)  # the command's own DuckDB limit, as a user gets it
         command = [sys.executable, "-m", "orchestration.cli", "f345", "--start", labels[0], "--end", labels[-1]]
         os.sync()
         started = time.perf_counter()
@@ -144,7 +149,7 @@ def bench_f345_history(
     filings = quarters * submissions
     report(
         f"F345 history: {quarters} quarters of {submissions:,} submissions ({filings:,} filings) by `f345` from "
-        f"loopback zips, DuckDB limit {HISTORY_MEMORY_LIMIT}, peak {peak.private_mb:,.0f} MB private "
+        f"loopback zips, DuckDB limit {history_memory_limit()}, peak {peak.private_mb:,.0f} MB private "
         f"({peak.resident_mb:,.0f} MB resident with the warehouse file publishing maps); "
         f"{FULL_HISTORY_QUARTERS} quarters extrapolated: {full / 60:.1f} min",
         seconds,

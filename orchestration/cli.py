@@ -5,6 +5,8 @@ import os
 import shutil
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn
@@ -16,7 +18,13 @@ from orchestration.run_logging import RUN_WARNINGS_LOGGER
 from orchestration.run_window import new_york_today, nightly_window_of
 from orchestration.settings import SettingError, check_day_range, read_settings
 from orchestration.summary import format_summary, warehouse_summary
-from orchestration.warehouse import WarehouseLockedError, WarehouseMissingError, kept_open
+from orchestration.warehouse import (
+    MEMORY_LIMIT_VARIABLE,
+    WarehouseLockedError,
+    WarehouseMissingError,
+    history_memory_limit,
+    kept_open,
+)
 from transforms.backfill_plan import DEFAULT_DAYS_PER_RUN, PRE_DATA_SET_FIRST_DAY, PRE_DATA_SET_LAST_DAY
 from transforms.f345_files import FIRST_QUARTER, quarter_label, quarter_start
 
@@ -91,11 +99,35 @@ def ingest(first: date, last: date) -> None:
     run_job("ingest_edgar_days", first.isoformat(), last.isoformat())
 
 
+@contextmanager
+def history_memory_limit_unless_set() -> Iterator[None]:
+    """Within the block, DuckDB's limit is `history_memory_limit()` unless INSIDER_DUCKDB_MEMORY_LIMIT is set (the
+    variable, since a run's worker processes open DuckDB too); afterwards the environment is as it was."""
+    before = os.environ.get(MEMORY_LIMIT_VARIABLE)
+    if before is not None and before.strip():
+        yield
+        return
+    os.environ[MEMORY_LIMIT_VARIABLE] = history_memory_limit()
+    print(
+        f"insider-warehouse: loading under a DuckDB memory limit of {os.environ[MEMORY_LIMIT_VARIABLE]}, which keeps a "
+        f"whole history within 4 GB (set {MEMORY_LIMIT_VARIABLE} for another)",
+        file=sys.stderr,
+    )
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[MEMORY_LIMIT_VARIABLE]
+        else:
+            os.environ[MEMORY_LIMIT_VARIABLE] = before
+
+
 def load_quarters(first: str, last: str, verify: int = 0) -> None:
     """load_f345_quarters over the quarters [first, last] (each quarter its own transaction); with `verify`, that
     many filings of each quarter fetched from EDGAR to measure agreement."""
     config = {"f345_quarter": {"config": {"verify": verify}}} if verify else None
-    run_job("load_f345_quarters", quarter_start(first).isoformat(), quarter_start(last).isoformat(), config)
+    with history_memory_limit_unless_set():
+        run_job("load_f345_quarters", quarter_start(first).isoformat(), quarter_start(last).isoformat(), config)
 
 
 def check_quarter_range(first: str, last: str, today: date) -> None:

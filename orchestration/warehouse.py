@@ -148,15 +148,29 @@ class ReadOnlyCursor:
         self._cursor.close()
 
 
+# The limit a history load (`insider-warehouse f345`) runs under unless one is set: the 80-quarter history loads and
+# refreshes within 4 GB of memory under it, where a quarter of RAM (5 GB on a 24 GB machine) took 6.1 GB
+# (docs/performance.md).
+HISTORY_MEMORY_LIMIT_GB = 2
+
+
+def history_memory_limit() -> str:
+    """The default limit, at most HISTORY_MEMORY_LIMIT_GB."""
+    return f"{min(int(default_memory_limit().removesuffix('GB')), HISTORY_MEMORY_LIMIT_GB)}GB"
+
+
 def lock_wait_seconds() -> float:
     """INSIDER_LOCK_WAIT_SECONDS, checked, else 120 s."""
     value = os.environ.get("INSIDER_LOCK_WAIT_SECONDS", "").strip()
     return check_seconds(value, "INSIDER_LOCK_WAIT_SECONDS") if value else DEFAULT_LOCK_WAIT_SECONDS
 
 
+MEMORY_LIMIT_VARIABLE = "INSIDER_DUCKDB_MEMORY_LIMIT"
+
+
 def memory_limit() -> str:
     """INSIDER_DUCKDB_MEMORY_LIMIT, checked, else a quarter of the machine's RAM."""
-    value = os.environ.get("INSIDER_DUCKDB_MEMORY_LIMIT", "").strip()
+    value = os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip()
     return check_memory_limit(value) if value else default_memory_limit()
 
 

@@ -5,12 +5,14 @@ fixtures/f345-2024q3-sample holds, with their headers, the rows of the real 2024
 quarter; the whole shared set is read too when ../shared is here.
 """
 
+import os
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from orchestration.warehouse import default_memory_limit, history_memory_limit, memory_limit
 from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING, read_table
 from tests.real_corpus import real_submissions
 from transforms.f345 import F345FormatError, quarter_frames, read_tsv
@@ -384,10 +386,14 @@ def test_the_f345_command_loads_a_range_of_quarters_and_says_what_it_holds(
     monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
     monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    monkeypatch.delenv("INSIDER_DUCKDB_MEMORY_LIMIT", raising=False)
     with serve_in_background([tmp_path / "mirror"]) as mirror:
         monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
         assert cli.main(["f345", "--start", "2024q2", "--end", "2024q4"]) == 0
-    assert "filings" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "filings" in printed.out
+    assert f"a DuckDB memory limit of {history_memory_limit()}" in printed.err
+    assert "INSIDER_DUCKDB_MEMORY_LIMIT" not in os.environ  # the run's limit did not outlive it
     connection = duckdb.connect(str(tmp_path / "data" / "published" / "warehouse.duckdb"), read_only=True)
     try:
         assert connection.sql("select f345_quarter, count(*) from filing_sources group by 1").fetchall() == [
@@ -395,6 +401,23 @@ def test_the_f345_command_loads_a_range_of_quarters_and_says_what_it_holds(
         ]
     finally:
         connection.close()
+
+
+def test_a_history_load_runs_under_its_memory_limit_unless_one_is_set(monkeypatch: pytest.MonkeyPatch):
+    from orchestration.cli import history_memory_limit_unless_set
+
+    def gigabytes(limit: str) -> int:
+        return int(limit.removesuffix("GB"))
+
+    assert 1 <= gigabytes(history_memory_limit()) <= min(2, gigabytes(default_memory_limit()))
+    monkeypatch.delenv("INSIDER_DUCKDB_MEMORY_LIMIT", raising=False)
+    with history_memory_limit_unless_set():
+        assert memory_limit() == history_memory_limit()
+    assert memory_limit() == default_memory_limit()
+    monkeypatch.setenv("INSIDER_DUCKDB_MEMORY_LIMIT", "3GB")
+    with history_memory_limit_unless_set():
+        assert memory_limit() == "3GB"
+    assert os.environ["INSIDER_DUCKDB_MEMORY_LIMIT"] == "3GB"
 
 
 def disagreements(connection) -> list[tuple[str, str, int]]:
