@@ -150,7 +150,7 @@ def bench_f345_history(
     report(
         f"F345 history: {quarters} quarters of {submissions:,} submissions ({filings:,} filings) by `f345` from "
         f"loopback zips, DuckDB limit {history_memory_limit()}, peak {peak.private_mb:,.0f} MB private "
-        f"({peak.resident_mb:,.0f} MB resident with the warehouse file publishing maps); "
+        f"({peak.resident_mb:,.0f} MB resident); "
         f"{FULL_HISTORY_QUARTERS} quarters extrapolated: {full / 60:.1f} min",
         seconds,
         "s",

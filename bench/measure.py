@@ -41,7 +41,7 @@ def report(name: str, value: float, unit: str, baseline: float, baseline_name: s
 
 @dataclass(frozen=True)
 class PeakMemory:
-    resident_mb: float  # VmHWM: every page mapped, the warehouse file's pages publishing maps to hash it included
+    resident_mb: float  # VmHWM: every page mapped, file pages included (publishing maps 64 MiB windows)
     private_mb: float  # the highest RssAnon sampled: memory the process itself holds (heap, DuckDB's buffers)
 
 
@@ -54,8 +54,9 @@ def run_measuring_peak_memory(command: list[str], env: dict[str, str]) -> PeakMe
 
     Sampled from /proc/<pid>/status, not getrusage(RUSAGE_CHILDREN): the latter also counts the forked copy of this
     (large) benchmark process before exec, which is not the pipeline's memory. Both the resident peak (VmHWM) and
-    the private one (RssAnon, sampled every 0.2 s): publishing maps the whole warehouse file to hash its blocks,
-    which VmHWM counts though those pages are the page cache's (a 3.3 GB warehouse: 5.2 GB VmHWM, 94 MB private).
+    the private one (RssAnon, sampled every 0.2 s): VmHWM also counts the file pages a process maps, and publishing
+    hashed the warehouse mapped whole until stop 31 (a 3.3 GB warehouse: 5.2 GB VmHWM, 94 MB private); it now maps
+    a 64 MiB window at a time.
     """
     with tempfile.TemporaryFile() as output:  # kept for a failure's message, never read otherwise
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
