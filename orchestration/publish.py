@@ -125,10 +125,9 @@ def sync_changed_blocks(source: BinaryIO, target_fd: int, known_digests: Sequenc
     written = 0
     size = os.fstat(source.fileno()).st_size
     digests = _digests_of(source.fileno(), size)
-    index = 0
     for window_offset, length in _windows(size):
         with _mapped(source.fileno(), window_offset, length) as view:
-            for block in _blocks(view):
+            for index, block in enumerate(_blocks(view), start=window_offset // BLOCK_BYTES):
                 offset = index * BLOCK_BYTES
                 if known_digests is not None:  # only a changed block's pages are touched again
                     unchanged = index < len(known_digests) and known_digests[index] == digests[index]
@@ -136,7 +135,6 @@ def sync_changed_blocks(source: BinaryIO, target_fd: int, known_digests: Sequenc
                     unchanged = os.pread(target_fd, len(block), offset) == block
                 if not unchanged:
                     written += os.pwrite(target_fd, block, offset)
-                index += 1
     os.ftruncate(target_fd, size)
     return Synced(written, digests)
 

@@ -51,12 +51,16 @@ def default_memory_limit() -> str:
     DuckDB's own default (80 % of RAM) would crowd out the analysts reading beside the nightly run; a fixed 1 GB
     made a full model rebuild of a 10M-line warehouse fail (its joins carry list columns, which do not spill).
     """
+    return f"{_default_memory_gb()}GB"
+
+
+def _default_memory_gb() -> int:
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):  # not POSIX: keep the floor
         total = 4 * 1024**3
     quarter_gb = total / 4 / 1024**3
-    return f"{max(1, min(8, int(quarter_gb)))}GB"
+    return max(1, min(8, int(quarter_gb)))
 
 
 # Warehouses this process keeps open between connections (`kept_open`): path → its instance, None until first used.
@@ -156,7 +160,7 @@ HISTORY_MEMORY_LIMIT_GB = 2
 
 def history_memory_limit() -> str:
     """The default limit, at most HISTORY_MEMORY_LIMIT_GB."""
-    return f"{min(int(default_memory_limit().removesuffix('GB')), HISTORY_MEMORY_LIMIT_GB)}GB"
+    return f"{min(_default_memory_gb(), HISTORY_MEMORY_LIMIT_GB)}GB"
 
 
 def lock_wait_seconds() -> float:

@@ -233,7 +233,7 @@ def _lines(frame: pl.DataFrame, table_kind: str, schema: pl.Schema) -> tuple[pl.
 
 def _owners(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """REPORTINGOWNER renamed, its multi-role RPTOWNER_RELATIONSHIP ("Director,TenPercentOwner") as flags."""
-    numbered = frame.with_columns(_positions(frame).cast(pl.String).alias("owner_position"))
+    numbered = _numbered(frame, "owner_position")
     if "RPTOWNER_RELATIONSHIP" in frame.columns:
         listed = pl.col("RPTOWNER_RELATIONSHIP").str.to_lowercase().str.replace_all(r"[^a-z,]", "").str.split(",")
         numbered = numbered.with_columns(listed.alias("_roles")).with_columns(
