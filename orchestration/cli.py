@@ -5,14 +5,13 @@ import os
 import shutil
 import sys
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn
 
 import dagster as dg
 
+from orchestration.history_load import F345_JOB
 from orchestration.migrations import SchemaTooNewError
 from orchestration.run_logging import RUN_WARNINGS_LOGGER
 from orchestration.run_window import new_york_today, nightly_window_of
@@ -84,7 +83,7 @@ def run_job(job_name: str, first_key: str, last_key: str, ops_config: dict | Non
     job = defs.resolve_job_def(job_name)
     tags = {"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key}
     warehouse = data_dir() / "warehouse.duckdb"
-    with kept_open(warehouse):
+    with kept_open(warehouse, history_load=job_name == F345_JOB):
         migrate_warehouse(warehouse)
         with dagster_instance() as instance:
             run_config = QUIET_LOGS | ({"ops": ops_config} if ops_config else {})
@@ -99,35 +98,23 @@ def ingest(first: date, last: date) -> None:
     run_job("ingest_edgar_days", first.isoformat(), last.isoformat())
 
 
-@contextmanager
-def history_memory_limit_unless_set() -> Iterator[None]:
-    """Within the block, DuckDB's limit is `history_memory_limit()` unless INSIDER_DUCKDB_MEMORY_LIMIT is set (the
-    variable, since a run's worker processes open DuckDB too); afterwards the environment is as it was."""
-    before = os.environ.get(MEMORY_LIMIT_VARIABLE)
-    if before is not None and before.strip():
-        yield
+def say_history_memory_limit() -> None:
+    """Tell the user which DuckDB memory limit a history load runs under, when it is the load's own default."""
+    if os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip():
         return
-    os.environ[MEMORY_LIMIT_VARIABLE] = history_memory_limit()
     print(
-        f"insider-warehouse: loading under a DuckDB memory limit of {os.environ[MEMORY_LIMIT_VARIABLE]}, which keeps a "
+        f"insider-warehouse: loading under a DuckDB memory limit of {history_memory_limit()}, which keeps a "
         f"whole history within 4 GB (set {MEMORY_LIMIT_VARIABLE} for another)",
         file=sys.stderr,
     )
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ[MEMORY_LIMIT_VARIABLE]
-        else:
-            os.environ[MEMORY_LIMIT_VARIABLE] = before
 
 
 def load_quarters(first: str, last: str, verify: int = 0) -> None:
     """load_f345_quarters over the quarters [first, last] (each quarter its own transaction); with `verify`, that
     many filings of each quarter fetched from EDGAR to measure agreement."""
     config = {"f345_quarter": {"config": {"verify": verify}}} if verify else None
-    with history_memory_limit_unless_set():
-        run_job("load_f345_quarters", quarter_start(first).isoformat(), quarter_start(last).isoformat(), config)
+    say_history_memory_limit()
+    run_job(F345_JOB, quarter_start(first).isoformat(), quarter_start(last).isoformat(), config)
 
 
 def check_quarter_range(first: str, last: str, today: date) -> None:

@@ -14,6 +14,7 @@ from tqdm import tqdm
 from orchestration.f345_load import load_f345_quarter, verify_quarter
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.run_window import utc_now
+from orchestration.sql_files import query_sql_file
 from orchestration.warehouse import open_warehouse
 from transforms.edgar_client import NotFoundError
 from transforms.f345 import quarter_frames
@@ -64,6 +65,9 @@ def f345_quarter(
     """The run's quarters of the Form 345 data sets loaded into the filing tables (filing_sources: 'f345'), each
     in its own transaction; filings already loaded from their own submission are left as they are."""
     client = edgar.client(storage)
+    with open_warehouse(storage.warehouse_path) as connection:
+        [(limit,)] = query_sql_file(connection, "queries/memory_limit.sql").fetchall()
+    context.log.info(f"loading under a DuckDB memory limit of {limit}")
     quarters: dict[str, dict[str, object]] = {}
     for key in tqdm(
         context.partition_keys, desc="f345 quarters", unit="quarter", disable=len(context.partition_keys) < 2
@@ -106,5 +110,6 @@ def f345_quarter(
             "quarters": dg.MetadataValue.json(quarters),
             "filings loaded": sum(int(quarter.get("filings loaded", 0)) for quarter in quarters.values()),
             "quarters not published": [label for label, quarter in quarters.items() if not quarter["published"]],
+            "DuckDB memory limit": limit,
         }
     )

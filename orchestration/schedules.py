@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import dagster as dg
 
+from orchestration.history_load import F345_ASSET, F345_JOB
 from orchestration.partitions import EDGAR_TIMEZONE
 from orchestration.resources import StorageResource
 from orchestration.run_window import nightly_window_of
 
-F345_ASSET = "f345_quarter"
 ingest_job = dg.define_asset_job(
     "ingest_edgar_days",
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets(F345_ASSET),
@@ -22,7 +22,7 @@ ingest_job = dg.define_asset_job(
 # A range of quarters of the Form 345 data sets, then what follows from any load: the model refresh, the SQL
 # models, their checks and the read copy (not the day-partitioned ingest, nor its outcome over days).
 f345_job = dg.define_asset_job(
-    "load_f345_quarters",
+    F345_JOB,
     selection=dg.AssetSelection.assets(F345_ASSET).downstream()
     - dg.AssetSelection.assets("ingest_outcome").downstream(),
     description="Fetch and load a range of quarters of the SEC's Form 345 data sets, then refresh and publish.",

@@ -65,11 +65,14 @@ def _default_memory_gb() -> int:
 
 # Warehouses this process keeps open between connections (`kept_open`): path → its instance, None until first used.
 _KEPT: dict[Path, duckdb.DuckDBPyConnection | None] = {}
+# The kept warehouses whose instance opens under the history load's memory limit (`kept_open(history_load=True)`).
+_KEPT_FOR_HISTORY: set[Path] = set()
 
 
 @contextmanager
-def kept_open(path: Path) -> Iterator[None]:
-    """Within the block, every `connect(path)` of this process is a cursor on one DuckDB instance.
+def kept_open(path: Path, history_load: bool = False) -> Iterator[None]:
+    """Within the block, every `connect(path)` of this process is a cursor on one DuckDB instance; with
+    `history_load`, one opened under `memory_limit(history_load=True)`.
 
     A run's steps each open the warehouse, and a fresh instance reads every block it scans again, from the page
     cache into DuckDB's buffers: on a 10M-line warehouse four key checks took 0.66 s in a fresh instance and 0.27 s
@@ -82,11 +85,14 @@ def kept_open(path: Path) -> Iterator[None]:
         yield
         return
     _KEPT[key] = None
+    if history_load:
+        _KEPT_FOR_HISTORY.add(key)
     try:
         yield
     finally:
         release_kept(path)
         del _KEPT[key]
+        _KEPT_FOR_HISTORY.discard(key)
 
 
 def release_kept(path: Path) -> None:
@@ -112,7 +118,7 @@ def connect(
     key = path.resolve()
     if key in _KEPT:
         if _KEPT[key] is None:
-            _KEPT[key] = _open(path, False, wait_seconds)
+            _KEPT[key] = _open(path, False, wait_seconds, history_load=key in _KEPT_FOR_HISTORY)
         cursor = _KEPT[key].cursor()
         return ReadOnlyCursor(cursor) if read_only else cursor
     return _open(path, read_only, wait_seconds)
@@ -172,17 +178,22 @@ def lock_wait_seconds() -> float:
 MEMORY_LIMIT_VARIABLE = "INSIDER_DUCKDB_MEMORY_LIMIT"
 
 
-def memory_limit() -> str:
-    """INSIDER_DUCKDB_MEMORY_LIMIT, checked, else a quarter of the machine's RAM."""
+def memory_limit(history_load: bool = False) -> str:
+    """INSIDER_DUCKDB_MEMORY_LIMIT, checked, else `history_memory_limit()` for a history load, else a quarter of
+    the machine's RAM."""
     value = os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip()
-    return check_memory_limit(value) if value else default_memory_limit()
+    if value:
+        return check_memory_limit(value)
+    return history_memory_limit() if history_load else default_memory_limit()
 
 
 # How often a waiting process says it is still waiting.
 WAIT_NOTICE_SECONDS = 30.0
 
 
-def _open(path: Path, read_only: bool, wait_seconds: float | None) -> duckdb.DuckDBPyConnection:
+def _open(
+    path: Path, read_only: bool, wait_seconds: float | None, history_load: bool = False
+) -> duckdb.DuckDBPyConnection:
     if read_only and not path.exists():
         raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
     if not read_only:
@@ -190,7 +201,7 @@ def _open(path: Path, read_only: bool, wait_seconds: float | None) -> duckdb.Duc
     config = {
         "autoinstall_known_extensions": "false",
         "autoload_known_extensions": "false",
-        "memory_limit": memory_limit(),
+        "memory_limit": memory_limit(history_load),
     }
     patience = lock_wait_seconds() if wait_seconds is None else wait_seconds
     started = time.monotonic()

@@ -15,8 +15,8 @@ import pytest
 
 from mirror.server import FaultPlan, MirrorServer, serve_in_background
 from orchestration.definitions import defs
+from orchestration.history_load import F345_ASSET
 from orchestration.resources import EdgarResource, ParsingResource, StorageResource
-from orchestration.schedules import F345_ASSET
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The team's shared folder beside the project (CI has it; a bare clone does not): tests that read it skip without.

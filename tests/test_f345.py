@@ -284,10 +284,11 @@ def test_a_quarter_loads_idempotently_and_a_filings_own_xml_replaces_its_rows(tm
 
 
 def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpublished_quarter_is_normal(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """A real Dagster run of load_f345_quarters against a mirror serving the sample quarter's zip at the second of
-    the SEC's two known paths; 2024q4, which the mirror does not have, succeeds as 'not published'."""
+    the SEC's two known paths; 2024q4, which the mirror does not have, succeeds as 'not published'. Launched as
+    the UI launches it (not through the command line), it runs under the history load's memory limit."""
     import dagster as dg
     import duckdb
 
@@ -300,6 +301,7 @@ def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpubl
     root = tmp_path / "mirror"
     served = sample_quarter_mirror(root)
     data_dir = tmp_path / "data"
+    monkeypatch.delenv("INSIDER_DUCKDB_MEMORY_LIMIT", raising=False)
     job = defs.resolve_job_def("load_f345_quarters")
     with serve_in_background([root]) as mirror:
         resources = {
@@ -322,6 +324,9 @@ def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpubl
         if event.asset_key.to_user_string() == "f345_quarter"
     ]
     assert quarter_event.materialization.metadata["filings loaded"].value == 4
+    assert quarter_event.materialization.metadata["DuckDB memory limit"].value == duckdb_spelling(
+        history_memory_limit()
+    )
     assert quarter_event.materialization.metadata["quarters"].value["2024q3"]["published"] is True
     [absent] = [
         event
@@ -403,21 +408,55 @@ def test_the_f345_command_loads_a_range_of_quarters_and_says_what_it_holds(
         connection.close()
 
 
-def test_a_history_load_runs_under_its_memory_limit_unless_one_is_set(monkeypatch: pytest.MonkeyPatch):
-    from orchestration.cli import history_memory_limit_unless_set
+def duckdb_spelling(limit: str) -> str:
+    """`limit` as DuckDB prints it back (e.g. '2GB' → '1.8 GiB'), asked of an in-memory DuckDB."""
+    import duckdb
+
+    connection = duckdb.connect(":memory:", config={"memory_limit": limit})
+    try:
+        return connection.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    finally:
+        connection.close()
+
+
+def test_a_history_load_runs_under_its_memory_limit_unless_one_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from orchestration.warehouse import connect, kept_open
 
     def gigabytes(limit: str) -> int:
         return int(limit.removesuffix("GB"))
 
+    def kept_limit(path: Path, history_load: bool) -> str:
+        with kept_open(path, history_load=history_load):
+            connection = connect(path)
+            try:
+                return connection.execute("select current_setting('memory_limit')").fetchall()[0][0]
+            finally:
+                connection.close()
+
     assert 1 <= gigabytes(history_memory_limit()) <= min(2, gigabytes(default_memory_limit()))
     monkeypatch.delenv("INSIDER_DUCKDB_MEMORY_LIMIT", raising=False)
-    with history_memory_limit_unless_set():
-        assert memory_limit() == history_memory_limit()
+    assert memory_limit(history_load=True) == history_memory_limit()
     assert memory_limit() == default_memory_limit()
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert kept_limit(warehouse, history_load=True) == duckdb_spelling(history_memory_limit())
+    assert kept_limit(warehouse, history_load=False) == duckdb_spelling(default_memory_limit())
     monkeypatch.setenv("INSIDER_DUCKDB_MEMORY_LIMIT", "3GB")
-    with history_memory_limit_unless_set():
-        assert memory_limit() == "3GB"
-    assert os.environ["INSIDER_DUCKDB_MEMORY_LIMIT"] == "3GB"
+    assert memory_limit(history_load=True) == "3GB"
+    assert kept_limit(warehouse, history_load=True) == duckdb_spelling("3GB")
+
+
+def test_history_loads_are_the_quarters_job_or_any_run_of_the_quarters_asset():
+    import dagster as dg
+
+    from orchestration.history_load import F345_ASSET, F345_JOB, is_history_load
+
+    assert is_history_load(dg.DagsterRun(job_name=F345_JOB))
+    assert is_history_load(dg.DagsterRun(job_name="__ASSET_JOB", asset_selection=frozenset({dg.AssetKey(F345_ASSET)})))
+    assert not is_history_load(dg.DagsterRun(job_name="ingest_edgar_days"))
+    assert not is_history_load(
+        dg.DagsterRun(job_name="__ASSET_JOB", asset_selection=frozenset({dg.AssetKey("positions")}))
+    )
+    assert not is_history_load(None)
 
 
 def disagreements(connection) -> list[tuple[str, str, int]]:
