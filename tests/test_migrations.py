@@ -214,3 +214,39 @@ def test_migration_3_rebuilds_every_owner_groups_vehicles_on_the_next_refresh(tm
     finally:
         connection.close()
     assert rebuilt == expected
+
+
+def test_migration_5_gives_every_title_its_smallest_accession_as_a_fresh_build_does(tmp_path: Path):
+    """A warehouse whose securities kept a later filing as a title's first (as releases before migration 5 did when
+    older filings arrived later): after the migration, securities equal a fresh build's."""
+    from tests.real_corpus import build_real_warehouse
+    from tests.test_vehicles_real import FIXTURE_REAL
+
+    fresh = build_real_warehouse(tmp_path / "fresh.duckdb", FIXTURE_REAL)
+    expected = fresh.sql("select * from securities order by all").fetchall()
+    fresh.close()
+    old = build_real_warehouse(tmp_path / "old.duckdb", FIXTURE_REAL)
+    try:  # back to version 4, each title's first filing the last one naming it
+        old.execute(
+            """
+            update securities set first_accession_number = latest.accession_number
+            from (
+                select security_title, max(accession_number) as accession_number
+                from (select security_title, accession_number from transactions
+                      union all select security_title, accession_number from holdings)
+                group by all
+            ) as latest
+            where securities.security_title = latest.security_title
+            """
+        )
+        old.execute("delete from schema_version")
+        old.execute("insert into schema_version values (4, 'form345_data_sets', now()::timestamp)")
+        assert old.sql("select * from securities order by all").fetchall() != expected
+    finally:
+        old.close()
+    connection = connect(tmp_path / "old.duckdb")
+    try:
+        assert [m.version for m in ensure_schema(connection)] == list(range(5, latest_version() + 1))
+        assert connection.sql("select * from securities order by all").fetchall() == expected
+    finally:
+        connection.close()
