@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.checks import warehouse_checks
-from orchestration.f345_assets import f345_quarter
+from orchestration.f345_assets import f345_outcome, f345_quarter
 from orchestration.filing_assets import filing_tables
 from orchestration.index_assets import edgar_daily_index
 from orchestration.model_assets import published_warehouse, warehouse_model
@@ -22,6 +22,7 @@ PIPELINE_ASSETS = [
     published_warehouse,
     ingest_outcome,
     f345_quarter,
+    f345_outcome,
 ]
 TABLE_ASSET_NAMES = {key.to_user_string() for assets in PIPELINE_ASSETS for key in assets.keys}
 

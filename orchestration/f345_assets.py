@@ -3,22 +3,36 @@
 Each quarter's zip is fetched through the same EDGAR client as everything else (User-Agent, the shared rate
 limit, back-off), kept under data/raw/f345/, and loaded into the filing tables (orchestration/f345_load.py); the
 model refresh, SQL models and the read copy follow in the same run. A quarter the SEC has not published yet is
-reported as such and is not a failure.
+reported as such and is not a failure; one that cannot be fetched or read is recorded in ingest_failures, the
+others load, and `f345_outcome`, after publishing, fails the run naming it.
 """
 
 from datetime import datetime
+from pathlib import Path
 
 import dagster as dg
 from tqdm import tqdm
 
 from orchestration.f345_load import load_f345_quarter, verify_quarter
 from orchestration.resources import EdgarResource, StorageResource
+from orchestration.run_outcome import unloaded_quarters_failure
 from orchestration.run_window import utc_now
 from orchestration.sql_files import query_sql_file
-from orchestration.warehouse import open_warehouse
-from transforms.edgar_client import NotFoundError
-from transforms.f345 import quarter_frames
-from transforms.f345_files import FIRST_QUARTER, candidate_paths, quarter_label, read_quarter_zip, zip_name
+from orchestration.warehouse import failure, open_warehouse, record_outcomes
+from transforms.edgar_client import FetchError, HostUnreachableError, NotFoundError
+from transforms.f345 import F345FormatError, F345Quarter, quarter_frames
+from transforms.f345_files import (
+    FIRST_QUARTER,
+    F345ZipError,
+    candidate_paths,
+    quarter_label,
+    quarter_start,
+    read_quarter_zip,
+    zip_name,
+)
+
+# ingest_failures' stage for a quarter's data set that could not be fetched, unpacked or read.
+STAGE = "f345"
 
 quarterly_partitions = dg.TimeWindowPartitionsDefinition(
     start=datetime.combine(FIRST_QUARTER, datetime.min.time()),
@@ -27,23 +41,60 @@ quarterly_partitions = dg.TimeWindowPartitionsDefinition(
 )
 
 
-def fetch_quarter_zip(client, storage: StorageResource, label: str) -> bytes | None:
-    """The quarter's zip, from the raw archive or EDGAR (kept there, written whole then renamed); None if the SEC
-    has not published it."""
-    kept = storage.root / "raw" / "f345" / zip_name(label)
+def quarter_subject(label: str) -> str:
+    """How ingest_failures names a quarter's data set (stage 'f345'): 'f345/2024q3'."""
+    return f"f345/{label}"
+
+
+def quarter_files(client, storage: StorageResource, label: str) -> dict[str, bytes] | None:
+    """The quarter's TSVs, from its zip kept under data/raw/f345/ or else fetched from EDGAR; None if the SEC has
+    not published it. A zip is kept only once every TSV in it has been read whole (CRC checked); a damaged one is
+    set aside beside it (`.damaged`, for inspection): a kept one is then fetched again, a fetched one raises
+    FetchError('damaged_zip'), so a rerun fetches it again instead of failing on it for ever."""
+    kept = kept_zip(storage, label)
+    damaged = set_aside_path(kept)
     if kept.exists():
-        return kept.read_bytes()
+        try:
+            return read_quarter_zip(kept.read_bytes())
+        except F345ZipError:
+            set_aside(kept)
     for path in candidate_paths(label):
         try:
             data = client.get(path)
         except NotFoundError:
             continue
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_suffix(".partial")
-        partial.write_bytes(data)
-        partial.replace(kept)
-        return data
+        try:
+            files = read_quarter_zip(data)
+        except F345ZipError as error:
+            _write_whole(damaged, data)
+            raise FetchError("damaged_zip", str(error), client.url_for(path)) from None
+        _write_whole(kept, data)
+        return files
     return None
+
+
+def kept_zip(storage: StorageResource, label: str) -> Path:
+    """Where a quarter's zip is kept: data/raw/f345/2024q3_form345.zip."""
+    return storage.root / "raw" / "f345" / zip_name(label)
+
+
+def set_aside_path(kept: Path) -> Path:
+    """Where a kept zip that turned out unusable goes, for inspection, so that the next run fetches it again."""
+    return kept.with_name(kept.name + ".damaged")
+
+
+def set_aside(kept: Path) -> None:
+    """Move a kept zip out of the way (to `set_aside_path`), if there is one."""
+    if kept.exists():
+        kept.replace(set_aside_path(kept))
+
+
+def _write_whole(target: Path, data: bytes) -> None:
+    """`data` at `target`, written beside it then renamed: never a partial file under the final name."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(target)
 
 
 class F345Config(dg.Config):
@@ -69,47 +120,104 @@ def f345_quarter(
         [(limit,)] = query_sql_file(connection, "queries/memory_limit.sql").fetchall()
     context.log.info(f"loading under a DuckDB memory limit of {limit}")
     quarters: dict[str, dict[str, object]] = {}
-    for key in tqdm(
-        context.partition_keys, desc="f345 quarters", unit="quarter", disable=len(context.partition_keys) < 2
-    ):
-        label = quarter_label(datetime.fromisoformat(key).date())
-        data = fetch_quarter_zip(client, storage, label)
-        if data is None:
-            context.log.info(f"{label}: the SEC has not published this quarter's data set (yet)")
-            quarters[label] = {"published": False}
-            continue
-        rows = quarter_frames(read_quarter_zip(data))
-        if rows.orphan_rows:
-            context.log.warning(
-                f"{label}: rows left out because SUBMISSION.tsv does not list their accession: {rows.orphan_rows}"
-            )
-        with open_warehouse(storage.warehouse_path) as connection:
-            loaded = load_f345_quarter(connection, label, rows, utc_now())
-            verified = (
-                verify_quarter(connection, client, storage.raw_archive, label, rows, config.verify, utc_now())
-                if config.verify > 0
-                else None
-            )
-        quarters[label] = {
-            "published": True,
-            "filings loaded": loaded.loaded,
-            "filings kept from their submission": loaded.kept,
-            "unknown columns": [f"{name}/{column}" for name, column in rows.unknown_columns],
-            "unparsed values": rows.unparsed_values,
-            "rows whose accession SUBMISSION.tsv lacks (left out)": rows.orphan_rows,
-        }
-        if verified is not None:
-            compared = verified.reconciliation
-            quarters[label] |= {
-                "filings verified": verified.fetched,
-                "filings that could not be verified": verified.failed,
-                "agreement": f"{int(compared['agreeing'].sum())} of {int(compared['compared'].sum())} values",
-            }
+    labels = [quarter_label(datetime.fromisoformat(key).date()) for key in context.partition_keys]
+    for number, label in enumerate(tqdm(labels, desc="f345 quarters", unit="quarter", disable=len(labels) < 2)):
+        try:
+            quarters[label], rows = load_quarter(context, storage, client, label)
+            if rows is not None and config.verify > 0:
+                quarters[label] |= verify_loaded(storage, client, label, rows, config.verify)
+        except HostUnreachableError as error:
+            # Every quarter left would fail the same way: recorded, and the run's outcome says so.
+            unloaded = [left for left in labels[number:] if left not in quarters]
+            record_unloaded(storage, unloaded, error)
+            quarters |= {left: {"failed": error.reason} for left in unloaded}
+            break
+        except (FetchError, F345FormatError) as error:
+            if isinstance(error, F345FormatError):  # a whole zip whose files do not read: fetched again next run
+                set_aside(kept_zip(storage, label))
+            record_unloaded(storage, [label], error)
+            context.log.error(f"{label}: not loaded: {error}")
+            quarters[label] = {"failed": getattr(error, "reason", "unreadable_data_set")}
     return dg.MaterializeResult(
         metadata={
             "quarters": dg.MetadataValue.json(quarters),
             "filings loaded": sum(int(quarter.get("filings loaded", 0)) for quarter in quarters.values()),
-            "quarters not published": [label for label, quarter in quarters.items() if not quarter["published"]],
+            "quarters not published": [
+                label for label, quarter in quarters.items() if quarter.get("published") is False
+            ],
+            "quarters that failed": [label for label, quarter in quarters.items() if "failed" in quarter],
             "DuckDB memory limit": limit,
         }
     )
+
+
+def load_quarter(
+    context: dg.AssetExecutionContext, storage: StorageResource, client, label: str
+) -> tuple[dict[str, object], F345Quarter | None]:
+    """One quarter fetched (or read from data/raw) and loaded in one transaction, which also resolves its earlier
+    failure; what it did, for the asset's metadata, and its rows (None if the SEC has not published it)."""
+    files = quarter_files(client, storage, label)
+    if files is None:
+        context.log.info(f"{label}: the SEC has not published this quarter's data set (yet)")
+        return {"published": False}, None
+    rows = quarter_frames(files)
+    if rows.orphan_rows:
+        context.log.warning(
+            f"{label}: rows left out because SUBMISSION.tsv does not list their accession: {rows.orphan_rows}"
+        )
+    with open_warehouse(storage.warehouse_path) as connection:
+        loaded = load_f345_quarter(connection, label, rows, utc_now(), resolved=[(quarter_subject(label), STAGE)])
+    done = {
+        "published": True,
+        "filings loaded": loaded.loaded,
+        "filings kept from their submission": loaded.kept,
+        "unknown columns": [f"{name}/{column}" for name, column in rows.unknown_columns],
+        "unparsed values": rows.unparsed_values,
+        "rows whose accession SUBMISSION.tsv lacks (left out)": rows.orphan_rows,
+    }
+    return done, rows
+
+
+def verify_loaded(storage: StorageResource, client, label: str, rows: F345Quarter, count: int) -> dict[str, object]:
+    """`count` filings of a loaded quarter fetched and reconciled (`verify_quarter`); the agreement, for metadata."""
+    with open_warehouse(storage.warehouse_path) as connection:
+        verified = verify_quarter(connection, client, storage.raw_archive, label, rows, count, utc_now())
+    compared = verified.reconciliation
+    return {
+        "filings verified": verified.fetched,
+        "filings that could not be verified": verified.failed,
+        "agreement": f"{int(compared['agreeing'].sum())} of {int(compared['compared'].sum())} values",
+    }
+
+
+def record_unloaded(storage: StorageResource, labels: list[str], error: FetchError | F345FormatError) -> None:
+    """Record quarters that could not be loaded in ingest_failures (stage 'f345'), for the run's outcome to report
+    and a rerun to resolve."""
+    reason = getattr(error, "reason", "unreadable_data_set")
+    detail = getattr(error, "detail", str(error))
+    url = getattr(error, "url", None)
+    rows = [failure(quarter_subject(label), STAGE, reason, detail, url, quarter_start(label)) for label in labels]
+    with open_warehouse(storage.warehouse_path) as connection:
+        record_outcomes(connection, rows, [], utc_now())
+
+
+@dg.asset(
+    partitions_def=quarterly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    deps=["published_warehouse", "f345_quarter"],
+    group_name="f345",
+    kinds={"duckdb"},
+)
+def f345_outcome(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
+    """Fails the run, after every quarter that could be read was loaded and published, when one of its quarters
+    could not be (an open failure at stage 'f345'); otherwise records the quarters as complete."""
+    labels = [quarter_label(datetime.fromisoformat(key).date()) for key in context.partition_keys]
+    with open_warehouse(storage.warehouse_path) as connection:
+        unloaded = query_sql_file(
+            connection, "queries/unloaded_quarters.sql", subjects=[quarter_subject(label) for label in labels]
+        ).fetchall()
+    if unloaded:
+        raise unloaded_quarters_failure(
+            [(subject.removeprefix("f345/"), reason, detail) for subject, reason, detail in unloaded]
+        )
+    return dg.MaterializeResult(metadata={"quarters": len(labels), "first": labels[0], "last": labels[-1]})

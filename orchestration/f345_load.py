@@ -90,9 +90,14 @@ def verify_quarter(
 
 
 def load_f345_quarter(
-    connection: duckdb.DuckDBPyConnection, quarter: str, rows: F345Quarter, now: datetime
+    connection: duckdb.DuckDBPyConnection,
+    quarter: str,
+    rows: F345Quarter,
+    now: datetime,
+    resolved: list[tuple[str, str]] = (),
 ) -> QuarterLoad:
-    """Load `rows` (one quarter, e.g. '2024q3') in one transaction, except the accessions a submission loaded."""
+    """Load `rows` (one quarter, e.g. '2024q3') in one transaction, except the accessions a submission loaded; the
+    failures `resolved` ((subject, stage): the quarter's own, from an earlier run) are resolved in it."""
     from_filings = accessions_from_filings(connection, rows)
     listed = set(rows.frames["filings"]["accession_number"].to_list())
     accessions = sorted(listed - from_filings)
@@ -101,7 +106,7 @@ def load_f345_quarter(
         table: _without(rows.frames[table], kept) if table in rows.frames else pl.DataFrame(schema=schema)
         for table, schema in FILING_TABLES.items()
     }
-    load_filings(connection, accessions, frames, [], [], now, source="f345", f345_quarter=quarter)
+    load_filings(connection, accessions, frames, [], list(resolved), now, source="f345", f345_quarter=quarter)
     return QuarterLoad(
         quarter, len(accessions), len(from_filings), reconcile_quarter(connection, quarter, rows, from_filings, now)
     )

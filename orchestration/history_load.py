@@ -5,6 +5,8 @@ history load's memory limit (`warehouse.history_memory_limit`) however they were
 import dagster as dg
 
 F345_ASSET = "f345_quarter"
+# The run's verdict on its quarters, after publishing: in the quarters' job only.
+F345_OUTCOME_ASSET = "f345_outcome"
 F345_JOB = "load_f345_quarters"
 
 

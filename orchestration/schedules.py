@@ -4,14 +4,14 @@ from datetime import timedelta
 
 import dagster as dg
 
-from orchestration.history_load import F345_ASSET, F345_JOB
+from orchestration.history_load import F345_ASSET, F345_JOB, F345_OUTCOME_ASSET
 from orchestration.partitions import EDGAR_TIMEZONE
 from orchestration.resources import StorageResource
 from orchestration.run_window import nightly_window_of
 
 ingest_job = dg.define_asset_job(
     "ingest_edgar_days",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(F345_ASSET),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(F345_ASSET, F345_OUTCOME_ASSET),
     description="Discover, fetch, parse and load the EDGAR ownership filings of a range of days.",
     # One process for the run's steps, as the CLI runs them: DuckDB lets one process write, so steps in processes
     # of their own would only queue for the lock, and each would open the warehouse with cold buffers.

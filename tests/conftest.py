@@ -15,7 +15,7 @@ import pytest
 
 from mirror.server import FaultPlan, MirrorServer, serve_in_background
 from orchestration.definitions import defs
-from orchestration.history_load import F345_ASSET
+from orchestration.history_load import F345_ASSET, F345_OUTCOME_ASSET
 from orchestration.resources import EdgarResource, ParsingResource, StorageResource
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +54,9 @@ def faults() -> FaultPlan:
 
 
 def ingest_assets() -> list:
-    """Every asset and check of the day-partitioned ingest (the quarterly Form 345 asset has a job of its own)."""
-    daily = [asset for asset in defs.assets or [] if F345_ASSET not in {key.to_user_string() for key in asset.keys}]
+    """Every asset and check of the day-partitioned ingest (the quarterly Form 345 assets have a job of their own)."""
+    quarterly = {F345_ASSET, F345_OUTCOME_ASSET}
+    daily = [asset for asset in defs.assets or [] if not quarterly & {key.to_user_string() for key in asset.keys}]
     return daily + list(defs.asset_checks or [])
 
 

@@ -7,6 +7,7 @@ sets; a quarter not published yet answers 404 on both, which is normal, not an e
 import io
 import re
 import zipfile
+import zlib
 from datetime import date
 
 from transforms.f345 import F345_FILES
@@ -53,7 +54,8 @@ def candidate_paths(label: str) -> list[str]:
 
 
 def read_quarter_zip(data: bytes) -> dict[str, bytes]:
-    """The data set's TSVs (file stem → bytes) from a quarter's zip; other members (the metadata json) ignored."""
+    """The data set's TSVs (file stem → bytes) from a quarter's zip; other members (the metadata json) ignored.
+    Every TSV is read to its end, so its CRC is checked: a damaged member raises F345ZipError, never a short file."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
@@ -66,8 +68,13 @@ def read_quarter_zip(data: bytes) -> dict[str, bytes]:
                 continue
             if member.file_size > MAX_MEMBER_BYTES:
                 raise F345ZipError(f"{member.filename} claims {member.file_size:,} bytes, more than any real data set")
-            with archive.open(member) as handle:
-                content = handle.read(MAX_MEMBER_BYTES + 1)
+            try:
+                with archive.open(member) as handle:
+                    content = handle.read(MAX_MEMBER_BYTES + 1)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                raise F345ZipError(
+                    f"{member.filename} is damaged ({error}): a download cut short or corrupted"
+                ) from None
             if len(content) > MAX_MEMBER_BYTES:
                 raise F345ZipError(f"{member.filename} unpacks to more than {MAX_MEMBER_BYTES:,} bytes")
             files[stem] = content

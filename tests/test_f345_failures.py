@@ -1,0 +1,150 @@
+"""A quarter of the Form 345 data sets that cannot be fetched, unpacked or read: refused with what is wrong,
+recorded, set aside, the run's other quarters loaded, the run failed in one paragraph, and a rerun that can read
+it loads it and resolves the failure."""
+
+import io
+import os
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_USER_AGENT, read_table
+from tests.test_f345 import SAMPLE, sample_quarter_mirror
+from tests.test_operator_errors import closed_port
+from transforms.f345_files import DATA_SET_FOLDERS, F345ZipError, read_quarter_zip, zip_name
+
+
+def damaged(zip_bytes: bytes, member: str) -> bytes:
+    """`zip_bytes` with 16 bytes in the middle of `member`'s stored data zeroed."""
+    info = zipfile.ZipFile(io.BytesIO(zip_bytes)).getinfo(member)
+    name_length, extra_length = struct.unpack("<HH", zip_bytes[info.header_offset + 26 : info.header_offset + 30])
+    middle = info.header_offset + 30 + name_length + extra_length + info.compress_size // 2
+    assert info.compress_size > 40  # the zeroed bytes stay inside the member's data
+    return zip_bytes[:middle] + bytes(16) + zip_bytes[middle + 16 :]
+
+
+def sample_zip(compression: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for path in sorted(SAMPLE.iterdir()):
+            archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_a_damaged_member_is_refused_never_read_short(compression: int):
+    whole = sample_zip(compression)
+    assert read_quarter_zip(whole)["SUBMISSION"] == (SAMPLE / "SUBMISSION.tsv").read_bytes()
+    with pytest.raises(F345ZipError, match=r"SUBMISSION\.tsv is damaged"):
+        read_quarter_zip(damaged(whole, "SUBMISSION.tsv"))
+
+
+@pytest.fixture
+def f345_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The in-process CLI's environment for a quarter load: its own data folder, the test User-Agent."""
+    for key in list(os.environ):
+        if key.startswith(("EDGAR_", "INSIDER_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
+    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    return tmp_path / "data"
+
+
+def run_f345(monkeypatch: pytest.MonkeyPatch, mirror_root: Path, *arguments: str) -> int:
+    from mirror.server import serve_in_background
+    from orchestration import cli
+
+    with serve_in_background([mirror_root]) as mirror:
+        monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
+        return cli.main(["f345", *arguments])
+
+
+def sample_filings() -> int:
+    """The sample quarter's filings: SUBMISSION.tsv's lines less its header."""
+    return len((SAMPLE / "SUBMISSION.tsv").read_text().splitlines()) - 1
+
+
+def test_a_damaged_download_fails_the_run_in_one_paragraph_is_set_aside_and_a_rerun_loads_it(
+    f345_environment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    data = f345_environment
+    root = tmp_path / "mirror"
+    whole = sample_quarter_mirror(root)
+    served = root / DATA_SET_FOLDERS[1].strip("/") / zip_name("2024q3")
+    broken = damaged(whole, "SUBMISSION.tsv")
+    served.write_bytes(broken)
+    assert run_f345(monkeypatch, root, "--start", "2024q2", "--end", "2024q3") == 1
+    printed = capsys.readouterr().err
+    assert "Traceback" not in printed and "This is a bug" not in printed
+    last = printed.strip().splitlines()[-1]
+    assert last.startswith("insider-warehouse: failed: 1 quarter(s) of the Form 345 data sets could not be loaded")
+    assert "2024q3 (damaged_zip: SUBMISSION.tsv is damaged" in last
+    assert last.endswith("insider-warehouse f345 --start 2024q3 --end 2024q3.")
+    kept = data / "raw" / "f345" / zip_name("2024q3")
+    assert not kept.exists() and kept.with_name(kept.name + ".damaged").read_bytes() == broken
+    failures = "select subject, stage, reason, attempts, resolved_at is null from ingest_failures"
+    assert read_table(data, failures) == [("f345/2024q3", "f345", "damaged_zip", 1, True)]
+
+    served.write_bytes(whole)
+    assert run_f345(monkeypatch, root, "--start", "2024q3", "--end", "2024q3") == 0
+    assert kept.read_bytes() == whole
+    assert read_table(data, failures) == [("f345/2024q3", "f345", "damaged_zip", 1, False)]
+    sources = read_table(data, "select source, count(*) from filing_sources group by 1")
+    assert sources == [("f345", sample_filings())]
+
+
+def test_a_damaged_zip_in_the_raw_archive_is_set_aside_and_fetched_again(
+    f345_environment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    data = f345_environment
+    whole = sample_quarter_mirror(tmp_path / "mirror")
+    kept = data / "raw" / "f345" / zip_name("2024q3")
+    kept.parent.mkdir(parents=True)
+    broken = damaged(whole, "NONDERIV_HOLDING.tsv")
+    kept.write_bytes(broken)
+    assert run_f345(monkeypatch, tmp_path / "mirror", "--start", "2024q3", "--end", "2024q3") == 0
+    assert kept.read_bytes() == whole and kept.with_name(kept.name + ".damaged").read_bytes() == broken
+    assert read_table(data, "select count(*) from filing_sources where source = 'f345'") == [(sample_filings(),)]
+    assert read_table(data, "select count(*) from ingest_failures") == [(0,)]
+
+
+def test_an_unreachable_edgar_fails_the_run_and_records_every_quarter_without_an_attempt(
+    f345_environment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    from orchestration import cli
+
+    base_url = f"http://127.0.0.1:{closed_port()}"
+    monkeypatch.setenv("EDGAR_BASE_URL", base_url)
+    assert cli.main(["f345", "--start", "2024q1", "--end", "2024q3"]) == 1
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("insider-warehouse: failed: 3 quarter(s) of the Form 345 data sets could not be loaded")
+    assert "2024q1 (host_unreachable" in last and "EDGAR_BASE_URL" in last
+    assert last.endswith("insider-warehouse f345 --start 2024q1 --end 2024q3.")
+    recorded = read_table(f345_environment, "select subject, reason, attempts from ingest_failures order by 1")
+    assert recorded == [(f"f345/2024q{n}", "host_unreachable", 0) for n in (1, 2, 3)]
+
+
+def test_a_whole_zip_whose_data_set_does_not_read_is_recorded_and_set_aside(
+    f345_environment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    data = f345_environment
+    root = tmp_path / "mirror"
+    whole = sample_quarter_mirror(root)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(whole)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for member in source.namelist():
+            target.writestr(member, b"" if member == "SUBMISSION.tsv" else source.read(member))
+    unreadable = buffer.getvalue()
+    (root / DATA_SET_FOLDERS[1].strip("/") / zip_name("2024q3")).write_bytes(unreadable)
+    assert run_f345(monkeypatch, root, "--start", "2024q3", "--end", "2024q3") == 1
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "2024q3 (unreadable_data_set: SUBMISSION: the file is empty" in last
+    kept = data / "raw" / "f345" / zip_name("2024q3")
+    assert not kept.exists() and kept.with_name(kept.name + ".damaged").read_bytes() == unreadable
+    assert read_table(data, "select reason from ingest_failures where resolved_at is null") == [
+        ("unreadable_data_set",)
+    ]
+    assert read_table(data, "select count(*) from filing_sources") == [(0,)]
