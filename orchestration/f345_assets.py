@@ -13,7 +13,13 @@ from pathlib import Path
 import dagster as dg
 from tqdm import tqdm
 
-from orchestration.f345_load import load_f345_quarter, verify_quarter
+from orchestration.f345_load import (
+    F345_STAGE,
+    load_f345_quarter,
+    load_left_out,
+    quarter_subject,
+    verify_quarter,
+)
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.run_outcome import unloaded_quarters_failure
 from orchestration.run_window import utc_now
@@ -31,19 +37,11 @@ from transforms.f345_files import (
     zip_name,
 )
 
-# ingest_failures' stage for a quarter's data set that could not be fetched, unpacked or read.
-STAGE = "f345"
-
 quarterly_partitions = dg.TimeWindowPartitionsDefinition(
     start=datetime.combine(FIRST_QUARTER, datetime.min.time()),
     cron_schedule="0 0 1 1,4,7,10 *",
     fmt="%Y-%m-%d",
 )
-
-
-def quarter_subject(label: str) -> str:
-    """How ingest_failures names a quarter's data set (stage 'f345'): 'f345/2024q3'."""
-    return f"f345/{label}"
 
 
 def quarter_files(client, storage: StorageResource, label: str) -> dict[str, bytes] | None:
@@ -124,6 +122,8 @@ def f345_quarter(
     for number, label in enumerate(tqdm(labels, desc="f345 quarters", unit="quarter", disable=len(labels) < 2)):
         try:
             quarters[label], rows = load_quarter(context, storage, client, label)
+            if rows is not None and not rows.left_out.is_empty():
+                quarters[label] |= fetch_left_out(storage, client, label, rows)
             if rows is not None and config.verify > 0:
                 quarters[label] |= verify_loaded(storage, client, label, rows, config.verify)
         except HostUnreachableError as error:
@@ -165,8 +165,14 @@ def load_quarter(
         context.log.warning(
             f"{label}: rows left out because SUBMISSION.tsv does not list their accession: {rows.orphan_rows}"
         )
+    if rows.malformed_lines:
+        context.log.warning(
+            f"{label}: {len(rows.malformed_lines)} malformed line(s) not read (first: "
+            f"{rows.malformed_lines[0].describe()}); {rows.left_out.height} filing(s) left out whole, recorded in "
+            "ingest_failures (stage f345) and fetched from EDGAR instead"
+        )
     with open_warehouse(storage.warehouse_path) as connection:
-        loaded = load_f345_quarter(connection, label, rows, utc_now(), resolved=[(quarter_subject(label), STAGE)])
+        loaded = load_f345_quarter(connection, label, rows, utc_now())
     done = {
         "published": True,
         "filings loaded": loaded.loaded,
@@ -174,8 +180,17 @@ def load_quarter(
         "unknown columns": [f"{name}/{column}" for name, column in rows.unknown_columns],
         "unparsed values": rows.unparsed_values,
         "rows whose accession SUBMISSION.tsv lacks (left out)": rows.orphan_rows,
+        "malformed lines (not read)": len(rows.malformed_lines),
+        "filings left out for a malformed line": rows.left_out.height,
     }
     return done, rows
+
+
+def fetch_left_out(storage: StorageResource, client, label: str, rows: F345Quarter) -> dict[str, object]:
+    """The filings a quarter's malformed lines left out, loaded from their own submission (`load_left_out`)."""
+    with open_warehouse(storage.warehouse_path) as connection:
+        loaded, failed = load_left_out(connection, client, storage.raw_archive, label, rows, utc_now())
+    return {"left out, then loaded from their own submission": loaded, "left out, and could not be fetched": failed}
 
 
 def verify_loaded(storage: StorageResource, client, label: str, rows: F345Quarter, count: int) -> dict[str, object]:
@@ -196,7 +211,7 @@ def record_unloaded(storage: StorageResource, labels: list[str], error: FetchErr
     reason = getattr(error, "reason", "unreadable_data_set")
     detail = getattr(error, "detail", str(error))
     url = getattr(error, "url", None)
-    rows = [failure(quarter_subject(label), STAGE, reason, detail, url, quarter_start(label)) for label in labels]
+    rows = [failure(quarter_subject(label), F345_STAGE, reason, detail, url, quarter_start(label)) for label in labels]
     with open_warehouse(storage.warehouse_path) as connection:
         record_outcomes(connection, rows, [], utc_now())
 

@@ -7,7 +7,7 @@ the data set's rows of its accession.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 import polars as pl
@@ -56,13 +56,37 @@ def verify_quarter(
     count: int,
     now: datetime,
 ) -> Verification:
-    """Fetch `count` of the quarter's filings from EDGAR (a fixed sample, `verification_sample`; kept in the raw
-    archive like the nightly's, so a rerun or a later night fetches none again), load them from their own
-    submission (their rows replace the set's) and reconcile the quarter again, now with them in it. A filing that
-    cannot be fetched or parsed keeps the set's rows and is recorded with its reason."""
-    day = quarter_start(quarter)
+    """Fetch `count` of the quarter's filings from EDGAR (a fixed sample, `verification_sample`), load them from
+    their own submission (their rows replace the set's) and reconcile the quarter again, now with them in it."""
+    sample = verification_sample(rows.frames["filings"], count)
+    fetched, failed = load_submissions(connection, client, archive, sample, quarter_start(quarter), now)
+    both_ways = accessions_from_filings(connection, rows)
+    return Verification(fetched, failed, reconcile_quarter(connection, quarter, rows, both_ways, now))
+
+
+def load_left_out(
+    connection: duckdb.DuckDBPyConnection, client, archive: RawArchive, quarter: str, rows: F345Quarter, now: datetime
+) -> tuple[int, int]:
+    """The filings the set's malformed lines left out, fetched from EDGAR and loaded from their own submission
+    (which resolves their failure); (loaded, failed). One whose issuer the set does not say cannot be fetched."""
+    targets = rows.left_out.drop_nulls("issuer_cik").select("accession_number", "issuer_cik").rows()
+    return load_submissions(connection, client, archive, targets, quarter_start(quarter), now)
+
+
+def load_submissions(
+    connection: duckdb.DuckDBPyConnection,
+    client,
+    archive: RawArchive,
+    targets: list[tuple[str, int]],
+    day: date,
+    now: datetime,
+) -> tuple[int, int]:
+    """Load `targets` (accession, issuer CIK) from their own submission, fetched from EDGAR unless the raw archive
+    has it (kept there like the nightly's, so a rerun fetches none again); (loaded, failed). A filing that cannot be
+    fetched or parsed keeps what the warehouse had of it and is recorded with its reason; one that loads resolves
+    its failures (fetch, parse, and f345: a filing left out of its data set)."""
     parsed, failures = [], []
-    for accession, issuer_cik in verification_sample(rows.frames["filings"], count):
+    for accession, issuer_cik in targets:
         try:
             raw = archive.read(accession) if archive.has(accession) else None
         except DamagedArchiveError:
@@ -84,20 +108,42 @@ def verify_quarter(
             failures.append(failure(accession, "parse", result.reason, result.detail, None, day))
     archive.sync()
     accessions = [filing.accession_number for filing in parsed]
-    load_filings(connection, accessions, to_frames(parsed), failures, [], now)
-    both_ways = accessions_from_filings(connection, rows)
-    return Verification(len(parsed), len(failures), reconcile_quarter(connection, quarter, rows, both_ways, now))
+    resolved = [(accession, stage) for accession in accessions for stage in ("fetch", "parse", F345_STAGE)]
+    load_filings(connection, accessions, to_frames(parsed), failures, resolved, now)
+    return len(parsed), len(failures)
+
+
+# ingest_failures' stage for what of a quarter's data set could not be had: the quarter itself (subject
+# `quarter_subject`: not fetched, damaged, unreadable) or a filing its malformed lines left out (the accession).
+F345_STAGE = "f345"
+
+
+def quarter_subject(quarter: str) -> str:
+    """How ingest_failures names a quarter's data set: 'f345/2024q3'."""
+    return f"f345/{quarter}"
+
+
+def malformed_line_failures(quarter: str, rows: F345Quarter) -> list[dict[str, object]]:
+    """One failure per filing the quarter's malformed lines left out (its first such line as the detail), and one
+    per malformed line no filing could be named for."""
+    day = quarter_start(quarter)
+    failures = [
+        failure(accession, F345_STAGE, "malformed_line", detail, None, day)
+        for accession, detail in rows.left_out.select("accession_number", "reason").rows()
+    ]
+    for line in rows.malformed_lines:
+        if line.accession_number is None:
+            subject = f"{quarter_subject(quarter)}/{line.file}.tsv:{line.line_number}"
+            failures.append(failure(subject, F345_STAGE, "malformed_line", line.describe(), None, day))
+    return failures
 
 
 def load_f345_quarter(
-    connection: duckdb.DuckDBPyConnection,
-    quarter: str,
-    rows: F345Quarter,
-    now: datetime,
-    resolved: list[tuple[str, str]] = (),
+    connection: duckdb.DuckDBPyConnection, quarter: str, rows: F345Quarter, now: datetime
 ) -> QuarterLoad:
-    """Load `rows` (one quarter, e.g. '2024q3') in one transaction, except the accessions a submission loaded; the
-    failures `resolved` ((subject, stage): the quarter's own, from an earlier run) are resolved in it."""
+    """Load `rows` (one quarter, e.g. '2024q3') in one transaction, except the accessions a submission loaded. The
+    same transaction records the filings the set's malformed lines left out, and resolves the quarter's earlier
+    failures at stage f345: the quarter's own and those of the accessions it now loads."""
     from_filings = accessions_from_filings(connection, rows)
     listed = set(rows.frames["filings"]["accession_number"].to_list())
     accessions = sorted(listed - from_filings)
@@ -106,7 +152,9 @@ def load_f345_quarter(
         table: _without(rows.frames[table], kept) if table in rows.frames else pl.DataFrame(schema=schema)
         for table, schema in FILING_TABLES.items()
     }
-    load_filings(connection, accessions, frames, [], list(resolved), now, source="f345", f345_quarter=quarter)
+    resolved = [(quarter_subject(quarter), F345_STAGE)] + [(accession, F345_STAGE) for accession in accessions]
+    failures = malformed_line_failures(quarter, rows)
+    load_filings(connection, accessions, frames, failures, resolved, now, source="f345", f345_quarter=quarter)
     return QuarterLoad(
         quarter, len(accessions), len(from_filings), reconcile_quarter(connection, quarter, rows, from_filings, now)
     )

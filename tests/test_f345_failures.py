@@ -148,3 +148,110 @@ def test_a_whole_zip_whose_data_set_does_not_read_is_recorded_and_set_aside(
         ("unreadable_data_set",)
     ]
     assert read_table(data, "select count(*) from filing_sources") == [(0,)]
+
+
+def test_lines_whose_fields_are_not_the_headers_are_returned_not_read():
+    from transforms.f345 import MalformedLine, read_tsv
+
+    first, second, third, fourth, fifth = (f"0000000001-24-00000{n}" for n in range(1, 6))
+    lines = [
+        "ACCESSION_NUMBER\tNAME\tVALUE",
+        f"{first}\tA\t1",
+        f"{second}\tB\twith\ttab",  # 3: a tab inside a field
+        f"{third}\tC",  # 4: cut short
+        f"{fourth}\tD first half",  # 5 and 6: a line break inside a field
+        "second half\t5",
+        f"{fifth}\tE\t7",
+    ]
+    frame, malformed = read_tsv("T", "\n".join(lines).encode() + b"\n")
+    assert frame.rows() == [(first, "A", "1"), (fifth, "E", "7")]
+    assert malformed == [
+        MalformedLine("T", 3, second, 4, 3),
+        MalformedLine("T", 4, third, 2, 3),
+        MalformedLine("T", 5, fourth, 2, 3),
+        MalformedLine("T", 6, fourth, 2, 3),
+    ]
+    whole, none = read_tsv("T", "\n".join(lines[:2] + lines[-1:]).encode())
+    assert whole.rows() == frame.rows() and none == []
+
+
+def with_a_tab_in_a_line_of(files: dict[str, bytes], name: str, accession: str) -> tuple[dict[str, bytes], int]:
+    """`files` with a tab put into the first line of `accession` in `name` (a field that held one), and its line."""
+    lines = files[name].split(b"\n")
+    number = next(n for n, line in enumerate(lines) if line.startswith(accession.encode()))
+    lines[number] = lines[number].replace(b"\t", b"\tspilt\t", 1)
+    return {**files, name: b"\n".join(lines)}, number + 1
+
+
+@pytest.mark.parametrize("source", ["fixtures", "shared"])
+def test_a_filing_with_a_malformed_line_is_left_out_whole_and_the_rest_loads_as_before(source: str):
+    """On the sample (and the real shared 2024q3 set): one filing's line gets a stray tab; the quarter's frames are
+    the clean quarter's less every row of that filing, and the filing is named with its issuer, to fetch instead."""
+    from tests.conftest import SHARED_MISSING
+    from tests.test_f345 import SHARED_SET, tsv_files
+    from transforms.f345 import quarter_frames
+
+    if source == "shared" and not SHARED_SET.is_dir():
+        pytest.skip(SHARED_MISSING)
+    files = tsv_files(SAMPLE if source == "fixtures" else SHARED_SET)
+    clean = quarter_frames(files)
+    assert clean.malformed_lines == [] and clean.left_out.is_empty()  # every real line has its header's fields
+    holders = clean.frames["holdings"]["accession_number"]
+    accession = holders[holders.len() // 2]
+    damaged_files, line = with_a_tab_in_a_line_of(files, "NONDERIV_HOLDING", accession)
+    damaged_quarter = quarter_frames(damaged_files)
+    for table, frame in clean.frames.items():
+        expected = frame.filter(frame["accession_number"] != accession) if frame.height else frame
+        assert damaged_quarter.frames[table].sort(frame.columns).equals(expected.sort(frame.columns)), table
+    [issuer] = clean.frames["filings"].filter(clean.frames["filings"]["accession_number"] == accession)["issuer_cik"]
+    expected_fields = files["NONDERIV_HOLDING"].split(b"\n")[0].count(b"\t") + 1
+    assert damaged_quarter.left_out.rows() == [
+        (
+            accession,
+            issuer,
+            f"NONDERIV_HOLDING.tsv line {line} has {expected_fields + 1} fields, its header {expected_fields}",
+        )
+    ]
+
+
+def test_a_filing_left_out_of_its_quarter_is_fetched_from_edgar_instead(
+    f345_environment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The quarter loads without the filing of a malformed line; the filing is recorded (stage f345) and loaded
+    from its own submission, which resolves it. Not served, it stays recorded, and the run still succeeds."""
+    from tests.real_corpus import real_submissions
+    from tests.test_f345 import IN_THE_QUARTER, tsv_files
+    from transforms.accession import Accession
+    from transforms.edgar_urls import submission_path
+    from transforms.f345 import quarter_frames
+
+    data = f345_environment
+    root = tmp_path / "mirror"
+    sample_quarter_mirror(root)
+    accession = IN_THE_QUARTER[0]
+    files, _ = with_a_tab_in_a_line_of(tsv_files(SAMPLE), "NONDERIV_HOLDING", accession)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(f"{name}.tsv", content)
+    (root / DATA_SET_FOLDERS[1].strip("/") / zip_name("2024q3")).write_bytes(buffer.getvalue())
+    assert run_f345(monkeypatch, root, "--start", "2024q3", "--end", "2024q3") == 0
+    failures = "select subject, stage, reason, resolved_at is null from ingest_failures order by 2"
+    assert read_table(data, failures) == [
+        (accession, "f345", "malformed_line", True),
+        (accession, "fetch", "http_404", True),
+    ]
+    sources = dict(read_table(data, "select accession_number, source from filing_sources"))
+    assert sources == {other: "f345" for other in IN_THE_QUARTER[1:]}
+
+    issuer = dict(quarter_frames(tsv_files(SAMPLE)).frames["filings"].select("accession_number", "issuer_cik").rows())
+    target = root / submission_path(Accession.parse(accession), issuer[accession])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(dict(real_submissions(Path(__file__).parent.parent / "fixtures" / "edgar-real"))[accession])
+    assert run_f345(monkeypatch, root, "--start", "2024q3", "--end", "2024q3") == 0
+    assert read_table(data, failures) == [
+        (accession, "f345", "malformed_line", False),
+        (accession, "fetch", "http_404", False),
+    ]
+    sources = dict(read_table(data, "select accession_number, source from filing_sources"))
+    assert sources == {accession: "filing"} | {other: "f345" for other in IN_THE_QUARTER[1:]}

@@ -16,8 +16,9 @@ assigns in document order (tests/test_f345.py checks it against the filings' own
 """
 
 import io
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -112,11 +113,45 @@ class F345FormatError(ValueError):
     """A file of the data set that cannot be read as one: the message names the file and what is wrong."""
 
 
-def read_tsv(name: str, data: bytes) -> pl.DataFrame:
-    """One TSV of the set, every column text: no quoting, empty fields NULL, bytes not UTF-8 replaced."""
-    if not data.strip():
+@dataclass(frozen=True)
+class MalformedLine:
+    """A line of a TSV whose number of fields is not its header's: not read, and its filing left out whole."""
+
+    file: str
+    line_number: int  # in the file, the header being line 1
+    accession_number: str | None  # the line's first field if it is one, else that of the last line read before it
+    fields: int
+    expected: int
+
+    def describe(self) -> str:
+        return f"{self.file}.tsv line {self.line_number} has {self.fields} fields, its header {self.expected}"
+
+
+def read_tsv(name: str, data: bytes) -> tuple[pl.DataFrame, list[MalformedLine]]:
+    """One TSV of the set, every column text: no quoting, empty fields NULL, bytes not UTF-8 replaced; and its
+    malformed lines. Every real line has exactly the header's fields; one with more or fewer (a tab or a line break
+    inside a field, a line cut short) would shift or blank its fields, so it is returned instead of read."""
+    if not data or data.isspace():  # (not `strip()`: a copy of a file of up to hundreds of MB)
         raise F345FormatError(f"{name}: the file is empty (a download cut short?)")
-    frame = pl.read_csv(
+    header_end = data.find(b"\n")
+    header_tabs = data.count(b"\t", 0, header_end if header_end >= 0 else len(data))
+    try:
+        frame = _read_text_columns(data)
+    except pl.exceptions.ComputeError:  # a line with more fields than the header
+        frame = None
+    # Polars refuses a longer line, so the tabs add up to the header's per line only if no line is shorter.
+    if frame is None or data.count(b"\t") != header_tabs * (frame.height + 1):
+        data, malformed = _without_malformed(name, data, header_tabs)
+        frame = _read_text_columns(data)
+    else:
+        malformed = []
+    if "ACCESSION_NUMBER" not in frame.columns:
+        raise F345FormatError(f"{name}: no ACCESSION_NUMBER column in its header {frame.columns[:5]}")
+    return frame, malformed
+
+
+def _read_text_columns(data: bytes) -> pl.DataFrame:
+    return pl.read_csv(
         io.BytesIO(data),
         separator="\t",
         quote_char=None,
@@ -124,9 +159,25 @@ def read_tsv(name: str, data: bytes) -> pl.DataFrame:
         encoding="utf8-lossy",
         truncate_ragged_lines=False,
     )
-    if "ACCESSION_NUMBER" not in frame.columns:
-        raise F345FormatError(f"{name}: no ACCESSION_NUMBER column in its header {frame.columns[:5]}")
-    return frame
+
+
+_ACCESSION = re.compile(rb"\d{10}-\d{2}-\d{6}")
+
+
+def _without_malformed(name: str, data: bytes, header_tabs: int) -> tuple[bytes, list[MalformedLine]]:
+    """`data` less its lines whose tab count is not the header's (blank lines aside), and those lines. Only for a
+    file that has some: it goes line by line."""
+    kept, malformed, accession = [], [], None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        first = line.split(b"\t", 1)[0].strip()
+        if _ACCESSION.fullmatch(first):  # a continuation line belongs to the last accession seen before it
+            accession = first.decode("ascii")
+        tabs = line.count(b"\t")
+        if number == 1 or tabs == header_tabs:
+            kept.append(line)
+        elif line.strip():
+            malformed.append(MalformedLine(name, number, accession, tabs + 1, header_tabs + 1))
+    return b"\n".join(kept), malformed
 
 
 def _date(column: str) -> pl.Expr:
@@ -156,6 +207,9 @@ def _typed(column: str, dtype: pl.DataType) -> pl.Expr:
     return pl.col(column)
 
 
+LEFT_OUT_SCHEMA = pl.Schema({"accession_number": pl.String, "issuer_cik": pl.Int64, "reason": pl.String})
+
+
 @dataclass(frozen=True)
 class F345Quarter:
     """A quarter's rows in the shape of the filing tables, and what of it was not understood."""
@@ -166,6 +220,9 @@ class F345Quarter:
     carried: dict[str, list[str]]  # table → the warehouse columns the set's files filled (the rest stay NULL)
     table_kinds: dict[str, list[str]]  # transactions / holdings → the table kinds whose file the set had
     orphan_rows: dict[str, int]  # table → rows whose accession SUBMISSION does not list (left out, counted)
+    malformed_lines: list[MalformedLine] = field(default_factory=list)  # not read; their filings left out whole
+    # The filings left out for a malformed line: accession_number, issuer_cik (if SUBMISSION gave it), reason.
+    left_out: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LEFT_OUT_SCHEMA))
 
 
 def _absent(name: str, dtype: pl.DataType, lines: bool) -> pl.Expr:
@@ -296,7 +353,12 @@ _SCHEMAS = {table: FILING_TABLES[table] for table in F345_TABLES}
 def quarter_frames(files: Mapping[str, bytes]) -> F345Quarter:
     """A quarter's TSVs (file stem → bytes; a file not given is empty) as the filing tables' frames. With a
     SUBMISSION file, only the rows of the accessions it lists (a zip always has one; a test may give one file)."""
-    read = {name: read_tsv(name, data) for name, data in files.items() if name in F345_FILES}
+    read: dict[str, pl.DataFrame] = {}
+    malformed: list[MalformedLine] = []
+    for name, data in files.items():
+        if name in F345_FILES:
+            read[name], bad_lines = read_tsv(name, data)
+            malformed += bad_lines
     renamed: dict[str, list[pl.DataFrame]] = {table: [] for table in _SCHEMAS}
     unknown: list[tuple[str, str]] = []
 
@@ -339,6 +401,8 @@ def quarter_frames(files: Mapping[str, bytes]) -> F345Quarter:
     frames["filings"] = _with_counts(frames)
     frames["unknown_elements"] = _unknown_values(read, unknown)
     frames, orphans = _without_orphans(frames) if "SUBMISSION" in read else (frames, {})
+    left_out = _left_out(malformed, frames["filings"])
+    frames = _without_accessions(frames, set(left_out["accession_number"]))
     carried = {
         table: sorted({column for frame in renamed[table] for column in frame.columns if column in _SCHEMAS[table]})
         for table in _SCHEMAS
@@ -350,7 +414,33 @@ def quarter_frames(files: Mapping[str, bytes]) -> F345Quarter:
         table: [kind for name, line_table, kind in _LINE_FILES if line_table == table and name in read]
         for table in ("transactions", "holdings")
     }
-    return F345Quarter(frames, unknown, unparsed, carried, kinds, orphans)
+    return F345Quarter(frames, unknown, unparsed, carried, kinds, orphans, malformed, left_out)
+
+
+def _left_out(malformed: list[MalformedLine], filings: pl.DataFrame) -> pl.DataFrame:
+    """The filings of the malformed lines (the first line of each as the reason), with their issuer if SUBMISSION
+    gave it: enough to fetch them from EDGAR instead."""
+    if not malformed:
+        return pl.DataFrame(schema=LEFT_OUT_SCHEMA)
+    reasons: dict[str, str] = {}
+    for line in malformed:
+        if line.accession_number is not None:
+            reasons.setdefault(line.accession_number, line.describe())
+    left_out = pl.DataFrame(
+        {"accession_number": list(reasons), "reason": list(reasons.values())},
+        schema={"accession_number": pl.String, "reason": pl.String},
+    )
+    issuers = filings.select("accession_number", pl.col("issuer_cik").cast(pl.Int64)).unique("accession_number")
+    return left_out.join(issuers, on="accession_number", how="left").select(list(LEFT_OUT_SCHEMA))
+
+
+def _without_accessions(frames: dict[str, pl.DataFrame], accessions: set[str]) -> dict[str, pl.DataFrame]:
+    """The frames less every row of `accessions`: a filing with a malformed line is left out whole, never loaded
+    with a line missing or its fields shifted."""
+    if not accessions:
+        return frames
+    left_out = pl.Series(sorted(accessions), dtype=pl.String).implode()
+    return {table: frame.filter(~pl.col("accession_number").is_in(left_out)) for table, frame in frames.items()}
 
 
 def _without_orphans(frames: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], dict[str, int]]:
