@@ -152,7 +152,9 @@ def load_f345_quarter(
         table: _without(rows.frames[table], kept) if table in rows.frames else pl.DataFrame(schema=schema)
         for table, schema in FILING_TABLES.items()
     }
-    resolved = [(quarter_subject(quarter), F345_STAGE)] + [(accession, F345_STAGE) for accession in accessions]
+    open_failures = {row[0] for row in query_sql_file(connection, "queries/open_f345_failures.sql").fetchall()}
+    subjects = [quarter_subject(quarter), *accessions]
+    resolved = [(subject, F345_STAGE) for subject in subjects if subject in open_failures]
     failures = malformed_line_failures(quarter, rows)
     load_filings(connection, accessions, frames, failures, resolved, now, source="f345", f345_quarter=quarter)
     return QuarterLoad(
