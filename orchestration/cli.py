@@ -250,12 +250,17 @@ def _days(text: str) -> int:
     return int(text)
 
 
+def _command(commands: argparse._SubParsersAction, name: str, summary: str) -> argparse.ArgumentParser:
+    """A subcommand whose summary shows both in the command list and atop its own --help."""
+    return commands.add_parser(name, help=summary, description=summary)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineArgumentParser(prog="insider-warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="offline: serve fixtures/mirror on loopback, ingest its days, summarise")
+    demo = _command(commands, "demo", "offline: serve fixtures/mirror on loopback, ingest its days, summarise")
     demo.add_argument("--port", type=int, default=0, help="mirror port (default: any free port)")
-    ingest_command = commands.add_parser("ingest", help="ingest EDGAR days (live unless EDGAR_BASE_URL is set)")
+    ingest_command = _command(commands, "ingest", "ingest EDGAR days (live unless EDGAR_BASE_URL is set)")
     ingest_command.add_argument(
         "--start",
         type=_day,
@@ -263,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Form 345 quarter loaded while days since it were never looked at)",
     )
     ingest_command.add_argument("--end", type=_day, help="last day, YYYY-MM-DD (default: yesterday)")
-    quarters = commands.add_parser("f345", help="load quarters of the SEC's Form 345 data sets (from 2006q1)")
+    quarters = _command(commands, "f345", "load quarters of the SEC's Form 345 data sets (from 2006q1)")
     quarters.add_argument("--start", type=_quarter, help="first quarter, e.g. 2006q1 (default: the last finished)")
     quarters.add_argument("--end", type=_quarter, help="last quarter, e.g. 2024q3 (default: the last finished)")
     quarters.add_argument(
@@ -273,9 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="fetch N filings of each quarter from EDGAR and compare them with the set (see f345_reconciliation)",
     )
-    backfill = commands.add_parser(
+    backfill = _command(
+        commands,
         "backfill",
-        help="ingest a long range of days (default: 2003-06-30 to 2005-12-31, before the Form 345 data sets), "
+        "ingest a long range of days (default: 2003-06-30 to 2005-12-31, before the Form 345 data sets), "
         "saying first how many filings and how long; started again, it resumes where it stopped",
     )
     backfill.add_argument("--start", type=_day, default=PRE_DATA_SET_FIRST_DAY, help="first day (default: %(default)s)")
@@ -288,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="days each run loads and commits (default: %(default)s); a stopped backfill loses at most one run",
     )
-    serve = commands.add_parser("mirror", help="serve EDGAR-layout folders on 127.0.0.1")
+    serve = _command(commands, "mirror", "serve EDGAR-layout folders on 127.0.0.1")
     serve.add_argument("roots", nargs="*", type=Path, help="folders holding Archives/ (first match wins)")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument(
@@ -299,11 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="inject faults: 429, 429_no_retry_after, 503, reset, stall, truncate, corrupt_xml (e.g. 503=0.05)",
     )
     serve.add_argument("--fault-seed", type=int, default=0)
-    summary = commands.add_parser("summary", help="print what the published read copy holds (and name its file)")
+    summary = _command(commands, "summary", "print what the published read copy holds (and name its file)")
     summary.add_argument("--private", action="store_true", help="read the writer's own file (waits for its lock)")
-    commands.add_parser("migrate", help="bring the warehouse to this release's schema (every run does this first)")
-    commands.add_parser("dictionary", help="regenerate docs/data_dictionary.md from the schema and model files")
-    report = commands.add_parser("coverage", help="list every XML element path in filings and where it lands")
+    _command(commands, "migrate", "bring the warehouse to this release's schema (every run does this first)")
+    _command(commands, "dictionary", "regenerate docs/data_dictionary.md from the schema and model files")
+    report = _command(commands, "coverage", "list every XML element path in filings and where it lands")
     report.add_argument("paths", nargs="+", type=Path, help="ownership .xml files, submissions (.txt/.nc), folders")
     return parser
 

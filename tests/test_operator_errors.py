@@ -1,6 +1,7 @@
 """What an operator meets when something is wrong: exit status, one line or one paragraph, never a traceback."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -140,6 +141,18 @@ def test_a_wrong_overrides_file_is_refused_in_one_line(
     assert captured.err.count("\n") == 1 and "INSIDER_VEHICLE_OVERRIDES" in captured.err and named in captured.err
     assert "e.g." in captured.err
     assert list(cli_environment.iterdir()) == []
+
+
+def test_every_command_says_what_it_does_atop_its_own_help(capsys: pytest.CaptureFixture[str]):
+    assert run_cli(["--help"]) == 0
+    listing = " ".join(capsys.readouterr().out.split())
+    commands = re.search(r"\{([a-z0-9,]+)\}", listing).group(1).split(",")
+    assert "f345" in commands and "backfill" in commands
+    for name in commands:
+        assert run_cli([name, "--help"]) == 0
+        paragraphs = capsys.readouterr().out.split("\n\n")
+        description = " ".join(paragraphs[1].split())  # after the usage block: what the command does
+        assert f"{name} {description}" in listing, (name, paragraphs[:2])
 
 
 def run_cli(arguments: list[str]) -> int:
