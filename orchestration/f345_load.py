@@ -56,9 +56,10 @@ def verify_quarter(
     count: int,
     now: datetime,
 ) -> Verification:
-    """Fetch `count` of the quarter's filings from EDGAR (a fixed sample, `verification_sample`), load them from
-    their own submission (their rows replace the set's) and reconcile the quarter again, now with them in it."""
-    sample = verification_sample(rows.frames["filings"], count)
+    """Fetch `count` of the quarter's filings from EDGAR (a fixed sample, `verification_sample`, of those not
+    already loaded from their own submission), load them from it (their rows replace the set's) and reconcile the
+    quarter again, now with them in it."""
+    sample = verification_sample(rows.frames["filings"], count, accessions_from_filings(connection, rows))
     fetched, failed = load_submissions(connection, client, archive, sample, quarter_start(quarter), now)
     both_ways = accessions_from_filings(connection, rows)
     return Verification(fetched, failed, reconcile_quarter(connection, quarter, rows, both_ways, now))

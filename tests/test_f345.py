@@ -678,6 +678,52 @@ def test_the_verification_sample_is_the_same_on_every_run_and_of_the_size_asked(
     assert two == verification_sample(filings.reverse(), 2) and len(two) == 2
     assert {accession for accession, _ in verification_sample(filings, 10)} == set(IN_THE_QUARTER)
     assert verification_sample(filings, 0) == []
+    three = verification_sample(filings, 3)
+    assert verification_sample(filings, 2, already_compared={three[0][0]}) == three[1:]
+
+
+def test_a_second_verify_fetches_filings_the_first_did_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """`f345 --verify 1` run twice on one quarter: a filing already loaded from its own submission is reconciled
+    without a fetch, so the second run draws another one, and two filings are compared, not the same one twice."""
+    import duckdb
+
+    from mirror.server import serve_in_background
+    from orchestration import cli
+    from tests.conftest import TEST_USER_AGENT
+    from transforms.accession import Accession
+    from transforms.edgar_urls import submission_path
+
+    sample_quarter_mirror(tmp_path / "mirror")
+    issuers = dict(quarter_frames(tsv_files(SAMPLE)).frames["filings"].select("accession_number", "issuer_cik").rows())
+    real = dict(real_submissions(PROJECT_ROOT / "fixtures" / "edgar-real"))
+    for accession in IN_THE_QUARTER:
+        target = tmp_path / "mirror" / submission_path(Accession.parse(accession), issuers[accession])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(real[accession])
+    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
+    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    from_filings = []
+    with serve_in_background([tmp_path / "mirror"]) as mirror:
+        monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
+        for _ in range(2):
+            assert cli.main(["f345", "--start", "2024q3", "--end", "2024q3", "--verify", "1"]) == 0
+            connection = duckdb.connect(str(tmp_path / "data" / "published" / "warehouse.duckdb"), read_only=True)
+            try:
+                from_filings.append(
+                    connection.sql("select accession_number from filing_sources where source = 'filing'").fetchall()
+                )
+                [(compared,)] = connection.sql(
+                    "select max(compared) from f345_reconciliation where table_name = 'filings'"
+                ).fetchall()
+            finally:
+                connection.close()
+            assert compared == len(from_filings[-1])
+    capsys.readouterr()
+    assert [len(accessions) for accessions in from_filings] == [1, 2]
+    assert set(from_filings[0]) < set(from_filings[1])
 
 
 def test_the_nightly_continues_where_the_newest_quarter_loaded_ends(

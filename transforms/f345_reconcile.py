@@ -6,6 +6,7 @@ disagreeing example each.
 """
 
 import hashlib
+from collections.abc import Collection
 
 import polars as pl
 
@@ -81,9 +82,19 @@ def reconcile(
     return pl.DataFrame(rows, schema=RECONCILIATION)
 
 
-def verification_sample(filings: pl.DataFrame, count: int) -> list[tuple[str, int]]:
+def verification_sample(
+    filings: pl.DataFrame, count: int, already_compared: Collection[str] = frozenset()
+) -> list[tuple[str, int]]:
     """`count` of a quarter's filings (accession, issuer CIK) to fetch and compare with the set: chosen by a digest
-    of the accession, so the same quarter gives the same sample on every run and machine, spread over its filers."""
-    candidates = filings.select("accession_number", "issuer_cik").drop_nulls().unique("accession_number").rows()
+    of the accession, so the same quarter gives the same sample on every run and machine, spread over its filers.
+    Filings in `already_compared` (loaded from their own submission, so reconciled without a fetch) are not drawn:
+    each filing fetched adds one to the comparison."""
+    candidates = (
+        filings.select("accession_number", "issuer_cik")
+        .drop_nulls()
+        .unique("accession_number")
+        .filter(~pl.col("accession_number").is_in(list(already_compared)))
+        .rows()
+    )
     candidates.sort(key=lambda row: hashlib.sha256(row[0].encode()).digest())
     return [(accession, int(issuer)) for accession, issuer in candidates[: max(0, count)]]
