@@ -621,6 +621,26 @@ def test_generated_quarters_have_the_real_files_headers_and_read_back_whole(tmp_
     assert quarter.frames["transactions"].height == counts["NONDERIV_TRANS"] + counts["DERIV_TRANS"]
 
 
+def mirror_with_real_filings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, accessions: list[str]) -> None:
+    """A mirror folder (tmp_path/mirror) serving the sample quarter's zip and the real submissions of `accessions`
+    at their EDGAR paths, and the environment of a run against it (warehouse under tmp_path/data); the base URL is
+    set once the mirror is served."""
+    from tests.conftest import TEST_USER_AGENT
+    from transforms.accession import Accession
+    from transforms.edgar_urls import submission_path
+
+    sample_quarter_mirror(tmp_path / "mirror")
+    issuers = dict(quarter_frames(tsv_files(SAMPLE)).frames["filings"].select("accession_number", "issuer_cik").rows())
+    real = dict(real_submissions(PROJECT_ROOT / "fixtures" / "edgar-real"))
+    for accession in accessions:
+        target = tmp_path / "mirror" / submission_path(Accession.parse(accession), issuers[accession])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(real[accession])
+    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
+    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+
+
 def test_verify_fetches_a_sample_of_each_quarter_and_reconciles_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
@@ -632,21 +652,9 @@ def test_verify_fetches_a_sample_of_each_quarter_and_reconciles_it(
     from mirror.server import serve_in_background
     from orchestration import cli
     from orchestration.resources import StorageResource
-    from tests.conftest import TEST_USER_AGENT
-    from transforms.accession import Accession
-    from transforms.edgar_urls import submission_path
 
-    sample_quarter_mirror(tmp_path / "mirror")
-    issuers = dict(quarter_frames(tsv_files(SAMPLE)).frames["filings"].select("accession_number", "issuer_cik").rows())
-    real = dict(real_submissions(PROJECT_ROOT / "fixtures" / "edgar-real"))
     missing = IN_THE_QUARTER[0]
-    for accession in IN_THE_QUARTER[1:]:
-        target = tmp_path / "mirror" / submission_path(Accession.parse(accession), issuers[accession])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(real[accession])
-    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
-    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    mirror_with_real_filings(tmp_path, monkeypatch, IN_THE_QUARTER[1:])
     with serve_in_background([tmp_path / "mirror"]) as mirror:
         monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
         assert cli.main(["f345", "--start", "2024q3", "--end", "2024q3", "--verify", "4"]) == 0
@@ -691,20 +699,8 @@ def test_a_second_verify_fetches_filings_the_first_did_not(
 
     from mirror.server import serve_in_background
     from orchestration import cli
-    from tests.conftest import TEST_USER_AGENT
-    from transforms.accession import Accession
-    from transforms.edgar_urls import submission_path
 
-    sample_quarter_mirror(tmp_path / "mirror")
-    issuers = dict(quarter_frames(tsv_files(SAMPLE)).frames["filings"].select("accession_number", "issuer_cik").rows())
-    real = dict(real_submissions(PROJECT_ROOT / "fixtures" / "edgar-real"))
-    for accession in IN_THE_QUARTER:
-        target = tmp_path / "mirror" / submission_path(Accession.parse(accession), issuers[accession])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(real[accession])
-    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
-    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    mirror_with_real_filings(tmp_path, monkeypatch, IN_THE_QUARTER)
     from_filings = []
     with serve_in_background([tmp_path / "mirror"]) as mirror:
         monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
