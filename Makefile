@@ -61,8 +61,9 @@ bench: setup ## benchmarks at full scale (50,000 filings, 10M-row warehouse), ea
 bench-quick: setup ## the same benchmarks at a small scale (about a minute)
 	$(BIN)/python -m bench.run --filings 2000 --days 10 --warehouse-rows 50000 --load-copies 5 --f345-quarters 2 --f345-submissions 2000
 
-crash-loop: setup ## SIGKILL the ingest run 50 times at random moments; the warehouse must stay whole
+crash-loop: setup ## SIGKILL the ingest run, then a history load, 50 times each at random moments; the warehouse must stay whole
 	$(BIN)/python -m bench.crash_loop --runs 50
+	$(BIN)/python -m bench.crash_loop --runs 50 --f345
 
 fault-soak: setup ## ingest a generated 5,000-filing week from a mirror injecting every fault; all must end loaded or recorded
 	$(BIN)/python -m bench.fault_soak --filings 5000 --days 5
