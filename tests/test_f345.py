@@ -356,6 +356,12 @@ def test_a_zip_that_is_not_a_data_set_is_refused_with_what_is_wrong():
         archive.writestr("README.txt", "nothing here")
     with pytest.raises(F345ZipError, match=r"no SUBMISSION\.tsv"):
         read_quarter_zip(buffer.getvalue())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # two SUBMISSION.tsv, the second with a line the first lacks
+        archive.writestr("SUBMISSION.tsv", (SAMPLE / "SUBMISSION.tsv").read_bytes())
+        archive.writestr("old/SUBMISSION.tsv", (SAMPLE / "SUBMISSION.tsv").read_bytes() + b"extra\n")
+    with pytest.raises(F345ZipError, match=r"old/SUBMISSION\.tsv: a second SUBMISSION\.tsv"):
+        read_quarter_zip(buffer.getvalue())
     assert (quarter_label(date(2024, 7, 1)), quarter_start("2024Q3")) == ("2024q3", date(2024, 7, 1))
     with pytest.raises(ValueError, match=r"e\.g\. 2024q3"):
         quarter_start("2024-07")

@@ -66,6 +66,8 @@ def read_quarter_zip(data: bytes) -> dict[str, bytes]:
             stem = member.filename.rsplit("/", 1)[-1].removesuffix(".tsv")
             if stem not in F345_FILES or not member.filename.endswith(".tsv"):
                 continue
+            if stem in files:  # two copies of one file: which is the data set is not ours to guess
+                raise F345ZipError(f"{member.filename}: a second {stem}.tsv in one data set")
             if member.file_size > MAX_MEMBER_BYTES:
                 raise F345ZipError(f"{member.filename} claims {member.file_size:,} bytes, more than any real data set")
             try:
