@@ -12,7 +12,6 @@ run must finish and give the same tables as an undisturbed run.
 import argparse
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -84,17 +83,20 @@ def partial_batches(warehouse: Path, quarter_filings: dict[str, int]) -> list[st
         if broken:
             problems.append(f"{broken} filings hold part of their rows")
         if quarter_filings:
-            loaded = connection.sql(
-                "select f345_quarter, count(*) from filing_sources where source = 'f345' group by 1"
-            ).fetchall()
             problems += [
                 f"{quarter} holds {count} of its {quarter_filings[quarter]} filings"
-                for quarter, count in loaded
+                for quarter, count in f345_filings_per_quarter(connection).items()
                 if count != quarter_filings[quarter]
             ]
         return problems
     finally:
         connection.close()
+
+
+def f345_filings_per_quarter(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """How many filings the warehouse holds from each quarter's data set, by quarter."""
+    query = "select f345_quarter, count(*) from filing_sources where source = 'f345' group by 1 order by 1"
+    return dict(connection.sql(query).fetchall())
 
 
 def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
@@ -119,15 +121,11 @@ def crash_loop(
             command, env = pipeline_command(crashed, mirror.base_url, job.arguments)
             if job.kill_after:
                 delay = 0.0 if number == 0 else rng.uniform(0.0, max_delay)
-                kill_after_output(command, env, job.kill_after, delay)
-                if number == 0:
-                    after_marker = loaded_quarters(crashed / "warehouse.duckdb")
             else:
-                process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 delay = rng.uniform(0.2, max_delay)
-                time.sleep(delay)
-                process.send_signal(signal.SIGKILL)
-                process.wait()
+            run_and_kill(command, env, delay, job.kill_after)
+            if job.kill_after and number == 0:
+                after_marker = loaded_quarters(crashed / "warehouse.duckdb")
             delays.append(round(delay, 2))
             broken = partial_batches(crashed / "warehouse.duckdb", job.quarter_filings)
             if broken:
@@ -142,22 +140,24 @@ def crash_loop(
     return outcome
 
 
-def kill_after_output(command: list[str], env: dict[str, str], marker: bytes, delay: float) -> None:
-    """Run `command` and SIGKILL it `delay` seconds after its output (stderr, where progress bars go) shows
-    `marker`; the rest of its output goes to a file, so that a full pipe never holds it up."""
-    with tempfile.TemporaryFile() as rest:
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def run_and_kill(command: list[str], env: dict[str, str], delay: float, marker: bytes | None = None) -> None:
+    """Run `command` and SIGKILL it `delay` seconds after it starts or, given a `marker`, after its output (stderr,
+    where progress bars go) shows it; the rest of that output is drained, so that a full pipe never holds it up."""
+    output = subprocess.PIPE if marker else subprocess.DEVNULL
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=output)
+    if marker:
         seen = b""
         while marker not in seen:
             chunk = process.stderr.read1(4096)
             if not chunk:
                 raise AssertionError(f"the run ended (exit {process.wait()}) without printing {marker!r}")
             seen = seen[-len(marker) :] + chunk
-        drain = threading.Thread(target=shutil.copyfileobj, args=(process.stderr, rest), daemon=True)
+        drain = threading.Thread(target=process.stderr.read, daemon=True)
         drain.start()
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    if marker:
         drain.join()
         process.stderr.close()
 
@@ -166,8 +166,7 @@ def loaded_quarters(warehouse: Path) -> list[str]:
     """The quarters the warehouse holds data set filings of."""
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
-        query = "select distinct f345_quarter from filing_sources where source = 'f345' order by 1"
-        return [quarter for (quarter,) in connection.sql(query).fetchall()]
+        return list(f345_filings_per_quarter(connection))
     finally:
         connection.close()
 
