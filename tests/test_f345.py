@@ -776,3 +776,50 @@ def test_the_nightly_continues_where_the_newest_quarter_loaded_ends(
     assert nightly_window_of(published, date(2024, 10, 20)).first == date(2024, 10, 9)
     usual = nightly_window_of(published, date(2024, 10, 10))
     assert (usual.first, usual.continues_after) == (date(2024, 10, 8), None)
+
+
+def test_the_real_set_gives_the_same_status_and_positions_whatever_the_order_of_its_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """The real 2024q3 set loaded by `f345` twice, once with every file's lines reversed: the data sets carry a
+    filing date, not an acceptance time, so many filings of one owner share an event time, and which one an
+    amendment links to or supersedes must not depend on the order DuckDB happens to read them in."""
+    if not SHARED_SET.is_dir():
+        pytest.skip(SHARED_MISSING)
+    import io
+    import zipfile
+
+    import duckdb
+
+    from mirror.server import serve_in_background
+    from orchestration import cli
+    from tests.conftest import TEST_USER_AGENT
+    from transforms.f345_files import DATA_SET_FOLDERS, zip_name
+
+    tables = {}
+    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
+    for order in ("as filed", "reversed"):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(SHARED_SET.glob("*.tsv")):
+                header, *lines = path.read_bytes().splitlines(keepends=True)
+                archive.writestr(path.name, b"".join([header, *(lines[::-1] if order == "reversed" else lines)]))
+        mirror = tmp_path / order / "mirror"
+        (mirror / DATA_SET_FOLDERS[0].strip("/")).mkdir(parents=True)
+        (mirror / DATA_SET_FOLDERS[0].strip("/") / zip_name("2024q3")).write_bytes(buffer.getvalue())
+        monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / order / "data"))
+        with serve_in_background([mirror]) as served:
+            monkeypatch.setenv("EDGAR_BASE_URL", served.base_url)
+            assert cli.main(["f345", "--start", "2024q3", "--end", "2024q3"]) == 0
+        connection = duckdb.connect(str(tmp_path / order / "data" / "warehouse.duckdb"), read_only=True)
+        try:
+            tables[order] = {
+                name: connection.table(name).order("all").fetchall() for name in ("filing_status", "positions")
+            }
+        finally:
+            connection.close()
+    capsys.readouterr()
+    linked = sum(1 for row in tables["as filed"]["filing_status"] if row[8] == "linked")
+    assert linked > 0 and len(tables["as filed"]["positions"]) > 20_000  # the set has amendments and positions
+    for name in ("filing_status", "positions"):
+        assert tables["as filed"][name] == tables["reversed"][name], name

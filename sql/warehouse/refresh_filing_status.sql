@@ -7,6 +7,8 @@
 -- only what it restates: the original's transactions when it reports transactions, its holdings when it reports
 -- holdings. A later amendment of the same original supersedes an earlier one in the same way.
 -- The rows replaced are those status_before_refresh.sql kept; the issuer filter finds them by integer first.
+-- Filings of one event time (the data sets carry a filing date, not an acceptance time) are told apart by
+-- accession number, so that the same filings give the same status on every run.
 delete from filing_status
 where
     issuer_cik in (select issuer_cik from batch_issuers)
@@ -63,7 +65,11 @@ links as (
             and original.filing_date = amendment.date_of_original_submission
             and original.event_time < amendment.event_time
     where amendment.is_amendment
-    qualify row_number() over (partition by amendment.accession_number order by original.event_time desc) = 1
+    qualify
+        row_number() over (
+            partition by amendment.accession_number
+            order by original.event_time desc, original.accession_number desc
+        ) = 1
 ),
 
 family as (
@@ -78,10 +84,12 @@ family as (
 restating as (
     select
         member.accession_number,
-        arg_max(later.accession_number, later.event_time) filter (
+        arg_max(later.accession_number, (later.event_time, later.accession_number)) filter (
             where later.transaction_count > 0
         ) as transactions_superseded_by,
-        arg_max(later.accession_number, later.event_time) filter (where later.holding_count > 0) as holdings_superseded_by
+        arg_max(later.accession_number, (later.event_time, later.accession_number)) filter (
+            where later.holding_count > 0
+        ) as holdings_superseded_by
     from family as member
     left join family as later
         on

@@ -105,7 +105,11 @@ closings as (
             and statements.event_date > vehicles.first_date
     inner join (
         select * from figures
-        qualify row_number() over (partition by vehicle_key order by event_date desc, event_time desc) = 1
+        qualify
+            row_number() over (
+                partition by vehicle_key
+                order by event_date desc, event_time desc, accession_number desc, table_order desc, line_number desc
+            ) = 1
     ) as last on last.vehicle_key = vehicles.vehicle_key
     where not exists (
         select 1 from figures
