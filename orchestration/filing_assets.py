@@ -5,9 +5,10 @@ from collections import Counter
 import dagster as dg
 from tqdm import tqdm
 
-from orchestration.parse_pool import parsed_batches
+from orchestration.damaged_copies import refetch_loaded
+from orchestration.parse_pool import ParsedBatch, parsed_batches
 from orchestration.partitions import daily_partitions
-from orchestration.resources import ParsingResource, StorageResource
+from orchestration.resources import EdgarResource, ParsingResource, StorageResource
 from orchestration.run_window import utc_now, window_days
 from orchestration.sql_files import run_sql_file
 from orchestration.submission_assets import filings_for_run
@@ -35,12 +36,15 @@ FILING_TABLE_DESCRIPTIONS = {
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="warehouse",
 )
-def filing_tables(context: dg.AssetExecutionContext, storage: StorageResource, parsing: ParsingResource):
+def filing_tables(
+    context: dg.AssetExecutionContext, storage: StorageResource, parsing: ParsingResource, edgar: EdgarResource
+):
     """Parse every archived submission of the run and replace its rows in all filing tables.
 
-    Each batch is one transaction that deletes the batch's accessions and inserts their new rows, so a
-    rerun replaces and a crash leaves the previous state. A filing that does not parse is an ingest
-    failure of stage `parse` and keeps no rows.
+    Each batch is one transaction that deletes the batch's parsed accessions and inserts their new rows, so a
+    rerun replaces and a crash leaves the previous state. A filing that does not parse is an ingest failure of
+    stage `parse` and keeps what the warehouse already had of it: a loaded filing whose archived copy turns out
+    damaged is fetched again in the same run, and keeps its rows if that fails too.
     """
     days = window_days(context)
     with open_warehouse(storage.warehouse_path) as connection:
@@ -51,21 +55,34 @@ def filing_tables(context: dg.AssetExecutionContext, storage: StorageResource, p
         run_sql_file(connection, "load/start_load_scope.sql")
     loaded_rows: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    workers = parsing.resolved_workers()
+    set_aside: list[str] = []
+
+    def load(batch: ParsedBatch) -> None:
+        with open_warehouse(storage.warehouse_path) as connection:
+            load_filings(connection, batch.accessions, batch.frames, batch.failures, batch.resolved, utc_now())
+        loaded_rows.update({table: frame.height for table, frame in batch.frames.items()})
+
     with tqdm(total=len(archived), desc="parse and load", unit="filing") as progress:
-        for batch in parsed_batches(archive.root, archived, workers):
-            with open_warehouse(storage.warehouse_path) as connection:
-                load_filings(connection, batch.accessions, batch.frames, batch.failures, batch.resolved, utc_now())
-            loaded_rows.update({table: frame.height for table, frame in batch.frames.items()})
+        for batch in parsed_batches(archive.root, archived, parsing.resolved_workers()):
+            load(batch)
             reasons.update(str(row["reason"]) for row in batch.failures)
-            progress.update(len(batch.accessions))
+            set_aside += batch.refetchable()
+            progress.update(batch.size)
+    aside = set(set_aside)
+    damaged = [target for target in archived if target.accession_number in aside]
+    refetch = refetch_loaded(storage, edgar, damaged, load)
     if reasons:
         context.log.warning(f"{sum(reasons.values())} submissions did not parse: {dict(reasons)}")
+    if refetch.damaged:
+        context.log.warning(refetch.describe())
     for table in FILING_TABLES:
         metadata: dict[str, object] = {"dagster/row_count": loaded_rows[table]}
         if table == "filings":
             metadata |= {
                 "parse_failures": sum(reasons.values()),
                 **{f"failures_{r}": n for r, n in sorted(reasons.items())},
+                "loaded filings whose archived copy was damaged": refetch.damaged,
+                "… fetched again and reloaded": refetch.reloaded,
+                "… kept as loaded (fetching again failed)": len(refetch.kept),
             }
         yield dg.MaterializeResult(asset_key=table, metadata=metadata)

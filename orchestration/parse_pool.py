@@ -30,12 +30,22 @@ MAX_BATCH_SIZE = 2000
 
 @dataclass(frozen=True)
 class ParsedBatch:
-    """One batch, ready to load: every accession it replaces, its frames, its failures and what they resolve."""
+    """One batch, ready to load: the accessions it replaces (those that parsed), its frames, its failures, what
+    they resolve, and how many filings it read.
+
+    A filing that did not parse is not among the replaced accessions: rows the warehouse already holds for it
+    stay until a copy that parses replaces them (a damaged archived copy must never remove a loaded filing).
+    """
 
     accessions: list[str]
     frames: dict[str, pl.DataFrame]
     failures: list[dict[str, object]]
     resolved: list[tuple[str, str]]
+    size: int
+
+    def refetchable(self) -> list[str]:
+        """The accessions whose stored copy was set aside as damaged: worth fetching again."""
+        return [str(row["subject"]) for row in self.failures if row["reason"] in REFETCH_REASONS]
 
 
 def parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBatch:
@@ -57,10 +67,11 @@ def _parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBat
             readable.append((target.accession_number, archive.read(target.accession_number)))
         except DamagedArchiveError as error:
             outcomes[target.accession_number] = ParseFailure(target.accession_number, "archive_damaged", str(error))
-    frames, parsed = normalize_batch(readable)
-    outcomes.update(zip([accession for accession, _ in readable], parsed, strict=True))
+    frames, in_order = normalize_batch(readable)
+    outcomes.update(zip([accession for accession, _ in readable], in_order, strict=True))
     failures: list[dict[str, object]] = []
     resolved: list[tuple[str, str]] = []
+    replaced: list[str] = []
     for target in batch:
         outcome = outcomes[target.accession_number]
         if isinstance(outcome, ParseFailure):
@@ -70,8 +81,9 @@ def _parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBat
                 failure(target.accession_number, "parse", outcome.reason, outcome.detail, None, target.date_filed)
             )
         else:
+            replaced.append(target.accession_number)
             resolved.append((outcome, "parse"))
-    return ParsedBatch([target.accession_number for target in batch], frames, failures, resolved)
+    return ParsedBatch(replaced, frames, failures, resolved, len(batch))
 
 
 def batches_for(targets: list[SubmissionTarget], workers: int) -> list[list[SubmissionTarget]]:

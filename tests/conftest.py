@@ -109,6 +109,28 @@ def table_rows(data_dir: Path, table: str, order_by: str) -> list[tuple]:
         connection.close()
 
 
+# Columns that say when a run did something, not what the filings say: left out when two warehouses are compared.
+RUN_TIME_COLUMNS = {"loaded_at", "built_at", "applied_at", "computed_at", "first_seen", "last_seen", "resolved_at"}
+
+
+def every_table(data_dir: Path, leave_out: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
+    """Every base table of the warehouse (but `leave_out`), all rows sorted, without RUN_TIME_COLUMNS: what two
+    builds from the same filings must agree on."""
+    connection = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    try:
+        tables = [name for (name,) in connection.sql("select table_name from duckdb_tables() order by 1").fetchall()]
+        contents = {}
+        for table in tables:
+            if table in leave_out:
+                continue
+            relation = connection.table(table)
+            kept = [column for column in relation.columns if column not in RUN_TIME_COLUMNS]
+            contents[table] = relation.select(*kept).order("all").fetchall()
+        return contents
+    finally:
+        connection.close()
+
+
 # nanobind's report of DuckDB objects still alive when the interpreter shuts down (docs/design.md, "Known: DuckDB's
 # leak report"): printed after pytest's last line, about DuckDB's own module constants, and it made a green run look
 # red. Only those lines are dropped; anything else written to stderr during shutdown passes through.
