@@ -3,11 +3,12 @@ shared 2024q3 set lacks (NONDERIV_TRANS, REPORTINGOWNER, FOOTNOTES) for the test
 
     .venv/bin/python -m bench.f345_generate --quarters 2024q1:2024q4 --submissions 70000 --out /tmp/f345
 
-The format is the real one (../shared/edgar-real/f345-2024q3 and its FORM_345_metadata.json): tab-separated, no
-quoting, `DD-MON-YYYY` dates, comma-separated footnote ids in `_FN` columns, 10-digit zero-padded CIKs, a `*_SK`
-key rising in document order, a multi-role RPTOWNER_RELATIONSHIP string, DERIV_TRANS's `EXCERCISE_DATE` and the
-physical `EQUITY_SWAP_TRANS_CD_FN` header. Some names carry a stray `"`, which a quoting reader would swallow lines
-at. Columns follow the metadata json's order, with the physical names where the two disagree.
+The format is the real one (../shared/edgar-real/f345-2024q3 and its FORM_345_metadata.json): tab-separated, a value
+holding a `"` CSV-quoted (wrapped in `"`, inner ones doubled) and no other, `DD-MON-YYYY` dates, comma-separated
+footnote ids in `_FN` columns, 10-digit zero-padded CIKs, a `*_SK` key rising in document order, a multi-role
+RPTOWNER_RELATIONSHIP string, DERIV_TRANS's `EXCERCISE_DATE` and the physical `EQUITY_SWAP_TRANS_CD_FN` header. Some
+names and footnotes hold a `"`, so the files carry quoted values as the real ones do. Columns follow the metadata
+json's order, with the physical names where the two disagree.
 
 Owners repeat: each issuer has a handful of insiders, drawn from the issuer's CIK, so quarter after quarter the same
 owner groups file for the same issuers and build histories, as real ones do. Balances chain within a filing.
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from transforms.f345 import unquoted
 from transforms.f345_files import next_quarter_start, quarter_label, quarter_start, zip_name
 
 METADATA = Path(__file__).resolve().parent.parent / "fixtures" / "f345-2024q3-sample" / "FORM_345_metadata.json"
@@ -213,20 +215,27 @@ def footnotes(line_files: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 def write_tsv(frame: pl.DataFrame, path: Path, name: str) -> None:
-    """As the SEC writes them: a header, tabs, no quoting at all, empty for NULL."""
+    """As the SEC writes them: a header, tabs, empty for NULL, and a value holding a `"` wrapped in `"` with each
+    inner `"` doubled (`"Restricted Stock Unit (""RSUs"")"`); no other value is quoted."""
     ordered = frame.select(
         [
-            pl.col(column) if column in frame.columns else pl.lit(None, pl.String).alias(column)
+            _sec_quoted(column) if column in frame.columns else pl.lit(None, pl.String).alias(column)
             for column in COLUMNS[name]
         ]
     )
     ordered.write_csv(path, separator="\t", quote_style="never", null_value="", include_header=True)
 
 
+def _sec_quoted(column: str) -> pl.Expr:
+    value = pl.col(column).cast(pl.String)
+    quoted = pl.concat_str(pl.lit('"'), value.str.replace_all('"', '""', literal=True), pl.lit('"'))
+    return pl.when(value.str.contains('"', literal=True)).then(quoted).otherwise(value).alias(column)
+
+
 def read_set(folder: Path) -> dict[str, pl.DataFrame]:
-    """A data set's TSVs as text frames (the same reading rules as transforms/f345.read_tsv)."""
+    """A data set's TSVs as text frames, by the same reading rules as transforms/f345.read_tsv (quotes undone)."""
     return {
-        path.stem: pl.read_csv(path, separator="\t", quote_char=None, infer_schema=False)
+        path.stem: unquoted(pl.read_csv(path, separator="\t", quote_char=None, infer_schema=False))
         for path in sorted(folder.glob("*.tsv"))
     }
 

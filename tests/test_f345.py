@@ -35,7 +35,7 @@ def quarter_folder(request: pytest.FixtureRequest) -> Path:
 
 
 def test_every_line_of_every_file_is_one_row(quarter_folder: Path):
-    """No quoting: a stray `"` in a name (296 lines of the real SUBMISSION.tsv hold one) must not swallow lines."""
+    """A `"` never joins lines (296 lines of the real SUBMISSION.tsv hold one, quoted or not)."""
     files = tsv_files(quarter_folder)
     quarter = quarter_frames(files)
     lines = {name: data.count(b"\n") - 1 for name, data in files.items()}  # the header, then one line per row

@@ -1,15 +1,16 @@
 """The SEC's Insider Transactions (Form 345) data sets: one quarter's TSVs as the warehouse's base-table frames.
 
-The format as it really is (a real 2024q3 set: ../shared/edgar-real/f345-2024q3/): tab-separated, no quoting at
-all (a `"` in a name is a character, never the start of a quoted field), dates `DD-MON-YYYY` (read without the
-locale), `_FN` columns holding comma-separated footnote ids, owners as REPORTINGOWNER rows with a multi-role
-RPTOWNER_RELATIONSHIP string, DERIV_TRANS spelling `EXCERCISE_DATE`, `*_SK` a key per line. Columns differ by
-quarter and the set's own metadata json disagrees with the headers (`EQUITY_SWAP_TRANS_CD_FN` in the file,
-`EQUITY_SWAP_INVOLVED_FN` in the json; `AFF10B5ONE` in some quarters only), so columns are mapped by the header
-actually read; a column this module does not know is kept, value by value, in `unknown_elements` (path
-`f345:<FILE>/<COLUMN>`), never dropped. What the sets do not carry (acceptance time, schema version, the SGML
-header's parties, the raw bytes) stays NULL. A row whose accession SUBMISSION does not list has no filing to
-belong to: it is left out and counted (`F345Quarter.orphan_rows`), never loaded half.
+The format as it really is (a real 2024q3 set: ../shared/edgar-real/f345-2024q3/): tab-separated, one line per row; a
+value holding a `"` is CSV-quoted (wrapped in `"`, each inner `"` doubled: `"Restricted Stock Unit (""RSUs"")"`),
+which is undone, while a `"` in a value that is not so wrapped is a character (`/s/ "Bob`) and never starts a field
+that runs on; dates `DD-MON-YYYY` (read without the locale), `_FN` columns holding comma-separated footnote ids,
+owners as REPORTINGOWNER rows with a multi-role RPTOWNER_RELATIONSHIP string, DERIV_TRANS spelling `EXCERCISE_DATE`,
+`*_SK` a key per line. Columns differ by quarter and the set's own metadata json disagrees with the headers
+(`EQUITY_SWAP_TRANS_CD_FN` in the file, `EQUITY_SWAP_INVOLVED_FN` in the json; `AFF10B5ONE` in some quarters only),
+so columns are mapped by the header actually read; a column this module does not know is kept, value by value, in
+`unknown_elements` (path `f345:<FILE>/<COLUMN>`), never dropped. What the sets do not carry (acceptance time, schema
+version, the SGML header's parties, the raw bytes) stays NULL. A row whose accession SUBMISSION does not list has no
+filing to belong to: it is left out and counted (`F345Quarter.orphan_rows`), never loaded half.
 
 Line numbers: a filing's lines of one table are numbered 1, 2, … in the order of their `*_SK` key, which the SEC
 assigns in document order (tests/test_f345.py checks it against the filings' own XML).
@@ -128,9 +129,10 @@ class MalformedLine:
 
 
 def read_tsv(name: str, data: bytes) -> tuple[pl.DataFrame, list[MalformedLine]]:
-    """One TSV of the set, every column text: no quoting, empty fields NULL, bytes not UTF-8 replaced; and its
-    malformed lines. Every real line has exactly the header's fields; one with more or fewer (a tab or a line break
-    inside a field, a line cut short) would shift or blank its fields, so it is returned instead of read."""
+    """One TSV of the set, every column text: quoted values unquoted (`unquoted`), empty fields NULL, bytes not
+    UTF-8 replaced; and its malformed lines. Every real line has exactly the header's fields; one with more or
+    fewer (a tab or a line break inside a field, a line cut short) would shift or blank its fields, so it is
+    returned instead of read."""
     if not data or data.isspace():  # (not `strip()`: a copy of a file of up to hundreds of MB)
         raise F345FormatError(f"{name}: the file is empty (a download cut short?)")
     header_end = data.find(b"\n")
@@ -147,7 +149,35 @@ def read_tsv(name: str, data: bytes) -> tuple[pl.DataFrame, list[MalformedLine]]
         malformed = []
     if "ACCESSION_NUMBER" not in frame.columns:
         raise F345FormatError(f"{name}: no ACCESSION_NUMBER column in its header {frame.columns[:5]}")
+    if b'"' in data:
+        frame = unquoted(frame)
     return frame, malformed
+
+
+def unquoted(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every value the SEC wrapped in CSV quotes as it was filed: `"A (""B"")"` is `A ("B")`.
+
+    A value is quoted when it starts and ends with `"` and every `"` between is doubled; anything else holding a
+    `"` (`/s/ "Bob`, `5" pipe`) is taken as it is. The sets quote no value that does not hold a `"`, but `""`
+    (quoted and empty) is read as an empty field, NULL. Only the columns holding a `"` are rewritten.
+    """
+    quoted = frame.select(pl.col(pl.String).str.contains('"', literal=True).any()).row(0, named=True)
+    columns = [name for name, holds in quoted.items() if holds]
+    return frame.with_columns(_unquoted(name) for name in columns) if columns else frame
+
+
+def _unquoted(column: str) -> pl.Expr:
+    value = pl.col(column)
+    inner = value.str.slice(1, value.str.len_chars() - 2)
+    wrapped = value.str.starts_with('"') & value.str.ends_with('"') & (value.str.len_chars() >= 2)
+    doubled_only = ~inner.str.replace_all('""', "", literal=True).str.contains('"', literal=True)
+    text = inner.str.replace_all('""', '"', literal=True)
+    return (
+        pl.when(wrapped & doubled_only)
+        .then(pl.when(text == "").then(None).otherwise(text))
+        .otherwise(value)
+        .alias(column)
+    )
 
 
 def _read_text_columns(data: bytes) -> pl.DataFrame:
