@@ -37,7 +37,10 @@ ROW_KEY_SOURCES = {
     "line_number": "1-based position of the line within its table in the document",
     "owner_position": "1-based position of the reportingOwner in the document",
     "footnote_id": "`footnotes/footnote/@id`",
-    "values_given_by_footnote": "the columns of the line whose <value> is absent but footnoted",
+    "values_given_by_footnote": (
+        "the columns of the line whose <value> is absent but footnoted (Form 345 data sets: the value empty and its "
+        "`_FN` column naming footnotes)"
+    ),
 }
 
 

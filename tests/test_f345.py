@@ -495,8 +495,13 @@ def test_the_reconciliation_model_counts_agreement_per_table_and_column(quarter_
             "from f345_reconciliation where f345_quarter = '2024q3' group by 1 order by 1"
         ).fetchall()
         differing = disagreements(connection)
+        given = connection.sql(
+            "select compared, agreeing from f345_reconciliation "
+            "where table_name = 'holdings' and column_name = 'values_given_by_footnote'"
+        ).fetchall()
     finally:
         connection.close()
+    assert given == [(19, 19)]  # compared like any carried column
     assert loaded.kept == 4
     assert kept == [("filings", 4, 0), ("holdings", 19, 0), ("signatures", 4, 0), ("transactions", 0, 0)]
     # The one disagreement is ours: these four are bare XMLs, which tests/real_corpus.py wraps in an SGML header
@@ -823,3 +828,53 @@ def test_the_real_set_gives_the_same_status_and_positions_whatever_the_order_of_
     assert linked > 0 and len(tables["as filed"]["positions"]) > 20_000  # the set has amendments and positions
     for name in ("filing_status", "positions"):
         assert tables["as filed"][name] == tables["reversed"][name], name
+
+
+@pytest.mark.parametrize("folder", ["sample", "quoted", "shared"])
+def test_values_given_by_footnote_are_the_empty_values_whose_fn_column_names_footnotes(folder: str):
+    """As the XML path fills it: a `<value>` leaf with no value but a footnote. Expected from the files themselves
+    (Python's csv module): every column X with an X_FN partner, X empty and X_FN not."""
+    import csv
+
+    from transforms.f345 import _LINE_COLUMNS, _WRAPPED_COLUMNS
+
+    root = {"sample": SAMPLE, "quoted": PROJECT_ROOT / "fixtures" / "f345-2024q3-quoted", "shared": SHARED_SET}[folder]
+    if not root.is_dir():
+        pytest.skip(SHARED_MISSING)
+    quarter = quarter_frames(tsv_files(root))
+    found = 0
+    for name, table in [
+        ("DERIV_TRANS", "transactions"),
+        ("DERIV_HOLDING", "holdings"),
+        ("NONDERIV_HOLDING", "holdings"),
+    ]:
+        with (root / f"{name}.tsv").open(newline="", encoding="utf-8", errors="replace") as stream:
+            header, *lines = list(csv.reader(stream, delimiter="\t", quotechar='"'))
+        key = next(column for column in header if column.endswith("_SK"))
+        kind = "derivative" if name.startswith("DERIV") else "non_derivative"
+        valued = [c for c in header if f"{c}_FN" in header and _LINE_COLUMNS.get(c) in _WRAPPED_COLUMNS[table]]
+        expected = {}
+        for values in lines:
+            row = dict(zip(header, values, strict=True))
+            given = sorted(_LINE_COLUMNS[c] for c in valued if not row[c].strip() and row[f"{c}_FN"].strip())
+            expected[(row["ACCESSION_NUMBER"], row[key])] = given
+        frame = quarter.frames[table].filter(pl.col("table_kind") == kind)
+        by_line = {}
+        for accession, lines_of_filing in _by_accession(expected).items():
+            read = frame.filter(pl.col("accession_number") == accession).sort("line_number")
+            # a filing's lines are numbered in the order of their *_SK key
+            for (sk, given), listed in zip(
+                sorted(lines_of_filing, key=lambda item: int(item[0])), read["values_given_by_footnote"], strict=True
+            ):
+                by_line[(accession, sk)] = sorted(listed)
+                found += bool(given)
+        assert by_line == expected, name
+    if folder != "sample":
+        assert found > 0
+
+
+def _by_accession(expected: dict[tuple[str, str], list[str]]) -> dict[str, list[tuple[str, list[str]]]]:
+    grouped: dict[str, list[tuple[str, list[str]]]] = {}
+    for (accession, sk), given in expected.items():
+        grouped.setdefault(accession, []).append((sk, given))
+    return grouped

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from transforms.ownership_fields import HOLDING_LEAVES, TRANSACTION_LEAVES
 from transforms.tables import (
     FILING_OWNERS,
     FILING_TABLES,
@@ -274,6 +275,25 @@ def _shape(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     )
 
 
+# The `<value>` leaves of each lines table, in the order the XML path lists them in values_given_by_footnote.
+_WRAPPED_COLUMNS = {
+    "transactions": tuple(leaf.column for leaf in TRANSACTION_LEAVES if leaf.wrapped),
+    "holdings": tuple(leaf.column for leaf in HOLDING_LEAVES if leaf.wrapped),
+}
+
+
+def _with_values_given_by_footnote(lines: pl.DataFrame, table: str) -> pl.DataFrame:
+    """values_given_by_footnote as the XML path fills it: the columns whose value is empty and whose `_FN`
+    column names footnotes (the filer gave the value in a footnote, e.g. "see footnote 3" for a price)."""
+    given = [
+        pl.when(pl.col(column).is_null() & (pl.col(f"{column}_footnote_ids").list.len() > 0))
+        .then(pl.lit(column))
+        .otherwise(pl.lit(None, pl.String))
+        for column in _WRAPPED_COLUMNS[table]
+    ]
+    return lines.with_columns(pl.concat_list(given).list.drop_nulls().alias("values_given_by_footnote"))
+
+
 def unparsed_counts(raw: pl.DataFrame, typed: pl.DataFrame, schema: pl.Schema) -> dict[str, int]:
     """Per typed column of `schema`, the non-empty text values of `raw` (renamed, untyped) that `typed` (its rows,
     shaped) holds as NULL: values that did not parse. Compared with the typed frame, not typed a second time."""
@@ -424,7 +444,8 @@ def quarter_frames(files: Mapping[str, bytes]) -> F345Quarter:
     for table, schema in _SCHEMAS.items():
         parts = []
         for frame in renamed[table]:
-            parts.append(_shape(frame, schema))
+            shaped = _shape(frame, schema)
+            parts.append(_with_values_given_by_footnote(shaped, table) if table in _WRAPPED_COLUMNS else shaped)
             for column, count in unparsed_counts(frame, parts[-1], schema).items():
                 unparsed[f"{table}.{column}"] = unparsed.get(f"{table}.{column}", 0) + count
         frames[table] = pl.concat(parts) if parts else pl.DataFrame(schema=schema)
@@ -440,6 +461,9 @@ def quarter_frames(files: Mapping[str, bytes]) -> F345Quarter:
     carried["filings"] = sorted(
         set(carried["filings"]) - {"owner_count", "transaction_count", "holding_count", "footnote_count"}
     )
+    for table in _WRAPPED_COLUMNS:
+        if renamed[table]:
+            carried[table] = sorted({*carried[table], "values_given_by_footnote"})
     kinds = {
         table: [kind for name, line_table, kind in _LINE_FILES if line_table == table and name in read]
         for table in ("transactions", "holdings")

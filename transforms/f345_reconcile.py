@@ -56,6 +56,8 @@ def reconcile(
         left, right = f345[table], filed[table]
         if table in table_kinds:
             right = right.filter(pl.col("table_kind").is_in(table_kinds[table]))
+        if "values_given_by_footnote" in carried.get(table, []):
+            right = _given_by_footnote_as_carried(right, carried[table])
         joined = left.join(right, on=keys, how="inner", suffix="__filing")
         only_left = left.join(right, on=keys, how="anti").height
         only_right = right.join(left, on=keys, how="anti").height
@@ -80,6 +82,13 @@ def reconcile(
                 }
             )
     return pl.DataFrame(rows, schema=RECONCILIATION)
+
+
+def _given_by_footnote_as_carried(filed: pl.DataFrame, carried: list[str]) -> pl.DataFrame:
+    """The filing's values_given_by_footnote less the columns the set does not carry: the set cannot say that a
+    value it has no column for was given by a footnote, and that is no disagreement."""
+    listed = pl.col("values_given_by_footnote").list.eval(pl.element().filter(pl.element().is_in(carried)))
+    return filed.with_columns(listed.alias("values_given_by_footnote"))
 
 
 def verification_sample(
