@@ -22,8 +22,8 @@ from orchestration.f345_load import (
 )
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.run_outcome import unloaded_quarters_failure
-from orchestration.run_window import utc_now
-from orchestration.sql_files import query_sql_file
+from orchestration.run_window import new_york_today, utc_now
+from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.warehouse import failure, open_warehouse, record_outcomes
 from transforms.edgar_client import FetchError, HostUnreachableError, NotFoundError
 from transforms.f345 import F345FormatError, F345Quarter, quarter_frames
@@ -31,6 +31,7 @@ from transforms.f345_files import (
     FIRST_QUARTER,
     F345ZipError,
     candidate_paths,
+    publication_deadline,
     quarter_label,
     quarter_start,
     read_quarter_zip,
@@ -116,6 +117,7 @@ def f345_quarter(
     client = edgar.client(storage)
     with open_warehouse(storage.warehouse_path) as connection:
         [(limit,)] = query_sql_file(connection, "queries/memory_limit.sql").fetchall()
+        run_sql_file(connection, "load/start_load_scope.sql")
     context.log.info(f"loading under a DuckDB memory limit of {limit}")
     quarters: dict[str, dict[str, object]] = {}
     labels = [quarter_label(datetime.fromisoformat(key).date()) for key in context.partition_keys]
@@ -158,7 +160,18 @@ def load_quarter(
     failure; what it did, for the asset's metadata, and its rows (None if the SEC has not published it)."""
     files = quarter_files(client, storage, label)
     if files is None:
-        context.log.info(f"{label}: the SEC has not published this quarter's data set (yet)")
+        deadline = publication_deadline(label)
+        urls = " and ".join(client.url_for(path) for path in candidate_paths(label))
+        if new_york_today() > deadline:
+            raise FetchError(
+                "missing_data_set",
+                f"both known paths answer 404 ({urls}), though the SEC publishes a quarter's data set by {deadline}",
+                client.url_for(candidate_paths(label)[0]),
+            )
+        context.log.warning(
+            f"{label}: not published yet (HTTP 404 at {urls}); the SEC publishes a quarter's data set in the weeks "
+            f"after it ends, by {deadline}: rerun then (insider-warehouse f345 --start {label} --end {label})"
+        )
         return {"published": False}, None
     rows = quarter_frames(files)
     if rows.orphan_rows:

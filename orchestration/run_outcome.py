@@ -62,6 +62,8 @@ def unloaded_quarters_failure(quarters: Sequence[tuple[str, str, str]]) -> dg.Fa
     hints = []
     if "host_unreachable" in reasons:
         hints.append("check EDGAR_BASE_URL, the network, DNS and any proxy (HTTPS_PROXY)")
+    if "missing_data_set" in reasons:
+        hints.append("check that EDGAR_BASE_URL is EDGAR, or a mirror holding the quarters' zips")
     if "damaged_zip" in reasons:
         hints.append("a damaged zip was set aside under data/raw/f345/ (.damaged) and is fetched again")
     advice = f" ({'; '.join(hints)})" if hints else ""

@@ -76,7 +76,7 @@ def test_a_damaged_download_fails_the_run_in_one_paragraph_is_set_aside_and_a_re
     served = root / DATA_SET_FOLDERS[1].strip("/") / zip_name("2024q3")
     broken = damaged(whole, "SUBMISSION.tsv")
     served.write_bytes(broken)
-    assert run_f345(monkeypatch, root, "--start", "2024q2", "--end", "2024q3") == 1
+    assert run_f345(monkeypatch, root, "--start", "2024q3", "--end", "2024q3") == 1
     printed = capsys.readouterr().err
     assert "Traceback" not in printed and "This is a bug" not in printed
     last = printed.strip().splitlines()[-1]
@@ -255,3 +255,44 @@ def test_a_filing_left_out_of_its_quarter_is_fetched_from_edgar_instead(
     ]
     sources = dict(read_table(data, "select accession_number, source from filing_sources"))
     assert sources == {accession: "filing"} | {other: "f345" for other in IN_THE_QUARTER[1:]}
+
+
+def test_a_quarter_missing_past_its_publication_deadline_fails_the_run_and_one_not_published_yet_is_said(
+    f345_environment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    from orchestration.run_window import new_york_today
+    from transforms.f345_files import publication_deadline, quarter_label
+
+    data = f345_environment
+    root = tmp_path / "mirror"
+    sample_quarter_mirror(root)  # 2024q3 only: 2024q2 answers 404, years past its deadline
+    assert run_f345(monkeypatch, root, "--start", "2024q2", "--end", "2024q3") == 1
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("insider-warehouse: failed: 1 quarter(s) of the Form 345 data sets could not be loaded")
+    assert "2024q2 (missing_data_set: both known paths answer 404" in last and "by 2024-07-31" in last
+    assert last.endswith("insider-warehouse f345 --start 2024q2 --end 2024q2.")
+    failures = "select subject, reason, resolved_at is null from ingest_failures"
+    assert read_table(data, failures) == [("f345/2024q2", "missing_data_set", True)]
+    assert read_table(data, "select count(*) from filing_sources") == [(sample_filings(),)]  # 2024q3 loaded
+
+    current = quarter_label(new_york_today())  # before its deadline whatever today is
+    assert run_f345(monkeypatch, root, "--start", current, "--end", current) == 0
+    said = capsys.readouterr().err
+    assert f"{current}: not published yet (HTTP 404" in said and f"by {publication_deadline(current)}" in said
+    assert read_table(data, failures) == [("f345/2024q2", "missing_data_set", True)]  # nothing recorded for it
+
+
+def test_a_rerun_of_a_quarter_leaves_every_table_as_it_was(
+    f345_environment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from tests.conftest import every_table
+
+    data = f345_environment
+    sample_quarter_mirror(tmp_path / "mirror")
+    assert run_f345(monkeypatch, tmp_path / "mirror", "--start", "2024q3", "--end", "2024q3") == 0
+    first = every_table(data)
+    assert run_f345(monkeypatch, tmp_path / "mirror", "--start", "2024q3", "--end", "2024q3") == 0
+    assert every_table(data) == first
+    assert read_table(data, "select count(*), count(distinct accession_number) from load_scope") == [
+        (sample_filings(), sample_filings())
+    ]

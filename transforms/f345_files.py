@@ -1,14 +1,15 @@
 """Where the SEC publishes a quarter's Form 345 data set, and its zip read safely.
 
 One zip per quarter since 2006q1, `{yyyy}q{n}_form345.zip`, under one of two paths the SEC has used for these
-sets; a quarter not published yet answers 404 on both, which is normal, not an error.
+sets. A quarter answers 404 on both until the SEC publishes it, in the weeks after the quarter ends: before
+`publication_deadline` that is normal ("not published yet"); after it, the quarter is missing, an error.
 """
 
 import io
 import re
 import zipfile
 import zlib
-from datetime import date
+from datetime import date, timedelta
 
 from transforms.f345 import F345_FILES
 
@@ -42,6 +43,14 @@ def next_quarter_start(first_day: date) -> date:
     """The first day of the quarter after the one starting on `first_day` (2024-07-01 → 2024-10-01)."""
     months = first_day.year * 12 + first_day.month - 1 + 3
     return date(months // 12, months % 12 + 1, 1)
+
+
+def publication_deadline(label: str) -> date:
+    """The last day of the month after the quarter ends (2024q3 → 2024-10-31): by then the SEC has published the
+    quarter's data set, so a 404 after it means the set is missing, not late."""
+    after = next_quarter_start(quarter_start(label))
+    months = after.year * 12 + after.month  # the first day of the month after that
+    return date(months // 12, months % 12 + 1, 1) - timedelta(days=1)
 
 
 def zip_name(label: str) -> str:

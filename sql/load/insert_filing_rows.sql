@@ -14,7 +14,12 @@ delete from filing_sources where accession_number in (select accession_number fr
 insert into filing_sources
 select accession_number, $source, $f345_quarter, $now::timestamp
 from batch_filings;
-insert into load_scope select distinct accession_number from batch_accessions;
+-- load_scope keeps its key when a run loads an accession twice (a filing the data set left out, then fetched; a
+-- damaged copy fetched again): an anti join, which hashes the batch, not the whole history a run has loaded so far.
+insert into load_scope
+select distinct batch.accession_number
+from batch_accessions as batch
+anti join load_scope using (accession_number);
 insert into model_pending
 select distinct accession_number from batch_accessions
 where accession_number not in (select accession_number from model_pending);
