@@ -214,7 +214,10 @@ def verify_loaded(storage: StorageResource, client, label: str, rows: F345Quarte
     return {
         "filings verified": verified.fetched,
         "filings that could not be verified": verified.failed,
-        "agreement": f"{int(compared['agreeing'].sum())} of {int(compared['compared'].sum())} values",
+        "agreement": (
+            f"{int(compared['agreeing'].sum())} of {int(compared['compared'].sum())} values, "
+            f"{int(compared['rounded_in_f345'].sum())} more rounded by the set to two decimals"
+        ),
     }
 
 

@@ -2,11 +2,13 @@
 
 For the accessions a quarter's set holds and the warehouse loaded from their own submission, every column the set
 carries is compared with the filing's, row by row on the table's key; a count per table and column, with one
-disagreeing example each.
+disagreeing example each. The SEC rounds the sets' numbers to two decimals (224.048 in a filing's XML is 224.05 in
+the set): a value that differs only so is counted as rounded, a category of its own, not as a disagreement.
 """
 
 import hashlib
 from collections.abc import Collection
+from decimal import Decimal
 
 import polars as pl
 
@@ -25,6 +27,7 @@ RECONCILIATION = pl.Schema(
         "column_name": pl.String(),
         "compared": pl.Int64(),
         "agreeing": pl.Int64(),
+        "rounded_in_f345": pl.Int64(),
         "rows_only_in_f345": pl.Int64(),
         "rows_only_in_filing": pl.Int64(),
         "example_accession_number": pl.String(),
@@ -45,7 +48,8 @@ def reconcile(
     carried: dict[str, list[str]],
     table_kinds: dict[str, list[str]],
 ) -> pl.DataFrame:
-    """Per table and carried column: rows compared, rows agreeing, rows only one side has, one disagreement.
+    """Per table and carried column: rows compared, rows agreeing, rows the set rounded to two decimals, rows only
+    one side has, one disagreement.
 
     Lines are compared for the table kinds whose file the set had (a set without NONDERIV_TRANS says nothing of
     a filing's non-derivative transactions)."""
@@ -66,6 +70,14 @@ def reconcile(
                 continue
             same = joined.select(pl.col(column).eq_missing(pl.col(f"{column}__filing")).alias("same"))["same"]
             differing = joined.filter(~same)
+            rounded = 0
+            if isinstance(left.schema[column], pl.Decimal) and differing.height:
+                only_rounded = pl.Series(
+                    [rounded_to_cents(a, b) for a, b in differing.select(column, f"{column}__filing").rows()],
+                    dtype=pl.Boolean,
+                )
+                rounded = int(only_rounded.sum())
+                differing = differing.filter(~only_rounded)
             example = differing.row(0, named=True) if differing.height else None
             rows.append(
                 {
@@ -73,6 +85,7 @@ def reconcile(
                     "column_name": column,
                     "compared": joined.height,
                     "agreeing": int(same.sum()),
+                    "rounded_in_f345": rounded,
                     "rows_only_in_f345": only_left,
                     "rows_only_in_filing": only_right,
                     "example_accession_number": example["accession_number"] if example else None,
@@ -82,6 +95,16 @@ def reconcile(
                 }
             )
     return pl.DataFrame(rows, schema=RECONCILIATION)
+
+
+_CENT = Decimal("0.01")
+
+
+def rounded_to_cents(f345: Decimal | None, filed: Decimal | None) -> bool:
+    """True when the set's value is the filing's rounded to two decimals (either way of breaking a tie)."""
+    if f345 is None or filed is None:
+        return False
+    return f345 == f345.quantize(_CENT) and abs(filed - f345) <= _CENT / 2
 
 
 def _given_by_footnote_as_carried(filed: pl.DataFrame, carried: list[str]) -> pl.DataFrame:

@@ -2,7 +2,8 @@
 -- key: f345_quarter, table_name, column_name
 -- How the set agrees with the filings themselves, for the accessions of the quarter the warehouse loaded from
 -- their own submission (transforms/f345_reconcile.py): rows compared on the table's key, rows agreeing, rows only
--- one side has, and one disagreeing example. Recomputed each time the quarter is loaded.
+-- one side has, one disagreeing example, and rows whose value the set rounded to two decimals (as the SEC rounds
+-- every number of the sets: neither agreeing nor a disagreement). Recomputed each time the quarter is loaded.
 create table if not exists f345_reconciliation (
     f345_quarter VARCHAR,
     table_name VARCHAR,
@@ -15,5 +16,6 @@ create table if not exists f345_reconciliation (
     example_key VARCHAR,
     f345_value VARCHAR,
     filing_value VARCHAR,
-    computed_at TIMESTAMP
+    computed_at TIMESTAMP,
+    rounded_in_f345 BIGINT
 );
