@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import shlex
 import shutil
 import sys
 import warnings
@@ -55,6 +56,16 @@ class RunFailedError(RuntimeError):
     """A run that ended in failure; its message is the paragraph(s) saying why and what to do next."""
 
 
+class RunInterruptedError(RuntimeError):
+    """A run stopped by Ctrl-C (SIGINT); its message is the command that finishes it."""
+
+
+# The exit status of a command stopped by Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
+INTERRUPTED_EXIT_STATUS = 130
+# What a step reports when Ctrl-C reached it: Dagster's wrapper of the KeyboardInterrupt it caught.
+_INTERRUPTED_ERRORS = frozenset({"DagsterExecutionInterruptedError", "KeyboardInterrupt"})
+
+
 def data_dir() -> Path:
     return read_settings().data_dir
 
@@ -64,19 +75,30 @@ def published_path() -> Path:
     return data_dir() / "published" / "warehouse.duckdb"
 
 
+# A command's runs keep no copy of the steps' stdout and stderr: the local compute log manager mirrors them through
+# `tail` and a Python watcher process, which share the terminal's process group, so Ctrl-C printed their tracebacks,
+# and the progress bars' stderr became a file (never a terminal). The run's events stay in the instance for the UI.
+NO_COMPUTE_LOGS = {
+    "compute_logs": {"module": "dagster._core.storage.noop_compute_log_manager", "class": "NoOpComputeLogManager"}
+}
+
+
 def dagster_instance() -> dg.DagsterInstance:
     """The local Dagster instance under data/dagster, so CLI runs show up in `dagster dev`."""
+    from dagster._core.instance.ref import InstanceRef
+
     home = data_dir() / "dagster"
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copyfile(INSTANCE_TEMPLATE, home / "dagster.yaml")
-    return dg.DagsterInstance.from_config(str(home))
+    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=NO_COMPUTE_LOGS))
 
 
-def run_job(job_name: str, first_key: str, last_key: str, ops_config: dict | None = None) -> None:
+def run_job(job_name: str, first_key: str, last_key: str, rerun: str, ops_config: dict | None = None) -> None:
     """Run a job over the partitions [first_key, last_key] as one single-run backfill; RunFailedError says why it
-    failed. The warehouse is opened (waiting for its lock, saying for whom) and migrated before the run starts, and
-    stays open for it: the run's steps share this instance."""
+    failed, RunInterruptedError that Ctrl-C stopped it (`rerun` is the command that finishes it). The warehouse is
+    opened (waiting for its lock, saying for whom) and migrated before the run starts, and stays open for it: the
+    run's steps share this instance."""
     from orchestration.definitions import defs
 
     read_settings(need_user_agent=True)
@@ -87,15 +109,34 @@ def run_job(job_name: str, first_key: str, last_key: str, ops_config: dict | Non
         migrate_warehouse(warehouse)
         with dagster_instance() as instance:
             run_config = QUIET_LOGS | ({"ops": ops_config} if ops_config else {})
-            result = job.execute_in_process(instance=instance, tags=tags, run_config=run_config, raise_on_error=False)
+            try:
+                result = job.execute_in_process(
+                    instance=instance, tags=tags, run_config=run_config, raise_on_error=False
+                )
+            except KeyboardInterrupt:
+                raise RunInterruptedError(rerun) from None
     if not result.success:
+        if was_interrupted(result):
+            raise RunInterruptedError(rerun)
         raise RunFailedError(failure_paragraphs(result))
+
+
+def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """True when a step failed because Ctrl-C reached it (Dagster turns the KeyboardInterrupt into a step failure)."""
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        while error is not None:
+            if error.cls_name in _INTERRUPTED_ERRORS:
+                return True
+            error = error.cause
+    return False
 
 
 def ingest(first: date, last: date) -> None:
     """The ingest job over the days [first, last]."""
     os.environ.setdefault(PLANNED_EVENTS_AS_RANGES, "1")
-    run_job("ingest_edgar_days", first.isoformat(), last.isoformat())
+    rerun = f"insider-warehouse ingest --start {first} --end {last}"
+    run_job("ingest_edgar_days", first.isoformat(), last.isoformat(), rerun)
 
 
 def say_history_memory_limit() -> None:
@@ -114,7 +155,8 @@ def load_quarters(first: str, last: str, verify: int = 0) -> None:
     many filings of each quarter fetched from EDGAR to measure agreement."""
     config = {"f345_quarter": {"config": {"verify": verify}}} if verify else None
     say_history_memory_limit()
-    run_job(F345_JOB, quarter_start(first).isoformat(), quarter_start(last).isoformat(), config)
+    rerun = f"insider-warehouse f345 --start {first} --end {last}" + (f" --verify {verify}" if verify else "")
+    run_job(F345_JOB, quarter_start(first).isoformat(), quarter_start(last).isoformat(), rerun, config)
 
 
 def check_quarter_range(first: str, last: str, today: date) -> None:
@@ -317,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Exit status: 0 done; 1 the run failed (one paragraph says why and what next); 2 a mistake in the command
     or a setting (one line names it)."""
+    given = sys.argv[1:] if argv is None else argv
     arguments = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore", category=dg.BetaWarning)  # single-run backfill policy is beta, and chosen
     try:
@@ -327,6 +370,17 @@ def main(argv: list[str] | None = None) -> int:
     except (RunFailedError, WarehouseLockedError, WarehouseMissingError, SchemaTooNewError) as error:
         print(f"insider-warehouse: failed: {error}", file=sys.stderr)
         return 1
+    except (RunInterruptedError, KeyboardInterrupt) as error:
+        # A backfill resumes where it stopped, so its own command finishes it, not the month it was in; the demo
+        # serves its mirror only while it runs.
+        resumes = arguments.command in ("backfill", "demo") or not isinstance(error, RunInterruptedError)
+        rerun = shlex.join(["insider-warehouse", *given]) if resumes else str(error)
+        print(
+            f"insider-warehouse: interrupted: nothing partial was kept (every write commits whole or not at all); "
+            f"to finish, run again: {rerun}",
+            file=sys.stderr,
+        )
+        return INTERRUPTED_EXIT_STATUS
 
 
 def run_command(arguments: argparse.Namespace) -> int:
