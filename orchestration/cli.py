@@ -13,15 +13,16 @@ from typing import NoReturn
 import dagster as dg
 
 from orchestration.history_load import F345_JOB
-from orchestration.migrations import SchemaTooNewError
+from orchestration.migrations import Migration, SchemaTooNewError
 from orchestration.run_logging import RUN_WARNINGS_LOGGER
 from orchestration.run_window import new_york_today, nightly_window_of
-from orchestration.settings import SettingError, check_day_range, read_settings
-from orchestration.summary import format_summary, warehouse_summary
+from orchestration.settings import SettingError, check_day_range, check_writable_folder, read_settings
+from orchestration.summary import WarehouseTooOldError, format_summary, warehouse_summary
 from orchestration.warehouse import (
     MEMORY_LIMIT_VARIABLE,
     WarehouseLockedError,
     WarehouseMissingError,
+    WarehouseUnreadableError,
     history_memory_limit,
     kept_open,
 )
@@ -193,6 +194,10 @@ def run_backfill_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
+# Errors a step may raise that say what to do in their own words: told as they are, not as a bug.
+_USER_ERRORS = frozenset({WarehouseLockedError.__name__, WarehouseUnreadableError.__name__, SettingError.__name__})
+
+
 def failure_paragraphs(result: dg.ExecuteInProcessResult) -> str:
     """What failed, in the words of each failed step: a dg.Failure's description is meant for the user; any other
     error is a bug, told in one line with where its traceback is kept."""
@@ -205,7 +210,7 @@ def failure_paragraphs(result: dg.ExecuteInProcessResult) -> str:
         error = data.error
         cause = error.cause if error is not None and error.cause is not None else error
         message = cause.message.strip() if cause is not None else "unknown error"
-        if cause is not None and cause.cls_name in (WarehouseLockedError.__name__, SettingError.__name__):
+        if cause is not None and cause.cls_name in _USER_ERRORS:
             paragraphs.append(message.split(": ", 1)[-1])
             continue
         paragraphs.append(
@@ -215,16 +220,33 @@ def failure_paragraphs(result: dg.ExecuteInProcessResult) -> str:
     return "\n\n".join(paragraphs) or f"the run {result.run_id} failed (make dev shows its log)"
 
 
-def migrate_warehouse(path: Path) -> None:
-    """Bring the warehouse to this release's schema, saying which migrations ran."""
+def migrate_warehouse(path: Path) -> list[Migration]:
+    """Bring the warehouse to this release's schema, saying which migrations ran; returns them."""
     from orchestration.warehouse import connect, ensure_schema
 
     connection = connect(path)
     try:
-        for migration in ensure_schema(connection):
-            print(f"migrated {path} to schema version {migration.version} ({migration.name})", file=sys.stderr)
+        applied = ensure_schema(connection)
     finally:
         connection.close()
+    for migration in applied:
+        print(f"migrated {path} to schema version {migration.version} ({migration.name})", file=sys.stderr)
+    return applied
+
+
+def run_migrate() -> int:
+    """`migrate`: the warehouse and its read copy to this release's schema, saying what ran or that nothing did."""
+    from orchestration.migrations import latest_version
+    from orchestration.publish import migrate_read_copy
+
+    path = data_dir() / "warehouse.duckdb"
+    applied = migrate_warehouse(path)
+    copy_applied = migrate_read_copy(published_path())
+    for migration in copy_applied:
+        print(f"migrated the read copy {published_path()} to schema version {migration.version} ({migration.name})")
+    if not applied and not copy_applied:
+        print(f"{path}: schema version {latest_version()}, nothing to migrate")
+    return 0
 
 
 def print_summary(private: bool = False) -> None:
@@ -367,7 +389,14 @@ def main(argv: list[str] | None = None) -> int:
     except SettingError as error:
         print(f"insider-warehouse: error: {error}", file=sys.stderr)
         return 2
-    except (RunFailedError, WarehouseLockedError, WarehouseMissingError, SchemaTooNewError) as error:
+    except (
+        RunFailedError,
+        WarehouseLockedError,
+        WarehouseMissingError,
+        WarehouseUnreadableError,
+        WarehouseTooOldError,
+        SchemaTooNewError,
+    ) as error:
         print(f"insider-warehouse: failed: {error}", file=sys.stderr)
         return 1
     except (RunInterruptedError, KeyboardInterrupt) as error:
@@ -381,6 +410,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return INTERRUPTED_EXIT_STATUS
+
+
+# The commands that write under the data folder (the warehouse, raw archive, Dagster instance).
+WRITING_COMMANDS = frozenset({"demo", "ingest", "f345", "backfill", "migrate"})
 
 
 def run_command(arguments: argparse.Namespace) -> int:
@@ -397,13 +430,14 @@ def run_command(arguments: argparse.Namespace) -> int:
         text, unmapped = run_coverage(arguments.paths)
         print(text)
         return 1 if unmapped else 0
-    read_settings()
+    settings = read_settings()
+    if arguments.command in WRITING_COMMANDS:
+        check_writable_folder(settings.data_dir)
     if arguments.command == "summary":
         print_summary(arguments.private)
         return 0
     if arguments.command == "migrate":
-        migrate_warehouse(data_dir() / "warehouse.duckdb")
-        return 0
+        return run_migrate()
     if arguments.command == "demo":
         return run_demo(arguments.port)
     if arguments.command == "f345":

@@ -25,7 +25,8 @@ from typing import BinaryIO
 
 import xxhash
 
-from orchestration.warehouse import connect, release_kept
+from orchestration.migrations import Migration, latest_version, recorded_version
+from orchestration.warehouse import connect, ensure_schema, release_kept
 
 # DuckDB writes whole 256 KiB blocks, so a block is the unit compared and rewritten.
 BLOCK_BYTES = 256 * 1024
@@ -263,3 +264,41 @@ def _forget_manifests_of_gone_files(folder: Path, copies: tuple[Path, ...]) -> N
             manifest.unlink(missing_ok=True)
     for partial in folder.glob(f".writing{MANIFEST_PREFIX}*"):
         partial.unlink(missing_ok=True)
+
+
+def read_copy_version(published_path: Path) -> int | None:
+    """The schema version the read copy holds (None if there is no read copy), read without a write lock."""
+    if not published_path.exists():
+        return None
+    connection = connect(published_path, read_only=True)
+    try:
+        return recorded_version(connection)
+    finally:
+        connection.close()
+
+
+def migrate_read_copy(published_path: Path) -> list[Migration]:
+    """Bring a read copy written by an older release to this release's schema, as published copies are changed:
+    a copy migrated beside it, then renamed into place, so a reader keeps its snapshot. The read copy keeps its own
+    rows (the private warehouse may hold a run that was not published, e.g. one a blocking check stopped)."""
+    version = read_copy_version(published_path)
+    if version is None or version >= latest_version():
+        return []
+    folder = published_path.parent
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".publishing-", suffix=".duckdb")
+    try:
+        with os.fdopen(handle, "r+b") as target, published_path.open("rb") as source:
+            _copy(source, target)
+            os.chmod(temporary, published_path.stat().st_mode & 0o777)
+        connection = connect(Path(temporary))
+        try:
+            applied = ensure_schema(connection)
+            connection.execute("checkpoint")
+        finally:
+            connection.close()
+        os.replace(temporary, published_path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _forget_manifests_of_gone_files(folder, (published_path, folder / f".standby-{published_path.name}"))
+    return applied

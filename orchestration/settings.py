@@ -8,6 +8,7 @@ setting at the door; the Dagster resources call the same readers, so `dg dev` us
 import math
 import os
 import re
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -125,6 +126,21 @@ def check_data_dir(value: str, name: str = "INSIDER_DATA_DIR") -> Path:
     if path.exists() and not path.is_dir():
         raise SettingError(f"{name}={value!r} is a file, not a folder (e.g. {name}=/srv/insider-data)")
     return path
+
+
+def check_writable_folder(path: Path, name: str = "INSIDER_DATA_DIR") -> None:
+    """The folder exists (made if need be) and a file can be created in it: a run that could not write would fail
+    only after fetching, so a read-only filesystem or a folder of someone else's is refused before anything starts."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=path, prefix=".write-check-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        raise SettingError(
+            f"{name}={str(path)!r} cannot be written ({error.strerror}): the warehouse, its raw archive and the "
+            f"Dagster instance live there; point {name} at a folder you can write (e.g. {name}=$HOME/insider-data)"
+        ) from None
 
 
 def check_user_agent(value: str | None) -> str:

@@ -4,15 +4,27 @@ from pathlib import Path
 
 import polars as pl
 
+from orchestration.migrations import latest_version, recorded_version
 from orchestration.retry_policy import MAX_ATTEMPTS
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse import connect
+
+
+class WarehouseTooOldError(RuntimeError):
+    """A warehouse file written by an older release that this one reads only once it is migrated."""
 
 
 def warehouse_summary(path: Path) -> dict[str, pl.DataFrame]:
     """Row counts per table, filings per form, index days, failures by stage and reason."""
     connection = connect(path, read_only=True)
     try:
+        version = recorded_version(connection) or 0
+        if version < latest_version():
+            raise WarehouseTooOldError(
+                f"{path} holds schema version {version}, older than this release's {latest_version()}: it was "
+                "written by an earlier release. Run `insider-warehouse migrate` (it brings the read copy up too), "
+                "then this command again"
+            )
         return {
             "tables": query_sql_file(connection, "queries/table_row_counts.sql").pl(),
             "filings by form": query_sql_file(connection, "queries/summary_filings_by_form.sql").pl(),

@@ -45,6 +45,10 @@ class WarehouseMissingError(FileNotFoundError):
     """A read of a warehouse that was never built."""
 
 
+class WarehouseUnreadableError(RuntimeError):
+    """A file where the warehouse should be that DuckDB cannot open as a database (garbage, empty, damaged)."""
+
+
 def default_memory_limit() -> str:
     """A quarter of the machine's RAM, between 1 and 8 GB.
 
@@ -212,7 +216,7 @@ def _open(
             return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
-                raise
+                raise WarehouseUnreadableError(_unreadable_message(path, str(error))) from None
             waited = time.monotonic() - started
             if waited >= patience:
                 raise WarehouseLockedError(_locked_message(path, str(error), waited)) from None
@@ -227,6 +231,23 @@ def _open(
                 next_notice = time.monotonic() + WAIT_NOTICE_SECONDS
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
+
+
+def _unreadable_message(path: Path, error: str) -> str:
+    """One paragraph: which file, what DuckDB said, that nothing was touched, and the ways back."""
+    said = error.splitlines()[0].removeprefix("IO Error: ")
+    if path.parent.name == "published":
+        way_back = "The next successful run replaces it (insider-warehouse ingest)"
+    else:
+        way_back = f"Move it aside (mv {path} {path}.damaged), then run again to build a new one"
+        if (path.parent / "raw").is_dir():
+            way_back += (
+                f": the raw archive under {path.parent / 'raw'} replays every filing it holds without the network"
+            )
+        read_copy = path.parent / "published" / path.name
+        if read_copy.exists():
+            way_back += f"; or start from the last read copy: cp {read_copy} {path}"
+    return f"{path} cannot be opened as a DuckDB warehouse ({said}); nothing was changed. {way_back}."
 
 
 def _locked_message(path: Path, error: str, waited: float) -> str:

@@ -53,6 +53,18 @@ def faults() -> FaultPlan:
     return FaultPlan()
 
 
+@pytest.fixture
+def cli_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The in-process CLI's environment: no EDGAR_ or INSIDER_ setting of the caller's, a data folder of its own
+    (returned; not created) and the test User-Agent."""
+    for key in list(os.environ):
+        if key.startswith(("EDGAR_", "INSIDER_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
+    return tmp_path / "data"
+
+
 def ingest_assets() -> list:
     """Every asset and check of the day-partitioned ingest (the quarterly Form 345 assets have a job of their own)."""
     quarterly = {F345_ASSET, F345_OUTCOME_ASSET}

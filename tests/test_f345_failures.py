@@ -3,14 +3,13 @@ recorded, set aside, the run's other quarters loaded, the run failed in one para
 it loads it and resolves the failure."""
 
 import io
-import os
 import struct
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_USER_AGENT, read_table
+from tests.conftest import read_table
 from tests.test_f345 import SAMPLE, sample_quarter_mirror
 from tests.test_operator_errors import closed_port
 from transforms.f345_files import DATA_SET_FOLDERS, F345ZipError, read_quarter_zip, zip_name
@@ -42,15 +41,10 @@ def test_a_damaged_member_is_refused_never_read_short(compression: int):
 
 
 @pytest.fixture
-def f345_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The in-process CLI's environment for a quarter load: its own data folder, the test User-Agent."""
-    for key in list(os.environ):
-        if key.startswith(("EDGAR_", "INSIDER_")):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
+def f345_environment(cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The in-process CLI's environment for a quarter load, reading the loopback mirror unthrottled."""
     monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
-    return tmp_path / "data"
+    return cli_data_dir
 
 
 def run_f345(monkeypatch: pytest.MonkeyPatch, mirror_root: Path, *arguments: str) -> int:

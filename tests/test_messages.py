@@ -65,3 +65,105 @@ def test_ctrl_c_says_one_line_keeps_nothing_partial_and_exits_130(two_days, tmp_
     )
     assert finished.returncode == 0, finished.stderr
     assert every_table(tmp_path / "data", RUN_RECORDS) == every_table(tmp_path / "undisturbed", RUN_RECORDS)
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("content", [b"", b"this is not a database\n" * 100], ids=["zero bytes", "garbage"])
+@pytest.mark.parametrize("command", [["ingest", "--start", "2025-01-02", "--end", "2025-01-02"], ["migrate"]])
+def test_a_warehouse_file_that_is_not_a_database_is_named_in_one_line_and_left_alone(
+    cli_data_dir: Path, capsys: pytest.CaptureFixture[str], content: bytes, command: list[str]
+):
+    from orchestration import cli
+
+    warehouse = cli_data_dir / "warehouse.duckdb"
+    cli_data_dir.mkdir()
+    warehouse.write_bytes(content)
+    assert cli.main(command) == 1
+    printed = capsys.readouterr().err.strip().splitlines()
+    assert len(printed) == 1 and "Traceback" not in printed[0]
+    assert printed[0].startswith(f"insider-warehouse: failed: {warehouse} cannot be opened as a DuckDB warehouse")
+    assert "nothing was changed" in printed[0] and f"mv {warehouse} {warehouse}.damaged" in printed[0]
+    assert files_under(cli_data_dir) == {"warehouse.duckdb": content}  # touched nothing, made nothing
+
+
+def test_a_read_copy_that_is_not_a_database_is_named_in_one_line(cli_data_dir: Path, capsys):
+    from orchestration import cli
+
+    published = cli_data_dir / "published" / "warehouse.duckdb"
+    published.parent.mkdir(parents=True)
+    published.write_bytes(b"\0" * 4096)
+    assert cli.main(["summary"]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"insider-warehouse: failed: {published} cannot be opened as a DuckDB warehouse")
+    assert line.endswith("The next successful run replaces it (insider-warehouse ingest).")
+
+
+@pytest.fixture(params=["read-only filesystem", "/sys"])
+def unwritable_folder(request: pytest.FixtureRequest, tmp_path: Path):
+    if request.param == "/sys":
+        yield Path("/sys/insider-data")
+        return
+    mount_point = tmp_path / "read-only"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro", "tmpfs", str(mount_point)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mount_point / "data"
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=True)
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["f345"], ["migrate"], ["demo"]])
+def test_a_data_folder_that_cannot_be_written_is_refused_before_anything_starts(
+    unwritable_folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+):
+    from orchestration import cli
+
+    monkeypatch.setenv("INSIDER_DATA_DIR", str(unwritable_folder))
+    monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
+    assert cli.main(command) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"insider-warehouse: error: INSIDER_DATA_DIR='{unwritable_folder}' cannot be written (")
+    assert "e.g. INSIDER_DATA_DIR=$HOME/insider-data" in line
+
+
+def test_migrate_brings_a_read_copy_of_an_older_release_up_and_says_when_there_is_nothing_to_do(
+    cli_data_dir: Path, capsys: pytest.CaptureFixture[str]
+):
+    """A read copy published by the release before schema versions (migration 1's tables): `summary` says what to
+    run instead of failing on a missing table; `migrate` migrates that copy in place of it, keeping its rows."""
+    import duckdb
+
+    from orchestration import cli
+    from orchestration.migrations import latest_version
+    from orchestration.sql_files import read_sql
+
+    assert cli.main(["migrate"]) == 0  # a new warehouse, built at this release's schema
+    warehouse = cli_data_dir / "warehouse.duckdb"
+    assert capsys.readouterr().out.strip() == f"{warehouse}: schema version {latest_version()}, nothing to migrate"
+    published = cli_data_dir / "published" / "warehouse.duckdb"
+    published.parent.mkdir()
+    old = duckdb.connect(str(published))
+    old.execute(read_sql("migrations/0001_baseline.sql"))
+    old.execute("insert into index_days (index_date, status) values ('2025-01-02', 'loaded')")
+    old.close()
+
+    assert cli.main(["summary"]) == 1
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line == (
+        f"insider-warehouse: failed: {published} holds schema version 0, older than this release's "
+        f"{latest_version()}: it was written by an earlier release. Run `insider-warehouse migrate` (it brings the "
+        "read copy up too), then this command again"
+    )
+    assert cli.main(["migrate"]) == 0
+    said = capsys.readouterr().out.strip().splitlines()
+    assert said[-1].startswith(f"migrated the read copy {published} to schema version {latest_version()} (")
+    assert len(said) == latest_version()  # migrations 1 … latest of the copy; the private warehouse was current
+    assert cli.main(["summary"]) == 0
+    assert "2025-01-02" in capsys.readouterr().out  # the read copy's own rows, migrated
+    assert cli.main(["migrate"]) == 0
+    assert capsys.readouterr().out.strip() == f"{warehouse}: schema version {latest_version()}, nothing to migrate"
