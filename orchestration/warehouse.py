@@ -20,9 +20,10 @@ from tqdm import tqdm
 
 from orchestration.lock_holder import describe_holder
 from orchestration.migrations import Migration, migrate
-from orchestration.settings import DEFAULT_LOCK_WAIT_SECONDS, check_memory_limit, check_seconds
+from orchestration.settings import DEFAULT_LOCK_WAIT_SECONDS, SettingError, check_memory_limit, check_seconds
 from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
-from transforms.vehicles import Override, VehicleAssignment, assign_vehicles
+from transforms.vehicle_overrides import first_unappliable, override_lines
+from transforms.vehicles import Override, OverrideNotAppliedError, VehicleAssignment, assign_vehicles
 
 FAILURE_SCHEMA = pl.Schema(
     {
@@ -441,6 +442,18 @@ def assign_in_batches(connection: duckdb.DuckDBPyConnection, overrides: Sequence
     return VehicleAssignment(pl.concat([part.decisions for part in parts]), pl.concat([part.aliases for part in parts]))
 
 
+def check_overrides(connection: duckdb.DuckDBPyConnection, overrides: Sequence[Override]) -> None:
+    """SettingError naming the first override the warehouse cannot honour (transforms/vehicle_overrides.py says
+    which): run once filing_status is up to date, before the overrides decide anything."""
+    if not overrides:
+        return
+    with registered(connection, {"batch_overrides": override_lines(overrides)}):
+        held = query_sql_file(connection, "queries/override_lines.sql").pl()
+    problem = first_unappliable(overrides, held)
+    if problem:
+        raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {problem}")
+
+
 def refresh_model(
     connection: duckdb.DuckDBPyConnection,
     accessions: list[str],
@@ -457,7 +470,11 @@ def refresh_model(
     with registered(connection, batch), transaction(connection):
         for relative_path in MODEL_REFRESH_BEFORE_VEHICLES:
             run_sql_file(connection, relative_path)
-        assignment = assign_in_batches(connection, overrides)
+        check_overrides(connection, overrides)
+        try:
+            assignment = assign_in_batches(connection, overrides)
+        except OverrideNotAppliedError as error:
+            raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {error}") from None
         vehicles = {"batch_vehicle_decisions": assignment.decisions, "batch_security_aliases": assignment.aliases}
         with registered(connection, vehicles):
             for relative_path in MODEL_REFRESH_AFTER_VEHICLES:

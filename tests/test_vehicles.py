@@ -8,7 +8,7 @@ import pytest
 
 from transforms.security_titles import is_statement, resolve_aliases, title_key
 from transforms.vehicle_overrides import OverridesError, parse_overrides
-from transforms.vehicles import Override, assign_vehicles
+from transforms.vehicles import Override, OverrideNotAppliedError, assign_vehicles
 
 ISSUER, GROUP = 1000, "2000"
 
@@ -195,14 +195,52 @@ def test_overrides_come_before_every_rule():
         ("v0", "holding_line"),
         ("v1", "override_new_vehicle"),
         ("v0", "override_same_vehicle"),
-        ("v2", "holding_line"),
+        ("v2", "override_security"),  # every decision an override made says so
     ]
+
+
+def test_every_decision_an_override_made_is_marked_with_its_note_and_a_target_without_vehicle_is_refused():
+    lines = [
+        line("a1", 1, 100, source="holdings"),
+        line("a2", 1, 0, source="holdings", title="None", day=date(2024, 2, 1)),
+        line("a3", 1, 50, source="holdings", nature="By LLC", day=date(2024, 3, 1)),
+    ]
+    overrides = [
+        Override(("a1", "holdings", "non_derivative", 1), "statement", note="a remark, not a security"),
+        Override(("a2", "holdings", "non_derivative", 1), "security", note="the title is the security's"),
+    ]
+    decided = assign_vehicles(pl.DataFrame(lines, infer_schema_length=None), overrides).decisions
+    rules = decided.select("accession_number", "rule", "detail").sort("accession_number").rows()
+    assert rules[0] == ("a1", "override_statement", "a remark, not a security")
+    assert rules[1][:2] == ("a2", "override_security") and rules[1][2].startswith("the title is the security's (then")
+    assert rules[2][1] == "holding_line"  # a line no override names keeps its own rule
+
+    joins_a_statement = Override(
+        ("a3", "holdings", "non_derivative", 1), "same_vehicle", ("a1", "holdings", "non_derivative", 1), "", "row 4"
+    )
+    with pytest.raises(OverrideNotAppliedError, match=r"row 4: the target line a1/holdings/non_derivative/1 has no"):
+        assign_vehicles(pl.DataFrame(lines, infer_schema_length=None), [overrides[0], joins_a_statement])
 
 
 HEADER = (
     "accession_number,source_table,table_kind,line_number,decision,target_accession_number,target_source_table,"
     "target_table_kind,target_line_number,note\n"
 )
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        ("0001828108-24-000116,holdings,non_derivative,4,new_vehicle,,,,,two accounts, one trust\n", "11 fields"),
+        ("0001828108-24-000116,holdings,non_derivative,4,new_vehicle\n", "5 fields"),
+    ],
+)
+def test_a_row_with_more_or_fewer_fields_than_the_header_is_refused_naming_it(row: str, said: str):
+    with pytest.raises(OverridesError, match=rf"^overrides/vehicles.csv line 3: {said} where the header names 10"):
+        parse_overrides(
+            HEADER + "0001828108-24-000092,holdings,non_derivative,1,new_vehicle,,,,,ok\n" + row,
+            "overrides/vehicles.csv",
+        )
 
 
 def test_overrides_file_is_read_row_by_row():

@@ -282,3 +282,60 @@ def test_a_backlog_refreshed_a_few_issuers_at_a_time_gives_the_model_of_one_refr
         assert sum(len(table) for table in chunked.values()) > 100
     finally:
         connection.close()
+
+
+OVERRIDES_HEADER = (
+    "accession_number,source_table,table_kind,line_number,decision,target_accession_number,target_source_table,"
+    "target_table_kind,target_line_number,note\n"
+)
+# Square: the August 2024 Form 4 (Block) and the October one whose holding line 9 continues an August vehicle.
+AUGUST, OCTOBER = "0001062993-24-014684", "0001628280-24-042189"
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        (
+            "0009999999-24-000001,holdings,non_derivative,1,new_vehicle,,,,,a fund",
+            "line 2: filing 0009999999-24-000001 is not loaded: load it first, or remove the row",
+        ),
+        (f"{OCTOBER},holdings,non_derivative,99,new_vehicle,,,,,", f"line 2: filing {OCTOBER} has no holdings"),
+        (
+            f"{OCTOBER},holdings,non_derivative,9,same_vehicle,{AUGUST},holdings,non_derivative,99,the fund",
+            f"line 2: its target: filing {AUGUST} has no holdings non_derivative line 99",
+        ),
+        (
+            f"{AUGUST},holdings,non_derivative,1,same_vehicle,{OCTOBER},holdings,non_derivative,9,",
+            f"line 2: the target {OCTOBER} holdings non_derivative line 9 was filed after the line: name an earlier",
+        ),
+    ],
+    ids=["not loaded", "no such line", "no such target", "later target"],
+)
+def test_an_override_the_warehouse_cannot_honour_is_refused_naming_its_row_and_changes_nothing(
+    real_warehouse: duckdb.DuckDBPyConnection, row: str, said: str
+):
+    """Each once went by without a word: a row for a filing not loaded was ignored, and a same_vehicle row whose
+    target does not exist made the line a new vehicle, a holding counted twice."""
+    from orchestration.settings import SettingError
+    from transforms.vehicle_overrides import parse_overrides
+
+    positions = real_warehouse.sql("select * from positions order by all").fetchall()
+    overrides = parse_overrides(OVERRIDES_HEADER + row + "\n", "overrides/vehicles.csv")
+    accessions = overridden_accessions(real_warehouse, "digest-1", overrides)
+    with pytest.raises(SettingError, match=rf"^INSIDER_VEHICLE_OVERRIDES: overrides/vehicles.csv {said}"):
+        refresh_model(real_warehouse, accessions, calendar_frame(date(2026, 1, 1)), overrides)
+    assert real_warehouse.sql("select * from positions order by all").fetchall() == positions
+
+
+def test_an_override_of_another_owner_groups_line_is_refused(real_warehouse: duckdb.DuckDBPyConnection):
+    from orchestration.settings import SettingError
+    from transforms.vehicle_overrides import parse_overrides
+
+    [(other, kind, number)] = real_warehouse.sql(
+        "select accession_number, table_kind, line_number from holdings inner join filing_status using "
+        "(accession_number) where issuer_cik = 1830081 order by all limit 1"
+    ).fetchall()
+    row = f"{OCTOBER},holdings,non_derivative,9,same_vehicle,{other},holdings,{kind},{number},\n"
+    overrides = parse_overrides(OVERRIDES_HEADER + row, "my.csv")
+    with pytest.raises(SettingError, match=r"my.csv line 2: the target .* is of issuer 1830081 and owners"):
+        refresh_model(real_warehouse, [OCTOBER], calendar_frame(date(2026, 1, 1)), overrides)

@@ -87,12 +87,17 @@ STATEMENT_FORMS = ("3", "3/A")
 
 @dataclass(frozen=True)
 class Override:
-    """An analyst's correction of one line's decision (overrides/vehicles.csv)."""
+    """An analyst's correction of one line's decision (overrides/vehicles.csv); `source` names its row."""
 
     line: LineRef
     decision: str
     target: LineRef | None = None
     note: str = ""
+    source: str = "an override"
+
+
+class OverrideNotAppliedError(ValueError):
+    """An override whose line or target the vehicles cannot honour; the message names its row and why."""
 
 
 @lru_cache(maxsize=1 << 16)  # footnote texts and natures repeat from filing to filing
@@ -178,6 +183,13 @@ class _GroupAssigner:
         self.decisions: list[dict[str, Any]] = []
 
     def decide(self, line: dict[str, Any], vehicle: _Vehicle | None, rule: str, linked: LineRef | None, detail: str):
+        override = self.overrides.get(_ref(line))
+        if override is not None:  # every decision an override made says so, with the analyst's note
+            if not rule.startswith("override_"):
+                detail = f"{override.note} (then {rule}{': ' + detail if detail else ''})".lstrip()
+                rule = f"override_{override.decision}"
+            else:
+                detail = override.note or detail
         self.decisions.append(
             {
                 "issuer_cik": self.issuer_cik,
@@ -274,9 +286,12 @@ class _GroupAssigner:
         vehicle, rule, detail = None, "new_vehicle", ""
         if override and override.decision == "same_vehicle":
             vehicle = self.vehicle_of_line.get(override.target) if override.target else None
-            rule, detail = (
-                ("override_same_vehicle", override.note) if vehicle else ("new_vehicle", "override target not found")
-            )
+            if vehicle is None:
+                raise OverrideNotAppliedError(
+                    f"{override.source}: the target line {'/'.join(map(str, override.target or ()))} has no vehicle "
+                    "to join when this line is placed (it names no security, or is not an earlier line of the group)"
+                )
+            rule, detail = "override_same_vehicle", override.note
         elif override and override.decision == "new_vehicle":
             rule, detail = "override_new_vehicle", override.note
         else:
