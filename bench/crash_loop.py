@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.terminal import read_to_end, read_until, start_in_terminal
 from mirror.server import serve_in_background
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -141,25 +142,25 @@ def crash_loop(
 
 
 def run_and_kill(command: list[str], env: dict[str, str], delay: float, marker: bytes | None = None) -> None:
-    """Run `command` and SIGKILL it `delay` seconds after it starts or, given a `marker`, after its output (stderr,
-    where progress bars go) shows it; the rest of that output is drained, so that a full pipe never holds it up."""
-    output = subprocess.PIPE if marker else subprocess.DEVNULL
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=output)
-    if marker:
-        seen = b""
-        while marker not in seen:
-            chunk = process.stderr.read1(4096)
-            if not chunk:
-                raise AssertionError(f"the run ended (exit {process.wait()}) without printing {marker!r}")
-            seen = seen[-len(marker) :] + chunk
-        drain = threading.Thread(target=process.stderr.read, daemon=True)
+    """Run `command` and SIGKILL it `delay` seconds after it starts or, given a `marker`, after its progress bars (on
+    a terminal of its own) show it; the rest of that output is drained, so that a full buffer never holds it up."""
+    if marker is None:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        return
+    process, terminal = start_in_terminal(command, env)
+    try:
+        read_until(process, terminal, marker)
+        drain = threading.Thread(target=read_to_end, args=(terminal,), daemon=True)
         drain.start()
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    if marker:
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
         drain.join()
-        process.stderr.close()
+    finally:
+        os.close(terminal)
 
 
 def loaded_quarters(warehouse: Path) -> list[str]:

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from tqdm import tqdm
-
+from orchestration.progress import progress
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.sql_files import query_read_copy
 from transforms.backfill_plan import BackfillEstimate, backfill_runs, estimate, quarters_between
@@ -23,7 +22,7 @@ def listed_entries(first: date, last: date) -> tuple[list[IndexEntry], tuple[str
     storage = StorageResource()
     full_index = cached_fetch(EdgarResource().client(storage).get, storage.index_cache)
     entries, missing = [], []
-    for year, quarter in tqdm(quarters_between(first, last), desc="full indexes", unit="quarter", leave=False):
+    for year, quarter in progress(quarters_between(first, last), desc="full indexes", unit="quarter", leave=False):
         try:
             raw = full_index(full_index_path("master", year, quarter))
         except NotFoundError:
@@ -59,9 +58,9 @@ def run_backfill(
     runs = backfill_runs(first, last, backfilled_days(storage.published_path, first, last), days_per_run)
     listed = [sum(count for day, count in per_day.items() if start <= day <= end) for start, end in runs]
     total = sum(per_day.values())
-    with tqdm(total=total, initial=total - sum(listed), desc="backfill", unit="filing", smoothing=0.1) as progress:
+    with progress(total=total, initial=total - sum(listed), desc="backfill", unit="filing", smoothing=0.1) as bar:
         for (start, end), filings in zip(runs, listed, strict=True):
-            progress.set_postfix_str(f"{start} to {end}")
+            bar.set_postfix_str(f"{start} to {end}")
             ingest(start, end)
-            progress.update(filings)
+            bar.update(filings)
     return len(runs)

@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
-from tqdm import tqdm
 
 from orchestration.f345_load import (
     F345_STAGE,
@@ -20,6 +19,7 @@ from orchestration.f345_load import (
     quarter_subject,
     verify_quarter,
 )
+from orchestration.progress import progress
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.run_outcome import unloaded_quarters_failure
 from orchestration.run_window import new_york_today, utc_now
@@ -121,7 +121,7 @@ def f345_quarter(
     context.log.info(f"loading under a DuckDB memory limit of {limit}")
     quarters: dict[str, dict[str, object]] = {}
     labels = [quarter_label(datetime.fromisoformat(key).date()) for key in context.partition_keys]
-    for number, label in enumerate(tqdm(labels, desc="f345 quarters", unit="quarter", disable=len(labels) < 2)):
+    for number, label in enumerate(progress(labels, desc="f345 quarters", unit="quarter", disable=len(labels) < 2)):
         try:
             quarters[label], rows = load_quarter(context, storage, client, label)
             if rows is not None and not rows.left_out.is_empty():

@@ -3,11 +3,11 @@
 from collections import Counter
 
 import dagster as dg
-from tqdm import tqdm
 
 from orchestration.damaged_copies import refetch_loaded
 from orchestration.parse_pool import ParsedBatch, parsed_batches
 from orchestration.partitions import daily_partitions
+from orchestration.progress import progress
 from orchestration.resources import EdgarResource, ParsingResource, StorageResource
 from orchestration.run_window import utc_now, window_days
 from orchestration.sql_files import run_sql_file
@@ -62,12 +62,12 @@ def filing_tables(
             load_filings(connection, batch.accessions, batch.frames, batch.failures, batch.resolved, utc_now())
         loaded_rows.update({table: frame.height for table, frame in batch.frames.items()})
 
-    with tqdm(total=len(archived), desc="parse and load", unit="filing") as progress:
+    with progress(total=len(archived), desc="parse and load", unit="filing") as bar:
         for batch in parsed_batches(archive.root, archived, parsing.resolved_workers()):
             load(batch)
             reasons.update(str(row["reason"]) for row in batch.failures)
             set_aside += batch.refetchable()
-            progress.update(batch.size)
+            bar.update(batch.size)
     aside = set(set_aside)
     damaged = [target for target in archived if target.accession_number in aside]
     refetch = refetch_loaded(storage, edgar, damaged, load)

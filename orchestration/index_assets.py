@@ -3,9 +3,9 @@
 from collections import Counter
 
 import dagster as dg
-from tqdm import tqdm
 
 from orchestration.partitions import daily_partitions
+from orchestration.progress import progress
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.run_outcome import unreachable_failure
 from orchestration.run_window import new_york_today, utc_now, window_days
@@ -45,7 +45,10 @@ def edgar_daily_index(context: dg.AssetExecutionContext, storage: StorageResourc
     client = edgar.client(storage)
     full_index = cached_fetch(client.get, storage.index_cache)
     today = new_york_today()
-    days = [discover_day(day, today, client.get, full_index) for day in tqdm(window_days(context), desc="index days")]
+    days = [
+        discover_day(day, today, client.get, full_index)
+        for day in progress(window_days(context), desc="index days", unit="day")
+    ]
     failures = [index_failure(day) for day in days if day.problem is not None]
     failures += [
         failure(f"{day.index_path}#L{line.line_number}", "index_line", line.reason, line.text, None, day.index_date)

@@ -7,9 +7,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
-from tqdm import tqdm
 
 from orchestration.partitions import FIRST_XML_OWNERSHIP_DAY
+from orchestration.progress import progress
 from orchestration.publish import publish
 from orchestration.resources import StorageResource
 from orchestration.run_window import new_york_today
@@ -74,7 +74,7 @@ def refresh_pending(
     for accession in overridden_accessions(connection, digest, overrides):
         issuer_of.setdefault(accession, None)
     chunks = refresh_chunks(issuer_of.items(), chunk_filings)
-    for chunk in tqdm(chunks, desc="model refresh", unit="chunk", disable=len(chunks) < 2):
+    for chunk in progress(chunks, desc="model refresh", unit="chunk", disable=len(chunks) < 2):
         refresh_model(connection, chunk, calendar, overrides)
     return len(chunks)
 

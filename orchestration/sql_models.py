@@ -18,8 +18,8 @@ import polars as pl
 import sqlglot
 from pydantic import Field
 from sqlglot import exp
-from tqdm import tqdm
 
+from orchestration.progress import progress
 from orchestration.resources import StorageResource
 from orchestration.sql_files import (
     SQL_ROOT,
@@ -229,7 +229,7 @@ def _chunk_scopes(
         run_sql_file(connection, scope_file)
         yield
         return
-    for chunk in tqdm(chunks, desc=model.name, unit="chunk", leave=False):
+    for chunk in progress(chunks, desc=model.name, unit="chunk", leave=False):
         issuers = pl.DataFrame({"issuer_cik": chunk}, schema={"issuer_cik": pl.Int64})
         with registered(connection, {"batch_model_chunk": issuers}):
             run_sql_file(connection, "warehouse/model_chunk.sql")

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 
 import dagster as dg
 import duckdb
-from tqdm import tqdm
 
 from orchestration.fetch_pool import fetch_with_processes
 from orchestration.partitions import daily_partitions
+from orchestration.progress import progress
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.retry_policy import MAX_ATTEMPTS, MAX_RETRIES_PER_RUN
 from orchestration.run_outcome import unreachable_failure
@@ -54,9 +54,9 @@ def raw_submissions(
     archive = storage.raw_archive
     missing = [target for target in targets if not archive.has(target.accession_number)]
     client = edgar.client(storage)
-    with tqdm(total=len(missing), desc="fetch submissions", unit="filing") as progress:
+    with progress(total=len(missing), desc="fetch submissions", unit="filing") as bar:
         fetched, failed, requests_sent = fetch_with_processes(
-            client, archive, missing, edgar.resolved_fetch_processes(), edgar.fetch_workers, progress.update
+            client, archive, missing, edgar.resolved_fetch_processes(), edgar.fetch_workers, bar.update
         )
     filed_on = {target.accession_number: target.date_filed for target in targets}
     failures = [

@@ -16,10 +16,10 @@ from typing import Any
 import duckdb
 import polars as pl
 import pyarrow as pa
-from tqdm import tqdm
 
 from orchestration.lock_holder import describe_holder
 from orchestration.migrations import Migration, migrate
+from orchestration.progress import progress
 from orchestration.settings import DEFAULT_LOCK_WAIT_SECONDS, SettingError, check_memory_limit, check_seconds
 from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
 from transforms.vehicle_overrides import first_unappliable, override_lines
@@ -435,7 +435,7 @@ def assign_in_batches(connection: duckdb.DuckDBPyConnection, overrides: Sequence
     batches = sizes.with_columns(batch_numbers).partition_by("batch", maintain_order=True, include_key=False)
     batches = batches or [sizes]  # none: one empty batch, for the frames' shape
     parts = []
-    for groups in tqdm(batches, desc="vehicles", unit="batch", disable=len(batches) < 3, leave=False):
+    for groups in progress(batches, desc="vehicles", unit="batch", disable=len(batches) < 3, leave=False):
         with registered(connection, {"vehicle_batch_groups": groups.drop("lines")}):
             lines = query_sql_file(connection, "warehouse/vehicle_batch_lines.sql").pl()
         parts.append(assign_vehicles(lines, overrides))

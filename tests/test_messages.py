@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate
+from bench.terminal import read_to_end, read_until, start_in_terminal
 from mirror.server import serve_in_background
 from tests.conftest import TEST_USER_AGENT, every_table
 
@@ -23,21 +24,16 @@ def cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def interrupted(command: list[str], env: dict[str, str], marker: bytes) -> tuple[int, str]:
-    """Run `command` in a process group of its own and press Ctrl-C (SIGINT to the whole group, as a terminal does)
-    once its stderr shows `marker`; its exit status and all it wrote to stderr."""
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
-    seen = b""
-    while marker not in seen:
-        chunk = process.stderr.read1(4096)
-        if not chunk:
-            raise AssertionError(f"the run ended (exit {process.wait()}) before {marker!r}: {seen.decode()[-2000:]}")
-        seen += chunk
-    os.killpg(process.pid, signal.SIGINT)
-    rest = process.stderr.read()
-    process.stderr.close()
-    return process.wait(timeout=120), (seen + rest).decode()
+    """Run `command` at a terminal of its own and press Ctrl-C (SIGINT to its whole process group, as a terminal
+    does) once its progress shows `marker`; its exit status and all it wrote to stderr."""
+    process, terminal = start_in_terminal(command, env, start_new_session=True)
+    try:
+        seen = read_until(process, terminal, marker)
+        os.killpg(process.pid, signal.SIGINT)
+        seen += read_to_end(terminal)
+    finally:
+        os.close(terminal)
+    return process.wait(timeout=120), seen.decode()
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +163,41 @@ def test_migrate_brings_a_read_copy_of_an_older_release_up_and_says_when_there_i
     assert "2025-01-02" in capsys.readouterr().out  # the read copy's own rows, migrated
     assert cli.main(["migrate"]) == 0
     assert capsys.readouterr().out.strip() == f"{warehouse}: schema version {latest_version()}, nothing to migrate"
+
+
+def test_progress_in_a_log_is_one_line_per_stage_never_a_redrawn_bar(two_days, tmp_path: Path):
+    mirror_root, days = two_days
+    log = tmp_path / "night.log"
+    with serve_in_background([mirror_root]) as mirror, log.open("w") as stderr:
+        env = cli_env(tmp_path / "data", EDGAR_BASE_URL=mirror.base_url, EDGAR_REQUESTS_PER_SECOND="500")
+        window = ["ingest", "--start", str(days[0]), "--end", str(days[-1])]
+        done = subprocess.run([*CLI, *window], env=env, stdout=subprocess.DEVNULL, stderr=stderr, timeout=300)
+    assert done.returncode == 0
+    written = log.read_text()
+    assert "\r" not in written
+    lines = written.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["index days", "fetch submissions", "parse and load"]
+    assert lines[1].startswith("fetch submissions: 150 filings in ")
+
+
+def test_a_stage_still_running_says_so_in_a_log_at_most_once_an_interval(monkeypatch: pytest.MonkeyPatch):
+    import io
+
+    from orchestration import progress as progress_module
+
+    log = io.StringIO()
+    monkeypatch.setattr(progress_module, "LOG_INTERVAL_SECONDS", 0.0)
+    with progress_module.progress(total=3, desc="fetch submissions", unit="filing", stream=log) as bar:
+        bar.update(2)
+        bar.set_postfix_str("2024-01-02 to 2024-01-31")
+    monkeypatch.setattr(progress_module, "LOG_INTERVAL_SECONDS", 3600.0)
+    for _ in progress_module.progress(range(4), desc="f345 quarters", unit="quarter", stream=log):
+        pass
+    for _ in progress_module.progress(range(4), desc="vehicles", unit="batch", leave=False, stream=log):
+        pass
+    said = log.getvalue().splitlines()
+    assert said[0].startswith("fetch submissions: 2 of 3 filings, ") and said[0].endswith(" so far")
+    assert said[1].startswith("fetch submissions: 2 of 3 filings in ")
+    assert said[1].endswith(" (2024-01-02 to 2024-01-31)")
+    assert said[2].startswith("f345 quarters: 4 quarters in ")
+    assert len(said) == 3  # a nested step (leave=False) says nothing in a log
