@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import dagster as dg
+import polars as pl
 
 from orchestration.history_load import F345_JOB
 from orchestration.migrations import Migration, SchemaTooNewError
@@ -119,7 +120,7 @@ def run_job(job_name: str, first_key: str, last_key: str, rerun: str, ops_config
     if not result.success:
         if was_interrupted(result):
             raise RunInterruptedError(rerun)
-        raise RunFailedError(failure_paragraphs(result))
+        raise RunFailedError(f"{failure_paragraphs(result)} {RUNS_POINTER}")
 
 
 def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
@@ -194,6 +195,8 @@ def run_backfill_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
+# The last words of a failed run's paragraph: where an operator without the Dagster UI sees runs and what they left.
+RUNS_POINTER = "Recent runs and the failures they left open: insider-warehouse runs."
 # Errors a step may raise that say what to do in their own words: told as they are, not as a bug.
 _USER_ERRORS = frozenset({WarehouseLockedError.__name__, WarehouseUnreadableError.__name__, SettingError.__name__})
 
@@ -255,6 +258,19 @@ def print_summary(private: bool = False) -> None:
     if not path.exists():
         raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
     print(format_summary(path, warehouse_summary(path)))
+
+
+def print_runs(limit: int) -> int:
+    """The recent runs of the local Dagster instance (`orchestration/runs_report.py`)."""
+    from orchestration.runs_report import format_runs, recent_runs
+
+    if not (data_dir() / "dagster" / "dagster.yaml").exists():
+        print(format_runs(pl.DataFrame(), ""))
+        return 0
+    with dagster_instance() as instance:
+        runs, counted_in = recent_runs(instance, data_dir() / "warehouse.duckdb", published_path(), limit)
+    print(format_runs(runs, counted_in))
+    return 0
 
 
 def run_demo(port: int) -> int:
@@ -373,6 +389,10 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--private", action="store_true", help="read the writer's own file (waits for its lock)")
     _command(commands, "migrate", "bring the warehouse to this release's schema (every run does this first)")
     _command(commands, "dictionary", "regenerate docs/data_dictionary.md from the schema and model files")
+    runs = _command(
+        commands, "runs", "list the recent runs: kind, days or quarters, status, start, duration, failures left open"
+    )
+    runs.add_argument("--limit", type=_count, default=10, metavar="N", help="how many runs (default: %(default)s)")
     report = _command(commands, "coverage", "list every XML element path in filings and where it lands")
     report.add_argument("paths", nargs="+", type=Path, help="ownership .xml files, submissions (.txt/.nc), folders")
     return parser
@@ -436,6 +456,8 @@ def run_command(arguments: argparse.Namespace) -> int:
     if arguments.command == "summary":
         print_summary(arguments.private)
         return 0
+    if arguments.command == "runs":
+        return print_runs(arguments.limit)
     if arguments.command == "migrate":
         return run_migrate()
     if arguments.command == "demo":

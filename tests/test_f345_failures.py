@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.cli import RUNS_POINTER
 from tests.conftest import read_table
 from tests.test_f345 import SAMPLE, sample_quarter_mirror
 from tests.test_operator_errors import closed_port
@@ -76,7 +77,7 @@ def test_a_damaged_download_fails_the_run_in_one_paragraph_is_set_aside_and_a_re
     last = printed.strip().splitlines()[-1]
     assert last.startswith("insider-warehouse: failed: 1 quarter(s) of the Form 345 data sets could not be loaded")
     assert "2024q3 (damaged_zip: SUBMISSION.tsv is damaged" in last
-    assert last.endswith("insider-warehouse f345 --start 2024q3 --end 2024q3.")
+    assert last.endswith("insider-warehouse f345 --start 2024q3 --end 2024q3. " + RUNS_POINTER)
     kept = data / "raw" / "f345" / zip_name("2024q3")
     assert not kept.exists() and kept.with_name(kept.name + ".damaged").read_bytes() == broken
     failures = "select subject, stage, reason, attempts, resolved_at is null from ingest_failures"
@@ -116,7 +117,7 @@ def test_an_unreachable_edgar_fails_the_run_and_records_every_quarter_without_an
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("insider-warehouse: failed: 3 quarter(s) of the Form 345 data sets could not be loaded")
     assert "2024q1 (host_unreachable" in last and "EDGAR_BASE_URL" in last
-    assert last.endswith("insider-warehouse f345 --start 2024q1 --end 2024q3.")
+    assert last.endswith("insider-warehouse f345 --start 2024q1 --end 2024q3. " + RUNS_POINTER)
     recorded = read_table(f345_environment, "select subject, reason, attempts from ingest_failures order by 1")
     assert recorded == [(f"f345/2024q{n}", "host_unreachable", 0) for n in (1, 2, 3)]
 
@@ -264,7 +265,7 @@ def test_a_quarter_missing_past_its_publication_deadline_fails_the_run_and_one_n
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("insider-warehouse: failed: 1 quarter(s) of the Form 345 data sets could not be loaded")
     assert "2024q2 (missing_data_set: both known paths answer 404" in last and "by 2024-07-31" in last
-    assert last.endswith("insider-warehouse f345 --start 2024q2 --end 2024q2.")
+    assert last.endswith("insider-warehouse f345 --start 2024q2 --end 2024q2. " + RUNS_POINTER)
     failures = "select subject, reason, resolved_at is null from ingest_failures"
     assert read_table(data, failures) == [("f345/2024q2", "missing_data_set", True)]
     assert read_table(data, "select count(*) from filing_sources") == [(sample_filings(),)]  # 2024q3 loaded

@@ -201,3 +201,37 @@ def test_a_stage_still_running_says_so_in_a_log_at_most_once_an_interval(monkeyp
     assert said[1].endswith(" (2024-01-02 to 2024-01-31)")
     assert said[2].startswith("f345 quarters: 4 quarters in ")
     assert len(said) == 3  # a nested step (leave=False) says nothing in a log
+
+
+def test_runs_lists_recent_runs_with_their_window_status_and_the_failures_they_left_open(
+    cli_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    from orchestration import cli
+    from orchestration.cli import RUNS_POINTER
+    from tests.conftest import FIXTURE_MIRROR, read_table
+
+    assert cli.main(["runs"]) == 0
+    assert capsys.readouterr().out.strip() == "no runs yet (make demo, or insider-warehouse ingest, makes one)"
+    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    with serve_in_background([FIXTURE_MIRROR]) as mirror:  # days with a 404 and a damaged filing; no data sets
+        monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
+        assert cli.main(["ingest", "--start", "2025-01-02", "--end", "2025-01-10"]) == 0
+        assert cli.main(["f345", "--start", "2024q2", "--end", "2024q2"]) == 1
+    assert capsys.readouterr().err.strip().endswith(RUNS_POINTER)
+    left_open = dict(
+        read_table(
+            cli_data_dir, "select stage = 'f345', count(*) from ingest_failures where resolved_at is null group by 1"
+        )
+    )
+    assert cli.main(["runs"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    rows = [[cell.strip() for cell in line.split("┆")] for line in table if line.startswith("│")][1:]
+    assert [(row[1], row[2], row[3], row[6].rstrip("│ ")) for row in rows] == [
+        ("quarters", "2024q2", "failure", str(left_open[True])),
+        ("days", "2025-01-02 to 2025-01-10", "success", str(left_open[False])),
+    ]
+    assert table[-1] == (
+        f"open failures: recorded while the run ran and not resolved since, in {cli_data_dir / 'warehouse.duckdb'}"
+    )
+    assert cli.main(["runs", "--limit", "1"]) == 0
+    assert "2025-01-02" not in capsys.readouterr().out
