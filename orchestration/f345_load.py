@@ -182,5 +182,5 @@ def reconcile_quarter(
         }
     result = reconcile(f345, filed, rows.carried, rows.table_kinds)
     with registered(connection, {"batch_reconciliation": result}), transaction(connection):
-        run_sql_file(connection, "warehouse/record_reconciliation.sql", quarter=quarter, now=now)
+        run_sql_file(connection, "records/record_reconciliation.sql", quarter=quarter, now=now)
     return result

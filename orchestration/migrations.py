@@ -82,7 +82,7 @@ def migrate(connection: duckdb.DuckDBPyConnection, now: datetime) -> list[Migrat
     if recorded_version(connection) is None:
         for path in sorted((SQL_ROOT / "ddl").glob("*.sql")):
             run_sql_file(connection, str(path.relative_to(SQL_ROOT)))
-        run_sql_file(connection, "warehouse/record_schema_version.sql", version=latest_version(), name="fresh", now=now)
+        run_sql_file(connection, "records/record_schema_version.sql", version=latest_version(), name="fresh", now=now)
         return []
     pending = pending_migrations(connection)
     for migration in pending:
@@ -90,7 +90,7 @@ def migrate(connection: duckdb.DuckDBPyConnection, now: datetime) -> list[Migrat
         run_sql_file(connection, "ddl/schema_version.sql")  # the version table is itself part of every schema
         run_sql_file(
             connection,
-            "warehouse/record_schema_version.sql",
+            "records/record_schema_version.sql",
             version=migration.version,
             name=migration.name,
             now=now,

@@ -11,6 +11,7 @@ import polars as pl
 from orchestration.partitions import FIRST_XML_OWNERSHIP_DAY
 from orchestration.progress import progress
 from orchestration.publish import publish
+from orchestration.refresh_chain import refresh_steps, table_lineage
 from orchestration.resources import StorageResource
 from orchestration.run_window import new_york_today
 from orchestration.settings import read_vehicle_overrides, vehicle_overrides_path
@@ -52,7 +53,7 @@ def overrides_digest(path: Path) -> str:
 def overridden_accessions(connection: duckdb.DuckDBPyConnection, digest: str, overrides: list[Override]) -> list[str]:
     """When the overrides file changed since the last refresh, the filings whose groups it affects: the lines it
     names now and those an override decided before (an override removed must be undone)."""
-    built = query_sql_file(connection, "warehouse/model_version_built.sql", name=OVERRIDES_VERSION).fetchall()
+    built = query_sql_file(connection, "model_runtime/model_version_built.sql", name=OVERRIDES_VERSION).fetchall()
     if built and built[0][0] == digest:
         return []
     named = {override.line[0] for override in overrides}
@@ -81,12 +82,19 @@ def refresh_pending(
 
 def record_overrides(connection: duckdb.DuckDBPyConnection, digest: str) -> None:
     """After the refresh: a refresh that failed leaves the file's change to apply next run."""
-    run_sql_file(connection, "warehouse/model_version_record.sql", name=OVERRIDES_VERSION, digest=digest)
+    run_sql_file(connection, "model_runtime/model_version_record.sql", name=OVERRIDES_VERSION, digest=digest)
+
+
+def model_table_deps(table: str) -> list[str]:
+    """The assets `table`'s rows come from, as the refresh steps' headers say (refresh_chain.table_lineage); a
+    table fed by the filing tables is fed by the Form 345 quarters too, which load them."""
+    lineage = table_lineage(refresh_steps(), {*FILING_TABLES, *MODEL_TABLES}).get(table, [])
+    return [*lineage, "f345_quarter"] if set(lineage) & set(FILING_TABLES) else lineage
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(table, description=description, deps=[*FILING_TABLES, "f345_quarter"], kinds={"duckdb"})
+        dg.AssetSpec(table, description=description, deps=model_table_deps(table), kinds={"duckdb"})
         for table, description in MODEL_TABLES.items()
     ],
     group_name="model",
@@ -120,6 +128,6 @@ def warehouse_model(storage: StorageResource):
 def published_warehouse(storage: StorageResource) -> dg.MaterializeResult:
     """Replace the analysts' read copy with this run's warehouse, atomically (open readers keep their snapshot)."""
     with open_warehouse(storage.warehouse_path) as connection:
-        run_sql_file(connection, "warehouse/clear_model_scope.sql")
+        run_sql_file(connection, "model_runtime/clear_model_scope.sql")
     path = publish(storage.warehouse_path, storage.published_path)
     return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})

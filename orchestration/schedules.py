@@ -8,6 +8,7 @@ from orchestration.history_load import F345_ASSET, F345_JOB, F345_OUTCOME_ASSET
 from orchestration.partitions import EDGAR_TIMEZONE
 from orchestration.resources import StorageResource
 from orchestration.run_window import nightly_window_of
+from transforms.tables import FILING_TABLES
 
 ingest_job = dg.define_asset_job(
     "ingest_edgar_days",
@@ -23,7 +24,12 @@ ingest_job = dg.define_asset_job(
 # models, their checks and the read copy (not the day-partitioned ingest, nor its outcome over days).
 f345_job = dg.define_asset_job(
     F345_JOB,
-    selection=dg.AssetSelection.assets(F345_ASSET).downstream()
+    # A quarter's load writes the filing tables, so what is built from them follows too (not the nightly's own
+    # step that writes them); the model's tables are one step, so the calendar is refreshed with the rest.
+    selection=(
+        dg.AssetSelection.assets(F345_ASSET).downstream()
+        | dg.AssetSelection.assets(*FILING_TABLES).downstream(include_self=False)
+    ).required_multi_asset_neighbors()
     - dg.AssetSelection.assets("ingest_outcome").downstream(),
     description="Fetch and load a range of quarters of the SEC's Form 345 data sets, then refresh and publish.",
     executor_def=dg.in_process_executor,

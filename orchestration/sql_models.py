@@ -15,9 +15,7 @@ from typing import Any
 
 import dagster as dg
 import polars as pl
-import sqlglot
 from pydantic import Field
-from sqlglot import exp
 
 from orchestration.progress import progress
 from orchestration.resources import StorageResource
@@ -29,19 +27,20 @@ from orchestration.sql_files import (
     run_sql_file,
     split_statements,
 )
+from orchestration.sql_lineage import tables_read, view_sources
 from orchestration.warehouse import open_warehouse, registered, transaction
 from transforms.refresh_chunks import REFRESH_CHUNK_FILINGS, issuer_chunks
 
 MODELS_FOLDER = SQL_ROOT / "models"
-VIEWS_FOLDER = SQL_ROOT / "views"
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _PARAMETERS = re.compile(r"^--\s*parameters:\s*(.+)$", re.MULTILINE)
 _SCOPE = re.compile(r"^--\s*scope:\s*(\w+)(?:[ \t]+(\S.*?))?\s*$", re.MULTILINE)
-# What a model's rows are keyed by, so what an incremental refresh recomputes (sql/warehouse/model_rows_<scope>.sql):
-# the issuers of model_scope; the filings of model_scope_filings (a per-line model need not redo an issuer's whole
-# history for one new filing); the owner groups of model_scope_groups (a model of one insider's trades need not
-# redo the issuer's other insiders); or, for a model over windows of days or months, the issuers' rows from the
-# earliest changed transaction date on (model_scope_days), its expression naming the last day a row's window reads.
+# What a model's rows are keyed by, so what an incremental refresh recomputes
+# (sql/model_runtime/model_rows_<scope>.sql): the issuers of model_scope; the filings of model_scope_filings (a
+# per-line model need not redo an issuer's whole history for one new filing); the owner groups of model_scope_groups
+# (a model of one insider's trades need not redo the issuer's other insiders); or, for a model over windows of days or
+# months, the issuers' rows from the earliest changed transaction date on (model_scope_days), its expression naming
+# the last day a row's window reads.
 SCOPES = ("issuer", "filing", "group", "date")
 # Filings a model recomputes in one statement; more go a chunk of whole issuers at a time (a night is far below).
 MODEL_CHUNK_FILINGS = REFRESH_CHUNK_FILINGS
@@ -65,24 +64,6 @@ def _default(text: str) -> Any:
         except ValueError:
             pass
     return text.strip("'\"")
-
-
-def tables_read(select: str) -> frozenset[str]:
-    """Tables and views a statement reads, without its own CTE names (parsed, not pattern-matched)."""
-    tree = sqlglot.parse_one(select, read="duckdb")
-    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
-    return frozenset(table.name for table in tree.find_all(exp.Table) if table.name and table.name not in ctes)
-
-
-@cache
-def view_sources() -> dict[str, frozenset[str]]:
-    """What each view or table macro of sql/views/ reads, so lineage can see through it."""
-    sources: dict[str, frozenset[str]] = {}
-    for path in sorted(VIEWS_FOLDER.glob("*.sql")):
-        statement = split_statements(path.read_text(encoding="utf-8"))[0]
-        body = re.split(r"\bas\s+(?:table\s+)?(?=select\b)", statement, maxsplit=1, flags=re.IGNORECASE)[-1]
-        sources[path.stem] = tables_read(body)
-    return sources
 
 
 def load_model(path: Path) -> SqlModel:
@@ -135,7 +116,7 @@ def model_statement(relative_path: str, model: SqlModel, scope: str | None = Non
     if not _IDENTIFIER.fullmatch(model.name):
         raise ValueError(f"model file name {model.name!r} is not a plain SQL identifier")
     template = ";\n".join(split_statements(read_sql(relative_path)))
-    [rows_in_scope] = split_statements(read_sql(f"warehouse/model_rows_{scope or model.scope}.sql"))
+    [rows_in_scope] = split_statements(read_sql(f"model_runtime/model_rows_{scope or model.scope}.sql"))
     return (
         template.replace("__model_rows__", f"({rows_in_scope}\n)")
         .replace("__model_date__", f"({model.scope_date})")
@@ -146,7 +127,7 @@ def model_statement(relative_path: str, model: SqlModel, scope: str | None = Non
 
 
 def building_table(model: SqlModel) -> str:
-    """The table a full build in chunks fills before it takes the model's name (sql/warehouse/model_build_empty.sql
+    """The table a full build in chunks fills before it takes the model's name (sql/model_runtime/model_build_empty.sql
     says why it is not the model's table itself)."""
     return f"{model.name}_building"
 
@@ -158,10 +139,12 @@ def bound_in(statement: str, parameters: dict[str, Any]) -> dict[str, Any] | Non
 
 def model_chunks(connection, full: bool, size: int) -> list[list[int | None]] | None:
     """The issuers of a model's refresh in chunks of about `size` filings, or None when it fits in one (a night)."""
-    [(filings,)] = query_sql_file(connection, "warehouse/model_scope_size.sql", full=full).fetchall()
+    [(filings,)] = query_sql_file(connection, "model_runtime/model_scope_size.sql", full=full).fetchall()
     if filings <= size:
         return None
-    return issuer_chunks(query_sql_file(connection, "warehouse/model_chunk_weights.sql", full=full).fetchall(), size)
+    return issuer_chunks(
+        query_sql_file(connection, "model_runtime/model_chunk_weights.sql", full=full).fetchall(), size
+    )
 
 
 def materialize_model(
@@ -192,18 +175,18 @@ def materialize_model(
     bound = {name: parameters[name] for name in wanted}
     # The SELECT's text holds its `-- scope:` line: a changed scope rebuilds the model in full.
     digest = hashlib.sha256(json.dumps([model.select, bound], sort_keys=True, default=str).encode()).hexdigest()
-    built = query_sql_file(connection, "warehouse/model_version_built.sql", name=model.name).fetchall()
+    built = query_sql_file(connection, "model_runtime/model_version_built.sql", name=model.name).fetchall()
     incremental = built == [(digest,)]
     chunks = model_chunks(connection, not incremental, chunk_filings)
     if not incremental and chunks is not None:
-        run_sql_file(connection, "warehouse/model_scope_full.sql")
-        _execute(connection, "warehouse/model_build_empty.sql", model, bound)
+        run_sql_file(connection, "model_runtime/model_scope_full.sql")
+        _execute(connection, "model_runtime/model_build_empty.sql", model, bound)
     with transaction(connection):
         if incremental:
             _refresh_scoped(connection, model, bound, chunks)
         else:
             _build_full(connection, model, bound, chunks)
-            run_sql_file(connection, "warehouse/model_version_record.sql", name=model.name, digest=digest)
+            run_sql_file(connection, "model_runtime/model_version_record.sql", name=model.name, digest=digest)
     return connection.table(model.name).count("*").fetchall()[0][0]
 
 
@@ -225,37 +208,42 @@ def _chunk_scopes(
     """Once per chunk, with its issuers as model_chunk and the scope macros of `scope_file` made for it; None: one
     chunk, the whole of model_scope."""
     if chunks is None:
-        run_sql_file(connection, "warehouse/model_chunk_whole_scope.sql")
+        run_sql_file(connection, "model_runtime/model_chunk_whole_scope.sql")
         run_sql_file(connection, scope_file)
         yield
         return
     for chunk in progress(chunks, desc=model.name, unit="chunk", leave=False):
         issuers = pl.DataFrame({"issuer_cik": chunk}, schema={"issuer_cik": pl.Int64})
         with registered(connection, {"batch_model_chunk": issuers}):
-            run_sql_file(connection, "warehouse/model_chunk.sql")
+            run_sql_file(connection, "model_runtime/model_chunk.sql")
         run_sql_file(connection, scope_file)
         yield
 
 
 def _refresh_scoped(connection, model: SqlModel, bound: dict[str, Any], chunks: list[list[int | None]] | None) -> None:
     """The scope's rows deleted and recomputed: in one statement each, or a chunk of issuers at a time."""
-    for _ in _chunk_scopes(connection, chunks, model, "warehouse/model_scope_incremental.sql"):
-        _execute(connection, "warehouse/model_delete_scoped.sql", model, bound)
-        _execute(connection, "warehouse/model_insert_scoped.sql", model, bound)
+    for _ in _chunk_scopes(connection, chunks, model, "model_runtime/model_scope_incremental.sql"):
+        _execute(connection, "model_runtime/model_delete_scoped.sql", model, bound)
+        _execute(connection, "model_runtime/model_insert_scoped.sql", model, bound)
 
 
 def _build_full(connection, model: SqlModel, bound: dict[str, Any], chunks: list[list[int | None]] | None) -> None:
     """The table replaced by the rows of its SELECT: in one statement, or a chunk of issuers at a time into the
     empty `building_table` `materialize_model` created, which then takes the model's name."""
     if chunks is None:
-        run_sql_file(connection, "warehouse/model_scope_full.sql")
-        _execute(connection, "warehouse/model_build_full.sql", model, bound)
+        run_sql_file(connection, "model_runtime/model_scope_full.sql")
+        _execute(connection, "model_runtime/model_build_full.sql", model, bound)
         return
-    for _ in _chunk_scopes(connection, chunks, model, "warehouse/model_scope_full_chunk.sql"):
+    for _ in _chunk_scopes(connection, chunks, model, "model_runtime/model_scope_full_chunk.sql"):
         _execute(
-            connection, "warehouse/model_insert_scoped.sql", model, bound, scope="issuer", into=building_table(model)
+            connection,
+            "model_runtime/model_insert_scoped.sql",
+            model,
+            bound,
+            scope="issuer",
+            into=building_table(model),
         )
-    _execute(connection, "warehouse/model_swap_building.sql", model, bound)
+    _execute(connection, "model_runtime/model_swap_building.sql", model, bound)
 
 
 class ModelConfig(dg.Config):

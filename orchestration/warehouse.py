@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import pyarrow as pa
 from orchestration.lock_holder import describe_holder
 from orchestration.migrations import Migration, migrate
 from orchestration.progress import progress
+from orchestration.refresh_chain import refresh_steps
 from orchestration.settings import DEFAULT_LOCK_WAIT_SECONDS, SettingError, check_memory_limit, check_seconds
 from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
 from transforms.vehicle_overrides import first_unappliable, override_lines
@@ -398,31 +399,6 @@ def failure(subject: str, stage: str, reason: str, detail: str, url: str | None,
     return {"subject": subject, "stage": stage, "reason": reason, "detail": detail, "url": url, "partition_date": day}
 
 
-# The model refresh, in order: each file's header says what it reads and writes (tests/test_refresh_chain.py
-# checks it). Between the two halves transforms/vehicles.py assigns vehicle_input's lines to their vehicles.
-MODEL_REFRESH_BEFORE_VEHICLES = (
-    "warehouse/scope.sql",
-    "warehouse/group_scope.sql",
-    "warehouse/refresh_calendar.sql",
-    "warehouse/status_before_refresh.sql",
-    "warehouse/refresh_filing_status.sql",
-    "warehouse/filing_scope.sql",
-    "warehouse/scoped_lines.sql",
-    "warehouse/date_scope.sql",
-    "warehouse/refresh_securities.sql",
-    "warehouse/refresh_issuers.sql",
-    "warehouse/refresh_owners.sql",
-    "warehouse/vehicle_input.sql",
-)
-MODEL_REFRESH_AFTER_VEHICLES = (
-    "warehouse/refresh_vehicles.sql",
-    "warehouse/refresh_positions.sql",
-    "warehouse/refresh_beneficial_ownership.sql",
-    "warehouse/consume_pending.sql",
-)
-MODEL_REFRESH_FILES = MODEL_REFRESH_BEFORE_VEHICLES + MODEL_REFRESH_AFTER_VEHICLES
-
-
 # Lines handed to transforms/vehicles.py at a time (whole owner groups): a rebuild of every group (migration 3)
 # holds one batch's lines as Python objects, not the warehouse's (5M lines at once took 10 GB).
 VEHICLE_BATCH_LINES = 200_000
@@ -430,14 +406,14 @@ VEHICLE_BATCH_LINES = 200_000
 
 def assign_in_batches(connection: duckdb.DuckDBPyConnection, overrides: Sequence[Override]) -> VehicleAssignment:
     """Assign vehicle_input's lines to vehicles, a batch of whole owner groups at a time (groups are independent)."""
-    sizes = query_sql_file(connection, "warehouse/vehicle_group_sizes.sql").pl()
+    sizes = query_sql_file(connection, "refresh/vehicles/group_sizes.sql").pl()
     batch_numbers = ((sizes["lines"].cum_sum() - sizes["lines"]) // VEHICLE_BATCH_LINES).alias("batch")
     batches = sizes.with_columns(batch_numbers).partition_by("batch", maintain_order=True, include_key=False)
     batches = batches or [sizes]  # none: one empty batch, for the frames' shape
     parts = []
     for groups in progress(batches, desc="vehicles", unit="batch", disable=len(batches) < 3, leave=False):
         with registered(connection, {"vehicle_batch_groups": groups.drop("lines")}):
-            lines = query_sql_file(connection, "warehouse/vehicle_batch_lines.sql").pl()
+            lines = query_sql_file(connection, "refresh/vehicles/batch_lines.sql").pl()
         parts.append(assign_vehicles(lines, overrides))
     return VehicleAssignment(pl.concat([part.decisions for part in parts]), pl.concat([part.aliases for part in parts]))
 
@@ -467,15 +443,15 @@ def refresh_model(
         "batch_accessions": pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String}),
         "batch_calendar": calendar,
     }
-    with registered(connection, batch), transaction(connection):
-        for relative_path in MODEL_REFRESH_BEFORE_VEHICLES:
-            run_sql_file(connection, relative_path)
-        check_overrides(connection, overrides)
-        try:
-            assignment = assign_in_batches(connection, overrides)
-        except OverrideNotAppliedError as error:
-            raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {error}") from None
-        vehicles = {"batch_vehicle_decisions": assignment.decisions, "batch_security_aliases": assignment.aliases}
-        with registered(connection, vehicles):
-            for relative_path in MODEL_REFRESH_AFTER_VEHICLES:
-                run_sql_file(connection, relative_path)
+    with registered(connection, batch), transaction(connection), ExitStack() as vehicle_frames:
+        for step in refresh_steps():  # in the order the steps' headers give (orchestration/refresh_chain.py)
+            if step.path is not None:
+                run_sql_file(connection, step.path)
+                continue
+            check_overrides(connection, overrides)
+            try:
+                assignment = assign_in_batches(connection, overrides)
+            except OverrideNotAppliedError as error:
+                raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {error}") from None
+            frames = {"batch_vehicle_decisions": assignment.decisions, "batch_security_aliases": assignment.aliases}
+            vehicle_frames.enter_context(registered(connection, frames))

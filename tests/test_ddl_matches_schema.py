@@ -31,7 +31,7 @@ def test_ddl_and_polars_schema_agree_column_for_column(tmp_path: Path, table: st
 
 def test_every_ddl_file_states_grain_and_key_and_has_a_schema_or_is_pipeline_state():
     # Tables the pipeline fills from Python frames have a pl.Schema; the model's tables are built by SQL
-    # (sql/warehouse/, `insert … by name`), so their DDL is their only statement of shape.
+    # (sql/refresh/, `insert … by name`), so their DDL is their only statement of shape.
     pipeline_state = {
         "ingest_failures",
         "filing_sources",  # filled by the load's SQL from $source, not from a frame

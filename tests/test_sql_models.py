@@ -305,7 +305,7 @@ def test_incremental_refresh_equals_a_full_rebuild(warehouse):
         filing(ROUTINE, [13], "2025-04-11 16:00", [buy("2025-04-10", "1", "1", "2025")]),
         restatement,
     ]
-    run_sql_file(warehouse, "warehouse/clear_model_scope.sql")  # as a publish does: the history is up to date
+    run_sql_file(warehouse, "model_runtime/clear_model_scope.sql")  # as a publish does: the history is up to date
     parsed = [normalize_submission(f.accession, f.raw()) for f in later]
     accessions = [f.accession for f in later]
     load_filings(warehouse, accessions, to_frames(parsed), [], [], datetime(2026, 1, 2))
@@ -390,7 +390,7 @@ def test_late_trades_redo_exactly_the_windows_that_read_them(tmp_path: Path):
     clusters_of_one = {"cluster_buys": {"min_owner_groups": 1}}  # every window a row, so every stale one shows
 
     def load_and_build(filings: list[Filing]) -> dict[str, list[tuple]]:
-        run_sql_file(connection, "warehouse/clear_model_scope.sql")  # as a publish does: the rest is up to date
+        run_sql_file(connection, "model_runtime/clear_model_scope.sql")  # as a publish does: the rest is up to date
         parsed = [normalize_submission(f.accession, f.raw()) for f in filings]
         accessions = [f.accession for f in filings]
         load_filings(connection, accessions, to_frames(parsed), [], [], datetime(2026, 1, 1))

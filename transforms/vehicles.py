@@ -81,7 +81,7 @@ ALIAS_SCHEMA = {
 }
 OVERRIDE_DECISIONS = ("same_vehicle", "new_vehicle", "statement", "security")
 # A Form 3 states every holding of its owner group: a vehicle it does not list is no longer held from its date
-# (sql/warehouse/refresh_positions.sql closes it at 0). A Form 4 or 5 reports changes: its silence closes nothing.
+# (sql/refresh/refresh_positions.sql closes it at 0). A Form 4 or 5 reports changes: its silence closes nothing.
 STATEMENT_FORMS = ("3", "3/A")
 
 

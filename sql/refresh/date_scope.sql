@@ -1,5 +1,6 @@
 -- reads: batch_accessions, batch_unrecorded, filings, load_scope_parties, refresh_changed_filings, refreshed_status, scoped_line_rows
 -- writes: model_scope_days
+-- reads as before: load_scope_parties
 -- For the models over windows of days or months (`-- scope: date`): the earliest transaction date, per issuer,
 -- whose lines this refresh changed (refresh_changed_filings: the batch's own and those whose amendment status
 -- changed; their lines are all in scoped_line_rows). Rows those models date before it cannot differ.

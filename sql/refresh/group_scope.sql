@@ -1,5 +1,6 @@
 -- reads: batch_accessions, batch_issuers, batch_unrecorded, filing_owners, filing_status, filings, load_scope_parties, model_scope_groups
 -- writes: batch_filing_groups, batch_groups, batch_status_before, model_scope_groups, scoped_filings
+-- reads as before: filing_status, load_scope_parties
 -- The owner groups (issuer and set of reporting owners) whose amendment links, positions and beneficial ownership
 -- the batch can change, and the filings of those groups; temp tables for this session, after scope.sql.
 -- An amendment only ever links to a filing of its own issuer and owner group, and a position belongs to one group,

@@ -1,5 +1,6 @@
 -- reads: batch_accessions, filing_owners, filings, load_scope_parties, model_pending, model_scope
 -- writes: batch_issuers, batch_owners, batch_unrecorded, model_scope
+-- reads as before: load_scope_parties, model_pending
 -- The issuers and owners whose derived rows the batch (batch_accessions) can change; temp tables for this session.
 -- The load recorded each pending filing's parties (load_scope_parties); only a filing no load left pending (a
 -- caller's own list) is looked up in the filing tables, and with none such DuckDB skips those scans entirely.

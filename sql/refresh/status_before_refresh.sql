@@ -1,5 +1,6 @@
 -- reads: batch_accessions, batch_issuers, filing_status, scoped_filings
 -- writes: status_before_refresh
+-- reads as before: filing_status
 -- The filing_status rows the refresh replaces, as they were, so that filing_scope.sql can tell which ones it
 -- changed (a new amendment supersedes an old filing's lines without touching the filing itself).
 create or replace temp table status_before_refresh as
