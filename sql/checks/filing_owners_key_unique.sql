@@ -1,3 +1,5 @@
+-- asset: filing_owners
+-- severity: error
 -- One row per (accession_number, owner_cik) repeated in filing_owners (expected: none); filings of the last load only.
 select accession_number, owner_cik, count(*) as copies
 from filing_owners

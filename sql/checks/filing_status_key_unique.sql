@@ -1,3 +1,5 @@
+-- asset: filing_status
+-- severity: error
 -- One row per accession_number repeated in filing_status (expected: none); the last refresh's issuers and filings.
 select accession_number, count(*) as copies
 from filing_status

@@ -1,3 +1,5 @@
+-- asset: filings
+-- severity: error
 -- One row per accession_number that appears more than once in filings (expected: none); filings of the last load only.
 select accession_number, count(*) as copies
 from filings

@@ -1,3 +1,5 @@
+-- asset: footnotes
+-- severity: error
 -- One row per (accession_number, footnote_id) repeated in footnotes (expected: none); filings of the last load only.
 select accession_number, footnote_id, count(*) as copies
 from footnotes

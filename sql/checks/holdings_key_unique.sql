@@ -1,3 +1,5 @@
+-- asset: holdings
+-- severity: error
 -- One row per (accession_number, table_kind, line_number) repeated in holdings (expected: none); filings of the last load only.
 select accession_number, table_kind, line_number, count(*) as copies
 from holdings

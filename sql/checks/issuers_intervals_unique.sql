@@ -1,3 +1,5 @@
+-- asset: issuers
+-- severity: error
 -- One row per (issuer_cik, valid_from) repeated in issuers (expected: none); the last refresh's issuers only.
 select issuer_cik, valid_from, count(*) as copies
 from issuers

@@ -1,3 +1,5 @@
+-- asset: positions
+-- severity: error
 -- One row per issuer, owner group and security (Table II: with exercise price and expiration) of the last
 -- refresh's issuers holding open direct positions that come from more than one filing: an insider holds one
 -- direct position per security, so an older one still open beside a newer filing's is a vehicle left behind (a

@@ -1,3 +1,5 @@
+-- asset: positions
+-- severity: blocking
 -- One row per interval of a position (of the last refresh's issuers) that starts before the previous one ends.
 with scoped as (
     select

@@ -1,3 +1,5 @@
+-- asset: positions
+-- severity: blocking
 -- One row per position interval (of the last refresh's issuers) sourced from a line a later amendment restated (expected: none).
 select positions.position_key, positions.valid_from, positions.source_accession_number
 from positions

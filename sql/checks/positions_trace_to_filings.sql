@@ -1,3 +1,5 @@
+-- asset: positions
+-- severity: blocking
 -- One row per position interval (of the last refresh's issuers) whose source line is not a line of a loaded filing (expected: none).
 -- An interval a Form 3 closes (a vehicle it does not list) is sourced to the Form 3 itself: source_table 'filings'.
 -- Lines are looked up in the scoped intervals' own filings only, so a night does not hash every line it holds.

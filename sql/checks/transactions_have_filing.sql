@@ -1,3 +1,5 @@
+-- asset: transactions
+-- severity: error
 -- One row per transaction line whose filing is not in filings (expected: none); filings of the last load only.
 with loaded_filings as (
     select accession_number from filings where accession_number in (select accession_number from load_scope)

@@ -1,3 +1,5 @@
+-- asset: transactions
+-- severity: error
 -- One row per (accession_number, table_kind, line_number) repeated in transactions (expected: none); filings of the last load only.
 select accession_number, table_kind, line_number, count(*) as copies
 from transactions

@@ -1,6 +1,6 @@
 -- Delete every row of the filings the batch replaces (batch_existing), in the load's transaction. The caller skips
 -- this file for a batch that replaces nothing, as on a night of new filings: each delete reads a table's whole
--- accession column even when it has nothing to find (0.13-0.22 s a table on 10M lines).
+-- accession column even when it has nothing to find.
 -- The parties the replaced rows name: an issuer or owner the new rows no longer name has derived rows to redo.
 -- They are former parties, as are those an earlier load of the same filings recorded (loaded twice, not yet
 -- refreshed): insert_filing_rows.sql then records the current ones.

@@ -13,7 +13,7 @@ create or replace temp macro in_group_scope(issuer, owner_group) as
 -- changed, per issuer of the chunk (model_rows_date.sql recomputes an issuer's rows from there on), and
 -- date_scope_start(), the earliest of them, from which those models read lines back by one window. A bound on the
 -- date column itself lets DuckDB skip the row groups of older lines by their min/max; a per-issuer test there
--- would cost more than it saves (0.4 s against 0.08 s for monthly_insider_activity on 10M lines), and the outer
+-- would cost more than it saves, and the outer
 -- test makes it exact.
 create or replace temp table model_date_scope as
 select issuer_cik as date_scope_issuer, min(changed_from) as date_scope_from

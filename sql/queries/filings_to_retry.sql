@@ -3,7 +3,7 @@
 -- but with an open parse failure: its archived copy went bad after it was loaded, it keeps its rows, and a new copy
 -- is still to be fetched (orchestration/damaged_copies.py).
 -- `filings` is consulted last, for the few candidates only: a `not in (select … from filings)` hashed every
--- loaded accession each run (0.5 s a call on a 10M-row warehouse, three calls a night).
+-- loaded accession each run, three times a night.
 with open_failures as (
     select
         subject as accession_number,

@@ -16,7 +16,7 @@ with stated as (
     from filing_status as status
     inner join filings on filings.accession_number = status.accession_number
     -- filing_status copies its issuer from filings: scoping both sides changes no row, and DuckDB then finds the
-    -- filings by their integer issuer instead of probing every accession (0.17 s → 0.01 s on 10M lines).
+    -- filings by their integer issuer instead of probing every accession.
     where
         status.issuer_cik in (select issuer_cik from batch_issuers)
         and filings.issuer_cik in (select issuer_cik from batch_issuers)

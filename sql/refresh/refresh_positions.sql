@@ -172,5 +172,5 @@ select
     flag_same_day_conflict
 from last_of_day
 -- Stored issuer by issuer: an issuer's intervals then share a few row groups, which DuckDB's zone maps find
--- without reading the rest (holdings_as_of for one issuer: 48 → 3 ms on 11.9M intervals).
+-- without reading the rest (holdings_as_of for one issuer reads its few row groups only).
 order by issuer_cik, position_key, valid_from;
