@@ -27,7 +27,9 @@ from bench.measure import RESULTS, bench_env, print_results, report, run_measuri
 from mirror.server import serve_in_background
 from orchestration.model_assets import calendar_frame
 from orchestration.parse_pool import MAX_BATCH_SIZE
-from orchestration.warehouse import arrow_for_duckdb, connect, ensure_schema, load_filings, refresh_model
+from orchestration.warehouse_connection import arrow_for_duckdb, connect, ensure_schema
+from orchestration.warehouse_load import load_filings
+from orchestration.warehouse_refresh import refresh_model
 from transforms.normalize import COMPILED_PARSER_BUILT, normalize_batch
 
 NOW = datetime(2026, 1, 1)

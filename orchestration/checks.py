@@ -20,7 +20,7 @@ import duckdb
 
 from orchestration.resources import StorageResource
 from orchestration.sql_files import SQL_ROOT, query_sql_file
-from orchestration.warehouse import connect
+from orchestration.warehouse_connection import connect
 from transforms.tables import FILING_TABLES
 
 CHECKS_FOLDER = SQL_ROOT / "checks"

@@ -13,14 +13,21 @@ from typing import NoReturn
 import dagster as dg
 import polars as pl
 
+from orchestration.data_folder import DataFolder
 from orchestration.history_load import F345_JOB
 from orchestration.migrations import Migration, SchemaTooNewError
 from orchestration.run_logging import RUN_WARNINGS_LOGGER
 from orchestration.run_window import new_york_today, nightly_window_of
-from orchestration.settings import SettingError, check_day_range, check_writable_folder, read_settings
-from orchestration.summary import WarehouseTooOldError, format_summary, warehouse_summary
-from orchestration.warehouse import (
+from orchestration.settings import (
     MEMORY_LIMIT_VARIABLE,
+    SettingError,
+    check_day_range,
+    check_writable_folder,
+    memory_limit_setting,
+    read_settings,
+)
+from orchestration.summary import WarehouseTooOldError, format_summary, warehouse_summary
+from orchestration.warehouse_connection import (
     WarehouseLockedError,
     WarehouseMissingError,
     WarehouseUnreadableError,
@@ -74,7 +81,7 @@ def data_dir() -> Path:
 
 def published_path() -> Path:
     """The read copy analysts open (replaced atomically by each successful run)."""
-    return data_dir() / "published" / "warehouse.duckdb"
+    return DataFolder(data_dir()).published
 
 
 # A command's runs keep no copy of the steps' stdout and stderr: the local compute log manager mirrors them through
@@ -89,7 +96,7 @@ def dagster_instance() -> dg.DagsterInstance:
     """The local Dagster instance under data/dagster, so CLI runs show up in `dagster dev`."""
     from dagster._core.instance.ref import InstanceRef
 
-    home = data_dir() / "dagster"
+    home = DataFolder(data_dir()).dagster_home
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copyfile(INSTANCE_TEMPLATE, home / "dagster.yaml")
@@ -106,7 +113,7 @@ def run_job(job_name: str, first_key: str, last_key: str, rerun: str, ops_config
     read_settings(need_user_agent=True)
     job = defs.resolve_job_def(job_name)
     tags = {"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key}
-    warehouse = data_dir() / "warehouse.duckdb"
+    warehouse = DataFolder(data_dir()).warehouse
     with kept_open(warehouse, history_load=job_name == F345_JOB):
         migrate_warehouse(warehouse)
         with dagster_instance() as instance:
@@ -143,7 +150,7 @@ def ingest(first: date, last: date) -> None:
 
 def say_history_memory_limit() -> None:
     """Tell the user which DuckDB memory limit a history load runs under, when it is the load's own default."""
-    if os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip():
+    if memory_limit_setting() is not None:
         return
     print(
         f"insider-warehouse: loading under a DuckDB memory limit of {history_memory_limit()}, which keeps a "
@@ -225,7 +232,7 @@ def failure_paragraphs(result: dg.ExecuteInProcessResult) -> str:
 
 def migrate_warehouse(path: Path) -> list[Migration]:
     """Bring the warehouse to this release's schema, saying which migrations ran; returns them."""
-    from orchestration.warehouse import connect, ensure_schema
+    from orchestration.warehouse_connection import connect, ensure_schema
 
     connection = connect(path)
     try:
@@ -242,7 +249,7 @@ def run_migrate() -> int:
     from orchestration.migrations import latest_version
     from orchestration.publish import migrate_read_copy
 
-    path = data_dir() / "warehouse.duckdb"
+    path = DataFolder(data_dir()).warehouse
     applied = migrate_warehouse(path)
     copy_applied = migrate_read_copy(published_path())
     for migration in copy_applied:
@@ -254,7 +261,7 @@ def run_migrate() -> int:
 
 def print_summary(private: bool = False) -> None:
     """The summary of the published read copy (or, with `private`, of the writer's own file)."""
-    path = data_dir() / "warehouse.duckdb" if private else published_path()
+    path = DataFolder(data_dir()).warehouse if private else published_path()
     if not path.exists():
         raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
     print(format_summary(path, warehouse_summary(path)))
@@ -264,11 +271,12 @@ def print_runs(limit: int) -> int:
     """The recent runs of the local Dagster instance (`orchestration/runs_report.py`)."""
     from orchestration.runs_report import format_runs, recent_runs
 
-    if not (data_dir() / "dagster" / "dagster.yaml").exists():
+    if not (DataFolder(data_dir()).dagster_home / "dagster.yaml").exists():
         print(format_runs(pl.DataFrame(), ""))
         return 0
     with dagster_instance() as instance:
-        runs, counted_in = recent_runs(instance, data_dir() / "warehouse.duckdb", published_path(), limit)
+        folder = DataFolder(data_dir())
+        runs, counted_in = recent_runs(instance, folder.warehouse, folder.published, limit)
     print(format_runs(runs, counted_in))
     return 0
 

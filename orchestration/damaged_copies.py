@@ -14,7 +14,8 @@ import polars as pl
 from orchestration.parse_pool import ParsedBatch, parse_batch
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.sql_files import query_sql_file
-from orchestration.warehouse import failure, open_warehouse, registered
+from orchestration.warehouse_connection import open_warehouse, registered
+from orchestration.warehouse_load import failure
 from transforms.fetch_submissions import SubmissionTarget, fetch_into_archive
 
 

@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from orchestration.sql_files import SQL_ROOT, split_statements
 from orchestration.sql_models import all_models, materialize_model, upstream_assets
-from orchestration.warehouse import ensure_schema
+from orchestration.warehouse_connection import ensure_schema
 from transforms.ownership_fields import element_destinations
 from transforms.sgml import HEADER_PARTY_FIELDS
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.data_folder import DataFolder
 from orchestration.f345_load import (
     F345_STAGE,
     load_f345_quarter,
@@ -24,7 +25,8 @@ from orchestration.resources import EdgarResource, StorageResource
 from orchestration.run_outcome import unloaded_quarters_failure
 from orchestration.run_window import new_york_today, utc_now
 from orchestration.sql_files import query_sql_file, run_sql_file
-from orchestration.warehouse import failure, open_warehouse, record_outcomes
+from orchestration.warehouse_connection import open_warehouse
+from orchestration.warehouse_load import failure, record_outcomes
 from transforms.edgar_client import FetchError, HostUnreachableError, NotFoundError
 from transforms.f345 import F345FormatError, F345Quarter, quarter_frames
 from transforms.f345_files import (
@@ -74,7 +76,7 @@ def quarter_files(client, storage: StorageResource, label: str) -> dict[str, byt
 
 def kept_zip(storage: StorageResource, label: str) -> Path:
     """Where a quarter's zip is kept: data/raw/f345/2024q3_form345.zip."""
-    return storage.root / "raw" / "f345" / zip_name(label)
+    return DataFolder(storage.root).raw / "f345" / zip_name(label)
 
 
 def set_aside_path(kept: Path) -> Path:

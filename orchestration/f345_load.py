@@ -13,7 +13,8 @@ import duckdb
 import polars as pl
 
 from orchestration.sql_files import query_sql_file, run_sql_file
-from orchestration.warehouse import failure, load_filings, registered, transaction
+from orchestration.warehouse_connection import registered, transaction
+from orchestration.warehouse_load import failure, load_filings
 from transforms.accession import Accession
 from transforms.edgar_client import FetchError, HostUnreachableError
 from transforms.edgar_urls import submission_path

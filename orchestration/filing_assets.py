@@ -12,7 +12,8 @@ from orchestration.resources import EdgarResource, ParsingResource, StorageResou
 from orchestration.run_window import utc_now, window_days
 from orchestration.sql_files import run_sql_file
 from orchestration.submission_assets import filings_for_run
-from orchestration.warehouse import load_filings, open_warehouse
+from orchestration.warehouse_connection import open_warehouse
+from orchestration.warehouse_load import load_filings
 from transforms.tables import FILING_TABLES
 
 FILING_TABLE_DESCRIPTIONS = {

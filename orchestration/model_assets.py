@@ -17,7 +17,8 @@ from orchestration.run_window import new_york_today
 from orchestration.settings import read_vehicle_overrides, vehicle_overrides_path
 from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.sql_models import all_models
-from orchestration.warehouse import open_warehouse, refresh_model
+from orchestration.warehouse_connection import open_warehouse
+from orchestration.warehouse_refresh import refresh_model
 from transforms.edgar_calendar import calendar_rows
 from transforms.refresh_chunks import REFRESH_CHUNK_FILINGS, refresh_chunks
 from transforms.tables import CALENDAR, FILING_TABLES

@@ -7,7 +7,7 @@ from orchestration.resources import StorageResource
 from orchestration.run_outcome import unreadable_days_failure
 from orchestration.run_window import window_days
 from orchestration.sql_files import query_sql_file
-from orchestration.warehouse import open_warehouse
+from orchestration.warehouse_connection import open_warehouse
 
 
 @dg.asset(

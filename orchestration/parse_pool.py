@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from orchestration.process_pool import MIN_FILINGS_FOR_PROCESSES, worker_pool
-from orchestration.warehouse import failure
+from orchestration.warehouse_load import failure
 from transforms.fetch_submissions import SubmissionTarget
 from transforms.normalize import ParseFailure, collector_paused, normalize_batch
 from transforms.raw_archive import DamagedArchiveError, RawArchive

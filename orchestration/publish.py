@@ -26,7 +26,7 @@ from typing import BinaryIO
 import xxhash
 
 from orchestration.migrations import Migration, latest_version, recorded_version
-from orchestration.warehouse import connect, ensure_schema, release_kept
+from orchestration.warehouse_connection import connect, ensure_schema, release_kept
 
 # DuckDB writes whole 256 KiB blocks, so a block is the unit compared and rewritten.
 BLOCK_BYTES = 256 * 1024

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.data_folder import DataFolder
 from orchestration.history_load import is_history_load
 from orchestration.settings import (
     DEFAULT_DATA_DIR,
@@ -20,7 +21,7 @@ from orchestration.settings import (
     check_rate,
     check_user_agent,
 )
-from orchestration.warehouse import kept_open
+from orchestration.warehouse_connection import kept_open
 from transforms.edgar_client import DEFAULT_BASE_URL, ClientSettings, EdgarClient
 from transforms.rate_limit import SEC_MAX_REQUESTS_PER_SECOND, SharedRateLimiter
 from transforms.raw_archive import RawArchive
@@ -51,7 +52,7 @@ class StorageResource(dg.ConfigurableResource):
 
     @property
     def warehouse_path(self) -> Path:
-        return self.root / "warehouse.duckdb"
+        return DataFolder(self.root).warehouse
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["StorageResource"]:
@@ -64,15 +65,15 @@ class StorageResource(dg.ConfigurableResource):
     @property
     def published_path(self) -> Path:
         """The read copy for analysts and notebooks (replaced atomically after each successful run)."""
-        return self.root / "published" / "warehouse.duckdb"
+        return DataFolder(self.root).published
 
     @property
     def raw_archive(self) -> RawArchive:
-        return RawArchive(self.root / "raw" / "submissions")
+        return RawArchive(DataFolder(self.root).raw / "submissions")
 
     @property
     def index_cache(self) -> Path:
-        return self.root / "raw" / "index"
+        return DataFolder(self.root).raw / "index"
 
     @property
     def rate_state_path(self) -> Path:

@@ -211,6 +211,22 @@ def read_vehicle_overrides(path: Path) -> list[Override]:
         raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {error}; {_OVERRIDE_EXAMPLE}") from None
 
 
+MEMORY_LIMIT_VARIABLE = "INSIDER_DUCKDB_MEMORY_LIMIT"
+LOCK_WAIT_VARIABLE = "INSIDER_LOCK_WAIT_SECONDS"
+
+
+def memory_limit_setting(environment: Mapping[str, str] | None = None) -> str | None:
+    """INSIDER_DUCKDB_MEMORY_LIMIT, checked; None when unset (the warehouse connection computes its default)."""
+    value = _text(os.environ if environment is None else environment, MEMORY_LIMIT_VARIABLE)
+    return check_memory_limit(value) if value else None
+
+
+def lock_wait_setting(environment: Mapping[str, str] | None = None) -> float:
+    """INSIDER_LOCK_WAIT_SECONDS, checked, else DEFAULT_LOCK_WAIT_SECONDS."""
+    value = _text(os.environ if environment is None else environment, LOCK_WAIT_VARIABLE)
+    return check_seconds(value, LOCK_WAIT_VARIABLE) if value else DEFAULT_LOCK_WAIT_SECONDS
+
+
 def read_settings(environment: Mapping[str, str] | None = None, need_user_agent: bool = False) -> Settings:
     """Check every setting the project reads; raise SettingError for the first one that is wrong."""
     env = os.environ if environment is None else environment
@@ -218,10 +234,8 @@ def read_settings(environment: Mapping[str, str] | None = None, need_user_agent:
     user_agent = _text(env, "EDGAR_USER_AGENT")
     if need_user_agent or user_agent is not None:
         user_agent = check_user_agent(user_agent)
-    memory_limit = _text(env, "INSIDER_DUCKDB_MEMORY_LIMIT")
     fetch_processes = _text(env, "EDGAR_FETCH_PROCESSES")
     parse_workers = _text(env, "INSIDER_PARSE_WORKERS")
-    lock_wait = _text(env, "INSIDER_LOCK_WAIT_SECONDS")
     return Settings(
         data_dir=check_data_dir(_text(env, "INSIDER_DATA_DIR") or DEFAULT_DATA_DIR),
         base_url=base_url,
@@ -229,11 +243,9 @@ def read_settings(environment: Mapping[str, str] | None = None, need_user_agent:
             _text(env, "EDGAR_REQUESTS_PER_SECOND") or SEC_MAX_REQUESTS_PER_SECOND, base_url
         ),
         user_agent=user_agent,
-        memory_limit=check_memory_limit(memory_limit) if memory_limit else None,
+        memory_limit=memory_limit_setting(env),
         fetch_processes=check_count(fetch_processes, "EDGAR_FETCH_PROCESSES") if fetch_processes else None,
         parse_workers=check_count(parse_workers, "INSIDER_PARSE_WORKERS") if parse_workers else None,
-        lock_wait_seconds=check_seconds(lock_wait, "INSIDER_LOCK_WAIT_SECONDS")
-        if lock_wait
-        else DEFAULT_LOCK_WAIT_SECONDS,
+        lock_wait_seconds=lock_wait_setting(env),
         vehicle_overrides=read_vehicle_overrides(vehicle_overrides_path(env)),
     )

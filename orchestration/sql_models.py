@@ -28,7 +28,7 @@ from orchestration.sql_files import (
     split_statements,
 )
 from orchestration.sql_lineage import tables_read, view_sources
-from orchestration.warehouse import open_warehouse, registered, transaction
+from orchestration.warehouse_connection import open_warehouse, registered, transaction
 from transforms.refresh_chunks import REFRESH_CHUNK_FILINGS, issuer_chunks
 
 MODELS_FOLDER = SQL_ROOT / "models"

@@ -14,7 +14,8 @@ from orchestration.retry_policy import MAX_ATTEMPTS, MAX_RETRIES_PER_RUN
 from orchestration.run_outcome import unreachable_failure
 from orchestration.run_window import utc_now, window_days
 from orchestration.sql_files import query_sql_file
-from orchestration.warehouse import failure, open_warehouse, record_outcomes
+from orchestration.warehouse_connection import open_warehouse
+from orchestration.warehouse_load import failure, record_outcomes
 from transforms.fetch_submissions import SubmissionTarget
 
 

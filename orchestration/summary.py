@@ -7,7 +7,7 @@ import polars as pl
 from orchestration.migrations import latest_version, recorded_version
 from orchestration.retry_policy import MAX_ATTEMPTS
 from orchestration.sql_files import query_sql_file
-from orchestration.warehouse import connect
+from orchestration.warehouse_connection import connect
 
 
 class WarehouseTooOldError(RuntimeError):

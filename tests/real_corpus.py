@@ -12,7 +12,9 @@ from pathlib import Path
 import duckdb
 
 from orchestration.model_assets import calendar_frame
-from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
+from orchestration.warehouse_connection import connect, ensure_schema
+from orchestration.warehouse_load import load_filings
+from orchestration.warehouse_refresh import refresh_model
 from tests.envelope import submission
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
 

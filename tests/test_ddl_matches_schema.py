@@ -8,7 +8,7 @@ import pytest
 
 from orchestration.model_assets import MODEL_TABLES
 from orchestration.sql_files import SQL_ROOT
-from orchestration.warehouse import connect, ensure_schema
+from orchestration.warehouse_connection import connect, ensure_schema
 from transforms.tables import ALL_TABLES
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from orchestration.warehouse import default_memory_limit, history_memory_limit, memory_limit
+from orchestration.warehouse_connection import default_memory_limit, history_memory_limit, memory_limit
 from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING, read_table
 from tests.real_corpus import real_submissions
 from transforms.f345 import F345FormatError, quarter_frames, read_tsv
@@ -235,7 +235,8 @@ def test_a_quarter_loads_idempotently_and_a_filings_own_xml_replaces_its_rows(tm
     from datetime import datetime
 
     from orchestration.f345_load import load_f345_quarter
-    from orchestration.warehouse import connect, ensure_schema, load_filings
+    from orchestration.warehouse_connection import connect, ensure_schema
+    from orchestration.warehouse_load import load_filings
 
     connection = connect(tmp_path / "warehouse.duckdb")
     try:
@@ -250,7 +251,7 @@ def test_a_quarter_loads_idempotently_and_a_filings_own_xml_replaces_its_rows(tm
         assert before == [(4, 19, 4)]
         # the set's rows feed the model like any filing's (no acceptance time: ordered by filing date)
         from orchestration.model_assets import calendar_frame
-        from orchestration.warehouse import refresh_model
+        from orchestration.warehouse_refresh import refresh_model
 
         pending = [row[0] for row in connection.sql("select accession_number from model_pending").fetchall()]
         refresh_model(connection, pending, calendar_frame(date(2026, 1, 1)))
@@ -431,7 +432,7 @@ def duckdb_spelling(limit: str) -> str:
 
 
 def test_a_history_load_runs_under_its_memory_limit_unless_one_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from orchestration.warehouse import connect, kept_open
+    from orchestration.warehouse_connection import connect, kept_open
 
     def gigabytes(limit: str) -> int:
         return int(limit.removesuffix("GB"))
@@ -485,7 +486,8 @@ def test_the_reconciliation_model_counts_agreement_per_table_and_column(quarter_
     from datetime import datetime
 
     from orchestration.f345_load import load_f345_quarter
-    from orchestration.warehouse import connect, ensure_schema, load_filings
+    from orchestration.warehouse_connection import connect, ensure_schema
+    from orchestration.warehouse_load import load_filings
 
     connection = connect(tmp_path / "warehouse.duckdb")
     try:
@@ -529,7 +531,9 @@ def test_the_quarter_completed_with_generated_files_loads_whole_and_the_filings_
     from bench.f345_generate import complete_quarter
     from orchestration.f345_load import load_f345_quarter
     from orchestration.model_assets import calendar_frame
-    from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
+    from orchestration.warehouse_connection import connect, ensure_schema
+    from orchestration.warehouse_load import load_filings
+    from orchestration.warehouse_refresh import refresh_model
 
     assert complete_quarter(quarter_folder, tmp_path / "set") == ["REPORTINGOWNER", "NONDERIV_TRANS", "FOOTNOTES"]
     quarter = quarter_frames(tsv_files(tmp_path / "set"))
@@ -591,7 +595,8 @@ def test_two_filings_of_one_date_make_one_name_interval_not_an_empty_one(tmp_pat
 
     from orchestration.f345_load import load_f345_quarter
     from orchestration.model_assets import calendar_frame
-    from orchestration.warehouse import connect, ensure_schema, refresh_model
+    from orchestration.warehouse_connection import connect, ensure_schema
+    from orchestration.warehouse_refresh import refresh_model
 
     files = tsv_files(SAMPLE)
     header, first, *_ = files["SUBMISSION"].decode().splitlines()

@@ -78,7 +78,9 @@ def test_a_quoted_title_or_nature_from_the_set_and_the_same_from_the_xml_are_one
     from bench.f345_generate import complete_quarter
     from orchestration.f345_load import load_f345_quarter
     from orchestration.model_assets import calendar_frame
-    from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
+    from orchestration.warehouse_connection import connect, ensure_schema
+    from orchestration.warehouse_load import load_filings
+    from orchestration.warehouse_refresh import refresh_model
 
     complete_quarter(quoted_folder, tmp_path / "set")
     quarter = quarter_frames({path.stem: path.read_bytes() for path in (tmp_path / "set").glob("*.tsv")})

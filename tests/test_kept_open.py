@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from orchestration.publish import publish
-from orchestration.warehouse import WarehouseLockedError, connect, kept_open
+from orchestration.warehouse_connection import WarehouseLockedError, connect, kept_open
 
 
 def opened_elsewhere(path: Path) -> str:
@@ -68,7 +68,7 @@ def test_a_second_writer_waits_for_the_block_and_says_what_to_do(tmp_path: Path)
     with kept_open(path):
         connect(path).close()
         code = (
-            "import sys; from pathlib import Path; from orchestration.warehouse import connect\n"
+            "import sys; from pathlib import Path; from orchestration.warehouse_connection import connect\n"
             "connect(Path(sys.argv[1]), wait_seconds=0.2)\n"
         )
         done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)

@@ -11,7 +11,7 @@ import pytest
 
 from orchestration.migrations import SchemaTooNewError, all_migrations, latest_version, pending_migrations
 from orchestration.sql_files import SQL_ROOT, read_sql
-from orchestration.warehouse import connect, ensure_schema
+from orchestration.warehouse_connection import connect, ensure_schema
 
 BASELINE = "migrations/0001_baseline.sql"
 
@@ -187,7 +187,7 @@ def test_migration_3_rebuilds_every_owner_groups_vehicles_on_the_next_refresh(tm
     """A warehouse of real filings as migration 2 left it (title-keyed positions, no vehicle tables): after the
     migration the next refresh rebuilds every group, and the positions equal a fresh build's."""
     from orchestration.model_assets import calendar_frame
-    from orchestration.warehouse import refresh_model
+    from orchestration.warehouse_refresh import refresh_model
     from tests.real_corpus import build_real_warehouse
     from tests.test_vehicles_real import FIXTURE_REAL
 

@@ -14,7 +14,7 @@ import pytest
 
 from mirror.server import serve_in_background
 from orchestration import cli
-from orchestration.warehouse import connect, ensure_schema, kept_open
+from orchestration.warehouse_connection import connect, ensure_schema, kept_open
 from tests.conftest import FIXTURE_MIRROR, TEST_USER_AGENT, read_table
 
 CLI = [sys.executable, "-m", "orchestration.cli"]

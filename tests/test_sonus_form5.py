@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.warehouse import connect, ensure_schema, load_filings
+from orchestration.warehouse_connection import connect, ensure_schema
+from orchestration.warehouse_load import load_filings
 from tests.conftest import PROJECT_ROOT
 from tests.envelope import submission
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames

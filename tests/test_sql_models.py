@@ -16,7 +16,9 @@ from orchestration.sql_models import (
     model_chunks,
     upstream_assets,
 )
-from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
+from orchestration.warehouse_connection import connect, ensure_schema
+from orchestration.warehouse_load import load_filings
+from orchestration.warehouse_refresh import refresh_model
 from tests.ownership_builder import Filing, Line
 from transforms.normalize import normalize_submission, to_frames
 

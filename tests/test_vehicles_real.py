@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from orchestration.model_assets import calendar_frame, overridden_accessions, record_overrides
-from orchestration.warehouse import refresh_model
+from orchestration.warehouse_refresh import refresh_model
 from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING
 from tests.real_corpus import build_real_warehouse
 from transforms.vehicles import Override
@@ -191,7 +191,7 @@ def test_vehicles_assigned_in_small_batches_of_groups_are_the_same(
 ):
     """Groups are independent, so a refresh that hands them over 50 lines at a time (about 20 batches here) gives
     the vehicles of one pass."""
-    import orchestration.warehouse as warehouse
+    import orchestration.warehouse_refresh as warehouse
 
     monkeypatch.setattr(warehouse, "VEHICLE_BATCH_LINES", 50)
     batched = build_real_warehouse(tmp_path / "batched.duckdb", FIXTURE_REAL)
@@ -242,7 +242,8 @@ def test_a_backlog_refreshed_a_few_issuers_at_a_time_gives_the_model_of_one_refr
     from datetime import datetime
 
     from orchestration.model_assets import refresh_pending
-    from orchestration.warehouse import connect, ensure_schema, load_filings
+    from orchestration.warehouse_connection import connect, ensure_schema
+    from orchestration.warehouse_load import load_filings
     from tests.real_corpus import real_submissions
     from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
 

@@ -10,7 +10,9 @@ import pytest
 
 from orchestration.model_assets import calendar_frame
 from orchestration.sql_files import query_sql_file
-from orchestration.warehouse import connect, ensure_schema, load_filings, refresh_model
+from orchestration.warehouse_connection import connect, ensure_schema
+from orchestration.warehouse_load import load_filings
+from orchestration.warehouse_refresh import refresh_model
 from tests.ownership_builder import Filing, Line
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
 from transforms.tables import FILING_OWNERS, FILINGS, empty_frames

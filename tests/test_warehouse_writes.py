@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from orchestration.sql_files import split_statements
-from orchestration.warehouse import connect, ensure_schema, failure, load_filings, record_outcomes
+from orchestration.warehouse_connection import connect, ensure_schema
+from orchestration.warehouse_load import failure, load_filings, record_outcomes
 from tests.conftest import FIXTURE_MIRROR
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
 

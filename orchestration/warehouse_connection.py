@@ -1,42 +1,29 @@
-"""The one write path into the DuckDB warehouse: every write is one explicit transaction.
+"""The warehouse file opened: the DuckDB instance a run keeps, the write lock waited for and named, the memory
+limit, the schema brought to this release's version, and explicit transactions.
 
-A crash anywhere inside a write rolls the whole batch back, so the warehouse holds each filing (or index day)
-completely or not at all, and a rerun replaces rather than duplicates.
+DuckDB lets one process write a file (or many read it): a run's steps share one kept instance (`kept_open`), a
+second writer waits for the lock and is told who holds it, and every write is one `transaction`, so a crash inside
+it rolls the whole batch back. The limits come from the settings (orchestration/settings.py), read where the
+instance opens.
 """
 
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
-from datetime import UTC, date, datetime
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
 import pyarrow as pa
 
+from orchestration.data_folder import is_read_copy, read_copy_of
 from orchestration.lock_holder import describe_holder
 from orchestration.migrations import Migration, migrate
-from orchestration.progress import progress
-from orchestration.refresh_chain import refresh_steps
-from orchestration.settings import DEFAULT_LOCK_WAIT_SECONDS, SettingError, check_memory_limit, check_seconds
-from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
-from transforms.vehicle_overrides import first_unappliable, override_lines
-from transforms.vehicles import Override, OverrideNotAppliedError, VehicleAssignment, assign_vehicles
-
-FAILURE_SCHEMA = pl.Schema(
-    {
-        "subject": pl.String(),
-        "stage": pl.String(),
-        "reason": pl.String(),
-        "detail": pl.String(),
-        "url": pl.String(),
-        "partition_date": pl.Date(),
-    }
-)
-RESOLVED_SCHEMA = pl.Schema({"subject": pl.String(), "stage": pl.String()})
+from orchestration.settings import lock_wait_setting, memory_limit_setting
+from orchestration.sql_files import SQL_ROOT, run_sql_file
 
 
 class WarehouseLockedError(RuntimeError):
@@ -71,6 +58,7 @@ def _default_memory_gb() -> int:
 
 # Warehouses this process keeps open between connections (`kept_open`): path → its instance, None until first used.
 _KEPT: dict[Path, duckdb.DuckDBPyConnection | None] = {}
+
 # The kept warehouses whose instance opens under the history load's memory limit (`kept_open(history_load=True)`).
 _KEPT_FOR_HISTORY: set[Path] = set()
 
@@ -175,22 +163,10 @@ def history_memory_limit() -> str:
     return f"{min(_default_memory_gb(), HISTORY_MEMORY_LIMIT_GB)}GB"
 
 
-def lock_wait_seconds() -> float:
-    """INSIDER_LOCK_WAIT_SECONDS, checked, else 120 s."""
-    value = os.environ.get("INSIDER_LOCK_WAIT_SECONDS", "").strip()
-    return check_seconds(value, "INSIDER_LOCK_WAIT_SECONDS") if value else DEFAULT_LOCK_WAIT_SECONDS
-
-
-MEMORY_LIMIT_VARIABLE = "INSIDER_DUCKDB_MEMORY_LIMIT"
-
-
 def memory_limit(history_load: bool = False) -> str:
-    """INSIDER_DUCKDB_MEMORY_LIMIT, checked, else `history_memory_limit()` for a history load, else a quarter of
-    the machine's RAM."""
-    value = os.environ.get(MEMORY_LIMIT_VARIABLE, "").strip()
-    if value:
-        return check_memory_limit(value)
-    return history_memory_limit() if history_load else default_memory_limit()
+    """The limit set (INSIDER_DUCKDB_MEMORY_LIMIT, read by orchestration/settings.py), else
+    `history_memory_limit()` for a history load, else a quarter of the machine's RAM."""
+    return memory_limit_setting() or (history_memory_limit() if history_load else default_memory_limit())
 
 
 # How often a waiting process says it is still waiting.
@@ -209,7 +185,7 @@ def _open(
         "autoload_known_extensions": "false",
         "memory_limit": memory_limit(history_load),
     }
-    patience = lock_wait_seconds() if wait_seconds is None else wait_seconds
+    patience = lock_wait_setting() if wait_seconds is None else wait_seconds
     started = time.monotonic()
     next_notice = started
     pause = 0.05
@@ -238,7 +214,7 @@ def _open(
 def _unreadable_message(path: Path, error: str) -> str:
     """One paragraph: which file, what DuckDB said, that nothing was touched, and the ways back."""
     said = error.splitlines()[0].removeprefix("IO Error: ")
-    if path.parent.name == "published":
+    if is_read_copy(path):
         way_back = "The next successful run replaces it (insider-warehouse ingest)"
     else:
         way_back = f"Move it aside (mv {path} {path}.damaged), then run again to build a new one"
@@ -246,7 +222,7 @@ def _unreadable_message(path: Path, error: str) -> str:
             way_back += (
                 f": the raw archive under {path.parent / 'raw'} replays every filing it holds without the network"
             )
-        read_copy = path.parent / "published" / path.name
+        read_copy = read_copy_of(path)
         if read_copy.exists():
             way_back += f"; or start from the last read copy: cp {read_copy} {path}"
     return f"{path} cannot be opened as a DuckDB warehouse ({said}); nothing was changed. {way_back}."
@@ -257,7 +233,7 @@ def _locked_message(path: Path, error: str, waited: float) -> str:
         f"{path} is locked by {describe_holder(error)}; waited {waited:.0f} s. DuckDB allows one writer or many "
         "readers, never both: if it is another ingest run, let it finish (or raise INSIDER_LOCK_WAIT_SECONDS to "
         "wait for it); if it is a SQL shell or notebook, close it and open the published read copy "
-        f"({path.parent / 'published' / path.name}) instead, then rerun."
+        f"({read_copy_of(path)}) instead, then rerun."
     )
 
 
@@ -316,142 +292,3 @@ def registered(connection: duckdb.DuckDBPyConnection, batch: Mapping[str, pl.Dat
     finally:
         for name in batch:
             connection.unregister(name)
-
-
-def _write(
-    connection: duckdb.DuckDBPyConnection,
-    batch: Mapping[str, pl.DataFrame],
-    steps: list[tuple[str, dict[str, Any]]],
-) -> None:
-    """Register the batch frames, run the SQL files of `steps` in one transaction, unregister."""
-    with registered(connection, batch), transaction(connection):
-        for relative_path, parameters in steps:
-            run_sql_file(connection, relative_path, **parameters)
-
-
-def _outcome_frames(failures: list[dict[str, object]], resolved: list[tuple[str, str]]) -> dict[str, pl.DataFrame]:
-    return {
-        "batch_failures": pl.DataFrame(failures, schema=FAILURE_SCHEMA),
-        "batch_resolved": pl.DataFrame(resolved, schema=RESOLVED_SCHEMA, orient="row"),
-    }
-
-
-_OUTCOME_FILES = ("load/record_failures.sql", "load/resolve_failures.sql")
-
-
-def load_filings(
-    connection: duckdb.DuckDBPyConnection,
-    accessions: list[str],
-    frames: Mapping[str, pl.DataFrame],
-    failures: list[dict[str, object]],
-    resolved: list[tuple[str, str]],
-    now: datetime,
-    source: str = "filing",
-    f345_quarter: str | None = None,
-) -> None:
-    """Replace all rows of `accessions` in every filing table and record the batch's outcomes, atomically.
-
-    `source` is where the rows came from: 'filing' (parsed submissions) or 'f345' (the data set of `f345_quarter`).
-    """
-    batch = {f"batch_{table}": frame for table, frame in frames.items()}
-    batch["batch_accessions"] = pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String})
-    batch.update(_outcome_frames(failures, resolved))
-    run_sql_file(connection, "load/relax_insertion_order.sql")  # a setting, not data: outside the transaction
-    try:
-        with registered(connection, batch), transaction(connection):
-            run_sql_file(connection, "load/find_replaced_filings.sql")
-            if query_sql_file(connection, "load/replaced_filing_count.sql").fetchall()[0][0]:
-                run_sql_file(connection, "load/delete_replaced_filings.sql")
-            run_sql_file(connection, "load/insert_filing_rows.sql", source=source, f345_quarter=f345_quarter, now=now)
-            for path in _OUTCOME_FILES:
-                run_sql_file(connection, path, now=now)
-    finally:
-        run_sql_file(connection, "load/restore_insertion_order.sql")
-
-
-def load_index_days(
-    connection: duckdb.DuckDBPyConnection,
-    index_days: pl.DataFrame,
-    index_entries: pl.DataFrame,
-    failures: list[dict[str, object]],
-    resolved: list[tuple[str, str]],
-    now: datetime,
-) -> None:
-    """Replace the index days and the entries they list and record the batch's outcomes, atomically."""
-    batch = {"batch_index_days": index_days, "batch_index_entries": index_entries}
-    batch.update(_outcome_frames(failures, resolved))
-    steps = [("load/replace_index_days.sql", {})] + [(path, {"now": now}) for path in _OUTCOME_FILES]
-    _write(connection, batch, steps)
-
-
-def record_outcomes(
-    connection: duckdb.DuckDBPyConnection,
-    failures: list[dict[str, object]],
-    resolved: list[tuple[str, str]],
-    now: datetime,
-) -> None:
-    """Record new failures (attempts counted) and resolve the ones that now succeeded, in one transaction."""
-    _write(connection, _outcome_frames(failures, resolved), [(path, {"now": now}) for path in _OUTCOME_FILES])
-
-
-def failure(subject: str, stage: str, reason: str, detail: str, url: str | None, day: date) -> dict[str, object]:
-    """One row for the `failures` argument of the load functions."""
-    return {"subject": subject, "stage": stage, "reason": reason, "detail": detail, "url": url, "partition_date": day}
-
-
-# Lines handed to transforms/vehicles.py at a time (whole owner groups): a rebuild of every group (migration 3)
-# holds one batch's lines as Python objects, not the warehouse's (5M lines at once took 10 GB).
-VEHICLE_BATCH_LINES = 200_000
-
-
-def assign_in_batches(connection: duckdb.DuckDBPyConnection, overrides: Sequence[Override]) -> VehicleAssignment:
-    """Assign vehicle_input's lines to vehicles, a batch of whole owner groups at a time (groups are independent)."""
-    sizes = query_sql_file(connection, "refresh/vehicles/group_sizes.sql").pl()
-    batch_numbers = ((sizes["lines"].cum_sum() - sizes["lines"]) // VEHICLE_BATCH_LINES).alias("batch")
-    batches = sizes.with_columns(batch_numbers).partition_by("batch", maintain_order=True, include_key=False)
-    batches = batches or [sizes]  # none: one empty batch, for the frames' shape
-    parts = []
-    for groups in progress(batches, desc="vehicles", unit="batch", disable=len(batches) < 3, leave=False):
-        with registered(connection, {"vehicle_batch_groups": groups.drop("lines")}):
-            lines = query_sql_file(connection, "refresh/vehicles/batch_lines.sql").pl()
-        parts.append(assign_vehicles(lines, overrides))
-    return VehicleAssignment(pl.concat([part.decisions for part in parts]), pl.concat([part.aliases for part in parts]))
-
-
-def check_overrides(connection: duckdb.DuckDBPyConnection, overrides: Sequence[Override]) -> None:
-    """SettingError naming the first override the warehouse cannot honour (transforms/vehicle_overrides.py says
-    which): run once filing_status is up to date, before the overrides decide anything."""
-    if not overrides:
-        return
-    with registered(connection, {"batch_overrides": override_lines(overrides)}):
-        held = query_sql_file(connection, "queries/override_lines.sql").pl()
-    problem = first_unappliable(overrides, held)
-    if problem:
-        raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {problem}")
-
-
-def refresh_model(
-    connection: duckdb.DuckDBPyConnection,
-    accessions: list[str],
-    calendar: pl.DataFrame,
-    overrides: Sequence[Override] = (),
-) -> None:
-    """Rebuild, in one transaction, the name histories of the issuers and owners the batch touches, the amendment
-    links, vehicles, positions and beneficial ownership of its owner groups, and the calendar: the cost follows the
-    batch and its groups' histories, not the warehouse. `overrides` are an analyst's vehicle corrections."""
-    batch = {
-        "batch_accessions": pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String}),
-        "batch_calendar": calendar,
-    }
-    with registered(connection, batch), transaction(connection), ExitStack() as vehicle_frames:
-        for step in refresh_steps():  # in the order the steps' headers give (orchestration/refresh_chain.py)
-            if step.path is not None:
-                run_sql_file(connection, step.path)
-                continue
-            check_overrides(connection, overrides)
-            try:
-                assignment = assign_in_batches(connection, overrides)
-            except OverrideNotAppliedError as error:
-                raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {error}") from None
-            frames = {"batch_vehicle_decisions": assignment.decisions, "batch_security_aliases": assignment.aliases}
-            vehicle_frames.enter_context(registered(connection, frames))
