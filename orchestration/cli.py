@@ -6,6 +6,8 @@ import shlex
 import shutil
 import sys
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn
@@ -343,66 +345,208 @@ def _command(commands: argparse._SubParsersAction, name: str, summary: str) -> a
     return commands.add_parser(name, help=summary, description=summary)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineArgumentParser(prog="insider-warehouse", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = _command(commands, "demo", "offline: serve fixtures/mirror on loopback, ingest its days, summarise")
-    demo.add_argument("--port", type=int, default=0, help="mirror port (default: any free port)")
-    ingest_command = _command(commands, "ingest", "ingest EDGAR days (live unless EDGAR_BASE_URL is set)")
-    ingest_command.add_argument(
+def demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=0, help="mirror port (default: any free port)")
+
+
+def ingest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--start",
         type=_day,
         help="first day, YYYY-MM-DD (default: the nightly window: the last 3 days, from the end of the newest "
         "Form 345 quarter loaded while days since it were never looked at)",
     )
-    ingest_command.add_argument("--end", type=_day, help="last day, YYYY-MM-DD (default: yesterday)")
-    quarters = _command(commands, "f345", "load quarters of the SEC's Form 345 data sets (from 2006q1)")
-    quarters.add_argument("--start", type=_quarter, help="first quarter, e.g. 2006q1 (default: the last finished)")
-    quarters.add_argument("--end", type=_quarter, help="last quarter, e.g. 2024q3 (default: the last finished)")
-    quarters.add_argument(
+    parser.add_argument("--end", type=_day, help="last day, YYYY-MM-DD (default: yesterday)")
+
+
+def f345_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--start", type=_quarter, help="first quarter, e.g. 2006q1 (default: the last finished)")
+    parser.add_argument("--end", type=_quarter, help="last quarter, e.g. 2024q3 (default: the last finished)")
+    parser.add_argument(
         "--verify",
         type=_count,
         default=0,
         metavar="N",
         help="fetch N filings of each quarter from EDGAR and compare them with the set (see f345_reconciliation)",
     )
-    backfill = _command(
-        commands,
-        "backfill",
-        "ingest a long range of days (default: 2003-06-30 to 2005-12-31, before the Form 345 data sets), "
-        "saying first how many filings and how long; started again, it resumes where it stopped",
-    )
-    backfill.add_argument("--start", type=_day, default=PRE_DATA_SET_FIRST_DAY, help="first day (default: %(default)s)")
-    backfill.add_argument("--end", type=_day, default=PRE_DATA_SET_LAST_DAY, help="last day (default: %(default)s)")
-    backfill.add_argument("--estimate", action="store_true", help="print the estimate and stop")
-    backfill.add_argument(
+
+
+def backfill_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--start", type=_day, default=PRE_DATA_SET_FIRST_DAY, help="first day (default: %(default)s)")
+    parser.add_argument("--end", type=_day, default=PRE_DATA_SET_LAST_DAY, help="last day (default: %(default)s)")
+    parser.add_argument("--estimate", action="store_true", help="print the estimate and stop")
+    parser.add_argument(
         "--days-per-run",
         type=_days,
         default=DEFAULT_DAYS_PER_RUN,
         metavar="N",
         help="days each run loads and commits (default: %(default)s); a stopped backfill loses at most one run",
     )
-    serve = _command(commands, "mirror", "serve EDGAR-layout folders on 127.0.0.1")
-    serve.add_argument("roots", nargs="*", type=Path, help="folders holding Archives/ (first match wins)")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument(
+
+
+def mirror_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("roots", nargs="*", type=Path, help="folders holding Archives/ (first match wins)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
         "--fault-rate",
         action="append",
         default=[],
         metavar="KIND=RATE",
         help="inject faults: 429, 429_no_retry_after, 503, reset, stall, truncate, corrupt_xml (e.g. 503=0.05)",
     )
-    serve.add_argument("--fault-seed", type=int, default=0)
-    summary = _command(commands, "summary", "print what the published read copy holds (and name its file)")
-    summary.add_argument("--private", action="store_true", help="read the writer's own file (waits for its lock)")
-    _command(commands, "migrate", "bring the warehouse to this release's schema (every run does this first)")
-    _command(commands, "dictionary", "regenerate docs/data_dictionary.md from the schema and model files")
-    runs = _command(
-        commands, "runs", "list the recent runs: kind, days or quarters, status, start, duration, failures left open"
-    )
-    runs.add_argument("--limit", type=_count, default=10, metavar="N", help="how many runs (default: %(default)s)")
-    report = _command(commands, "coverage", "list every XML element path in filings and where it lands")
-    report.add_argument("paths", nargs="+", type=Path, help="ownership .xml files, submissions (.txt/.nc), folders")
+    parser.add_argument("--fault-seed", type=int, default=0)
+
+
+def summary_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--private", action="store_true", help="read the writer's own file (waits for its lock)")
+
+
+def runs_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=_count, default=10, metavar="N", help="how many runs (default: %(default)s)")
+
+
+def coverage_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, help="ownership .xml files, submissions (.txt/.nc), folders")
+
+
+def no_arguments(parser: argparse.ArgumentParser) -> None:
+    """A command that takes none."""
+
+
+def command_demo(arguments: argparse.Namespace) -> int:
+    return run_demo(arguments.port)
+
+
+def command_ingest(arguments: argparse.Namespace) -> int:
+    """The days asked for, or the nightly window: the last three finished days, from the end of the newest Form
+    345 quarter loaded while days since it were never looked at."""
+    today = new_york_today()
+    last = arguments.end or today - timedelta(days=1)
+    first = arguments.start
+    if first is None:
+        window = nightly_window_of(published_path(), last)
+        first = window.first
+        if window.continues_after is not None:
+            print(
+                f"insider-warehouse: ingesting {first} to {last}: the days after {window.continues_after}, the newest "
+                "Form 345 quarter loaded, that no run has looked at yet"
+            )
+    check_day_range(first, last, today, start_given=arguments.start is not None, end_given=arguments.end is not None)
+    ingest(first, last)
+    print_summary()
+    return 0
+
+
+def command_f345(arguments: argparse.Namespace) -> int:
+    """The quarters asked for (default: the last finished), then where the daily indexes take over."""
+    today = new_york_today()
+    finished = quarter_label(quarter_start(quarter_label(today)) - timedelta(days=1))
+    last = arguments.end or finished
+    first = arguments.start or last
+    check_quarter_range(first, last, today)
+    load_quarters(first, last, arguments.verify)
+    print_summary()
+    window = nightly_window_of(published_path(), today - timedelta(days=1))
+    if window.continues_after is not None:
+        print(
+            f"insider-warehouse: the days since {window.continues_after} come from the daily indexes: the next "
+            f"`insider-warehouse ingest` (or the nightly schedule) covers {window.first} to {window.last}"
+        )
+    return 0
+
+
+def command_mirror(arguments: argparse.Namespace) -> int:
+    return serve_mirror(arguments.roots, arguments.port, arguments.fault_rate, arguments.fault_seed)
+
+
+def command_summary(arguments: argparse.Namespace) -> int:
+    print_summary(arguments.private)
+    return 0
+
+
+def command_runs(arguments: argparse.Namespace) -> int:
+    return print_runs(arguments.limit)
+
+
+def command_migrate(arguments: argparse.Namespace) -> int:
+    return run_migrate()
+
+
+def command_dictionary(arguments: argparse.Namespace) -> int:
+    from orchestration.data_dictionary import write_dictionary
+
+    print(f"wrote {write_dictionary()}")
+    return 0
+
+
+def command_coverage(arguments: argparse.Namespace) -> int:
+    from orchestration.coverage_report import run_coverage
+
+    text, unmapped = run_coverage(arguments.paths)
+    print(text)
+    return 1 if unmapped else 0
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: what it does (its help's first line), its arguments, and what it needs before it starts."""
+
+    run: Callable[[argparse.Namespace], int]
+    summary: str
+    arguments: Callable[[argparse.ArgumentParser], None] = no_arguments
+    settings: bool = True  # checks every setting of the environment first
+    writes: bool = False  # writes under the data folder: refused first if the folder cannot be written
+
+
+COMMANDS: dict[str, Command] = {
+    "demo": Command(
+        command_demo,
+        "offline: serve fixtures/mirror on loopback, ingest its days, summarise",
+        demo_arguments,
+        writes=True,
+    ),
+    "ingest": Command(
+        command_ingest, "ingest EDGAR days (live unless EDGAR_BASE_URL is set)", ingest_arguments, writes=True
+    ),
+    "f345": Command(
+        command_f345, "load quarters of the SEC's Form 345 data sets (from 2006q1)", f345_arguments, writes=True
+    ),
+    "backfill": Command(
+        run_backfill_command,
+        "ingest a long range of days (default: 2003-06-30 to 2005-12-31, before the Form 345 data sets), "
+        "saying first how many filings and how long; started again, it resumes where it stopped",
+        backfill_arguments,
+        writes=True,
+    ),
+    "mirror": Command(command_mirror, "serve EDGAR-layout folders on 127.0.0.1", mirror_arguments, settings=False),
+    "summary": Command(
+        command_summary, "print what the published read copy holds (and name its file)", summary_arguments
+    ),
+    "migrate": Command(
+        command_migrate, "bring the warehouse to this release's schema (every run does this first)", writes=True
+    ),
+    "dictionary": Command(
+        command_dictionary, "regenerate docs/data_dictionary.md from the schema and model files", settings=False
+    ),
+    "runs": Command(
+        command_runs,
+        "list the recent runs: kind, days or quarters, status, start, duration, failures left open",
+        runs_arguments,
+    ),
+    "coverage": Command(
+        command_coverage,
+        "list every XML element path in filings and where it lands",
+        coverage_arguments,
+        settings=False,
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineArgumentParser(prog="insider-warehouse", description=__doc__)
+    subcommands = parser.add_subparsers(dest="command", required=True)
+    for name, command in COMMANDS.items():
+        command.arguments(_command(subcommands, name, command.summary))
     return parser
 
 
@@ -440,68 +584,14 @@ def main(argv: list[str] | None = None) -> int:
         return INTERRUPTED_EXIT_STATUS
 
 
-# The commands that write under the data folder (the warehouse, raw archive, Dagster instance).
-WRITING_COMMANDS = frozenset({"demo", "ingest", "f345", "backfill", "migrate"})
-
-
 def run_command(arguments: argparse.Namespace) -> int:
-    if arguments.command == "mirror":
-        return serve_mirror(arguments.roots, arguments.port, arguments.fault_rate, arguments.fault_seed)
-    if arguments.command == "dictionary":
-        from orchestration.data_dictionary import write_dictionary
-
-        print(f"wrote {write_dictionary()}")
-        return 0
-    if arguments.command == "coverage":
-        from orchestration.coverage_report import run_coverage
-
-        text, unmapped = run_coverage(arguments.paths)
-        print(text)
-        return 1 if unmapped else 0
-    settings = read_settings()
-    if arguments.command in WRITING_COMMANDS:
-        check_writable_folder(settings.data_dir)
-    if arguments.command == "summary":
-        print_summary(arguments.private)
-        return 0
-    if arguments.command == "runs":
-        return print_runs(arguments.limit)
-    if arguments.command == "migrate":
-        return run_migrate()
-    if arguments.command == "demo":
-        return run_demo(arguments.port)
-    if arguments.command == "f345":
-        today = new_york_today()
-        finished = quarter_label(quarter_start(quarter_label(today)) - timedelta(days=1))
-        last = arguments.end or finished
-        first = arguments.start or last
-        check_quarter_range(first, last, today)
-        load_quarters(first, last, arguments.verify)
-        print_summary()
-        window = nightly_window_of(published_path(), today - timedelta(days=1))
-        if window.continues_after is not None:
-            print(
-                f"insider-warehouse: the days since {window.continues_after} come from the daily indexes: the next "
-                f"`insider-warehouse ingest` (or the nightly schedule) covers {window.first} to {window.last}"
-            )
-        return 0
-    if arguments.command == "backfill":
-        return run_backfill_command(arguments)
-    today = new_york_today()
-    last = arguments.end or today - timedelta(days=1)
-    first = arguments.start
-    if first is None:
-        window = nightly_window_of(published_path(), last)
-        first = window.first
-        if window.continues_after is not None:
-            print(
-                f"insider-warehouse: ingesting {first} to {last}: the days after {window.continues_after}, the newest "
-                "Form 345 quarter loaded, that no run has looked at yet"
-            )
-    check_day_range(first, last, today, start_given=arguments.start is not None, end_given=arguments.end is not None)
-    ingest(first, last)
-    print_summary()
-    return 0
+    """The command's function, after what it needs: the settings checked, the data folder writable."""
+    command = COMMANDS[arguments.command]
+    if command.settings:
+        settings = read_settings()
+        if command.writes:
+            check_writable_folder(settings.data_dir)
+    return command.run(arguments)
 
 
 if __name__ == "__main__":
