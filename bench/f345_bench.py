@@ -32,7 +32,8 @@ from orchestration.warehouse_connection import (
     history_memory_limit,
 )
 from transforms.f345 import quarter_frames
-from transforms.f345_files import DATA_SET_FOLDERS, FIRST_QUARTER, quarter_label
+from transforms.f345_files import DATA_SET_FOLDERS, FIRST_QUARTER
+from transforms.quarters import quarter_label
 
 NOW = datetime(2026, 1, 1)
 # The quarters 2006q1 to 2025q4: what a full history holds, for the extrapolation.

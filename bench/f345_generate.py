@@ -25,7 +25,8 @@ import numpy as np
 import polars as pl
 
 from transforms.f345 import unquoted
-from transforms.f345_files import next_quarter_start, quarter_label, quarter_start, zip_name
+from transforms.f345_files import zip_name
+from transforms.quarters import next_quarter_start, quarter_label, quarter_start
 
 METADATA = Path(__file__).resolve().parent.parent / "fixtures" / "f345-2024q3-sample" / "FORM_345_metadata.json"
 # Where the real files' headers differ from the metadata json: a name the json gives, and the one the files use.

@@ -9,10 +9,11 @@ from pathlib import Path
 from orchestration.progress import progress
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.sql_files import query_read_copy
-from transforms.backfill_plan import BackfillEstimate, backfill_runs, estimate, quarters_between
+from transforms.backfill_plan import BackfillEstimate, backfill_runs, estimate
 from transforms.edgar_client import NotFoundError
 from transforms.edgar_urls import full_index_path
 from transforms.index_files import IndexEntry, parse_index_lines
+from transforms.quarters import quarters_between
 from transforms.raw_archive import cached_fetch
 
 

@@ -37,7 +37,8 @@ from orchestration.warehouse_connection import (
     kept_open,
 )
 from transforms.backfill_plan import DEFAULT_DAYS_PER_RUN, PRE_DATA_SET_FIRST_DAY, PRE_DATA_SET_LAST_DAY
-from transforms.f345_files import FIRST_QUARTER, quarter_label, quarter_start
+from transforms.f345_files import FIRST_QUARTER
+from transforms.quarters import last_finished_quarter, quarter_label, quarter_start
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_MIRROR = PROJECT_ROOT / "fixtures" / "mirror"
@@ -440,8 +441,7 @@ def command_ingest(arguments: argparse.Namespace) -> int:
 def command_f345(arguments: argparse.Namespace) -> int:
     """The quarters asked for (default: the last finished), then where the daily indexes take over."""
     today = new_york_today()
-    finished = quarter_label(quarter_start(quarter_label(today)) - timedelta(days=1))
-    last = arguments.end or finished
+    last = arguments.end or last_finished_quarter(today)
     first = arguments.start or last
     check_quarter_range(first, last, today)
     load_quarters(first, last, arguments.verify)

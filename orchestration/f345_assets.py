@@ -34,11 +34,10 @@ from transforms.f345_files import (
     F345ZipError,
     candidate_paths,
     publication_deadline,
-    quarter_label,
-    quarter_start,
     read_quarter_zip,
     zip_name,
 )
+from transforms.quarters import quarter_label, quarter_start
 
 quarterly_partitions = dg.TimeWindowPartitionsDefinition(
     start=datetime.combine(FIRST_QUARTER, datetime.min.time()),

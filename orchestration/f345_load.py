@@ -19,9 +19,9 @@ from transforms.accession import Accession
 from transforms.edgar_client import FetchError, HostUnreachableError
 from transforms.edgar_urls import submission_path
 from transforms.f345 import F345Quarter
-from transforms.f345_files import quarter_start
 from transforms.f345_reconcile import TABLE_KEYS, reconcile, verification_sample
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
+from transforms.quarters import quarter_start
 from transforms.raw_archive import DamagedArchiveError, RawArchive
 from transforms.tables import FILING_TABLES
 

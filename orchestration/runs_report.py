@@ -14,7 +14,7 @@ import polars as pl
 from orchestration.history_load import F345_JOB
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse_connection import WarehouseLockedError, connect, registered
-from transforms.f345_files import quarter_label
+from transforms.quarters import quarter_label
 
 RUN_KINDS = {"ingest_edgar_days": "days", F345_JOB: "quarters"}
 RUNS_SCHEMA = pl.Schema(

@@ -9,15 +9,9 @@ import pytest
 
 from tests.conftest import FIXTURE_MIRROR, TEST_USER_AGENT, read_table
 from tests.test_cli import CLI, environment
-from transforms.backfill_plan import (
-    BackfillEstimate,
-    backfill_runs,
-    business_days,
-    duration,
-    estimate,
-    quarters_between,
-)
+from transforms.backfill_plan import BackfillEstimate, backfill_runs, business_days, duration, estimate
 from transforms.index_files import IndexEntry
+from transforms.quarters import quarters_between
 
 OWNERSHIP_FORMS = {"3", "4", "5", "3/A", "4/A", "5/A"}
 

@@ -299,7 +299,8 @@ def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpubl
     from orchestration.resources import EdgarResource, ParsingResource, StorageResource
     from orchestration.run_window import new_york_today
     from tests.conftest import LOOPBACK_RATE, TEST_USER_AGENT
-    from transforms.f345_files import quarter_label, quarter_start, zip_name
+    from transforms.f345_files import zip_name
+    from transforms.quarters import quarter_label, quarter_start
 
     root = tmp_path / "mirror"
     served = sample_quarter_mirror(root)
@@ -353,7 +354,8 @@ def test_a_zip_that_is_not_a_data_set_is_refused_with_what_is_wrong():
     import io
     import zipfile
 
-    from transforms.f345_files import F345ZipError, quarter_label, quarter_start, read_quarter_zip
+    from transforms.f345_files import F345ZipError, read_quarter_zip
+    from transforms.quarters import quarter_label, quarter_start
 
     with pytest.raises(F345ZipError, match="not a zip file"):
         read_quarter_zip(b"<html>Service unavailable</html>")

@@ -256,7 +256,8 @@ def test_a_quarter_missing_past_its_publication_deadline_fails_the_run_and_one_n
     f345_environment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
     from orchestration.run_window import new_york_today
-    from transforms.f345_files import publication_deadline, quarter_label
+    from transforms.f345_files import publication_deadline
+    from transforms.quarters import quarter_label
 
     data = f345_environment
     root = tmp_path / "mirror"

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from transforms.edgar_calendar import closure_reason
-from transforms.edgar_urls import quarter_of
-from transforms.f345_files import next_quarter_start, quarter_label, quarter_start
 from transforms.index_files import IndexEntry
 
 # The years the SEC's Form 345 data sets do not cover: XML ownership filings began on 2003-06-30.
@@ -64,15 +62,6 @@ def duration(seconds: float) -> str:
         return f"{seconds:.0f} s"
     minutes = round(seconds / 60)
     return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
-
-
-def quarters_between(first: date, last: date) -> list[tuple[int, int]]:
-    """(year, quarter) of every quarter that [first, last] touches, in order."""
-    quarters, start = [], quarter_start(quarter_label(first))
-    while start <= last:
-        quarters.append((start.year, quarter_of(start)))
-        start = next_quarter_start(start)
-    return quarters
 
 
 def business_days(first: date, last: date) -> list[date]:

@@ -12,8 +12,9 @@ import polars as pl
 from transforms.accession import InvalidAccessionError
 from transforms.edgar_calendar import closure_reason
 from transforms.edgar_client import FetchError, NotFoundError
-from transforms.edgar_urls import daily_index_path, full_index_path, quarter_of
+from transforms.edgar_urls import daily_index_path, full_index_path
 from transforms.index_files import IndexEntry, IndexFormatError, RejectedLine, parse_index_lines
+from transforms.quarters import quarter_is_over, quarter_of
 from transforms.tables import INDEX_DAYS, INDEX_ENTRIES
 
 # EDGAR publishes a day's index that evening; until a few days have passed, absence means "not yet".
@@ -55,7 +56,7 @@ def discover_day(day: date, today: date, fetch: Fetch, fetch_full_index: Fetch |
         return IndexDay(day, "not_published", closure_reason="the day has not ended in New York")
     try:
         found = _first_daily_index(day, fetch)
-        if found is None and fetch_full_index is not None and _quarter_is_over(day, today):
+        if found is None and fetch_full_index is not None and quarter_is_over(day, today):
             found = _from_full_index(day, fetch_full_index)
     except FetchError as error:
         return IndexDay(day, "missing", problem=IndexProblem(error.reason, error.detail, error.url))
@@ -82,10 +83,6 @@ def _first_daily_index(day: date, fetch: Fetch) -> Found | None:
             continue
         return (path, *parse_index_lines(raw.decode("latin-1")))
     return None
-
-
-def _quarter_is_over(day: date, today: date) -> bool:
-    return (today.year, quarter_of(today)) > (day.year, quarter_of(day))
 
 
 def _from_full_index(day: date, fetch_full_index: Fetch) -> Found | None:

@@ -8,12 +8,9 @@ import re
 from datetime import date
 
 from transforms.accession import Accession
+from transforms.quarters import quarter_of
 
 DAILY_INDEX_KINDS = ("master", "form", "company")
-
-
-def quarter_of(day: date) -> int:
-    return (day.month - 1) // 3 + 1
 
 
 def daily_index_path(kind: str, day: date) -> str:

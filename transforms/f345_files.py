@@ -6,12 +6,12 @@ sets. A quarter answers 404 on both until the SEC publishes it, in the weeks aft
 """
 
 import io
-import re
 import zipfile
 import zlib
 from datetime import date, timedelta
 
 from transforms.f345 import F345_FILES
+from transforms.quarters import next_quarter_start, quarter_start
 
 DATA_SET_FOLDERS = (
     "/files/structureddata/data/insider-transactions-data-sets/",
@@ -20,29 +20,10 @@ DATA_SET_FOLDERS = (
 FIRST_QUARTER = date(2006, 1, 1)
 # A member larger than this is not a quarter's TSV (the largest real ones are a few hundred MB): a zip bomb.
 MAX_MEMBER_BYTES = 4 << 30
-_LABEL = re.compile(r"(\d{4})q([1-4])")
 
 
 class F345ZipError(ValueError):
     """A downloaded zip that is not a usable data set; the message says what is wrong with it."""
-
-
-def quarter_label(first_day: date) -> str:
-    """'2024q3' for the quarter starting on `first_day`."""
-    return f"{first_day.year}q{(first_day.month - 1) // 3 + 1}"
-
-
-def quarter_start(label: str) -> date:
-    match = _LABEL.fullmatch(label.strip().lower())
-    if match is None:
-        raise ValueError(f"{label!r} is not a quarter (e.g. 2024q3)")
-    return date(int(match[1]), 3 * int(match[2]) - 2, 1)
-
-
-def next_quarter_start(first_day: date) -> date:
-    """The first day of the quarter after the one starting on `first_day` (2024-07-01 → 2024-10-01)."""
-    months = first_day.year * 12 + first_day.month - 1 + 3
-    return date(months // 12, months % 12 + 1, 1)
 
 
 def publication_deadline(label: str) -> date:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from transforms.discovery import PUBLISH_GRACE_DAYS
-from transforms.f345_files import next_quarter_start, quarter_start
+from transforms.quarters import next_quarter_start, quarter_start
 
 
 @dataclass(frozen=True)
