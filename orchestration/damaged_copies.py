@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from orchestration.parse_pool import ParsedBatch, parse_batch
+from orchestration.fetch_and_parse import fetch_and_parse
+from orchestration.parse_pool import ParsedBatch
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse_connection import open_warehouse, registered
-from orchestration.warehouse_load import failure
-from transforms.fetch_submissions import SubmissionTarget, fetch_into_archive
+from transforms.fetch_submissions import SubmissionTarget
 
 
 @dataclass(frozen=True)
@@ -56,19 +56,7 @@ def refetch_loaded(
     targets = [target for target in set_aside if target.accession_number in loaded]
     if not targets:
         return Refetched()
-    archive = storage.raw_archive
-    fetched, fetch_failures = fetch_into_archive(edgar.client(storage), archive, targets)
-    filed_on = {target.accession_number: target.date_filed for target in targets}
-    parsed = parse_batch(archive.root, [target for target in targets if target.accession_number in set(fetched)])
-    failures = [
-        failure(f.accession_number, "fetch", f.reason, f.detail, f.url, filed_on[f.accession_number])
-        for f in fetch_failures
-    ]
-    resolved = [(accession, "fetch") for accession in fetched]
-    load(
-        ParsedBatch(
-            parsed.accessions, parsed.frames, parsed.failures + failures, parsed.resolved + resolved, len(targets)
-        )
-    )
-    kept = [target.accession_number for target in targets if target.accession_number not in set(parsed.accessions)]
-    return Refetched(len(targets), len(parsed.accessions), kept)
+    batch = fetch_and_parse(edgar.client(storage), storage.raw_archive, targets)
+    load(batch)
+    kept = [target.accession_number for target in targets if target.accession_number not in set(batch.accessions)]
+    return Refetched(len(targets), len(batch.accessions), kept)

@@ -12,17 +12,16 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
+from orchestration.fetch_and_parse import fetch_and_parse
 from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.warehouse_connection import registered, transaction
 from orchestration.warehouse_load import failure, load_filings
-from transforms.accession import Accession
-from transforms.edgar_client import FetchError, HostUnreachableError
-from transforms.edgar_urls import submission_path
+from transforms.edgar_urls import index_file_name
 from transforms.f345 import F345Quarter
 from transforms.f345_reconcile import TABLE_KEYS, reconcile, verification_sample
-from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
+from transforms.fetch_submissions import SubmissionTarget
 from transforms.quarters import quarter_start
-from transforms.raw_archive import DamagedArchiveError, RawArchive
+from transforms.raw_archive import RawArchive
 from transforms.tables import FILING_TABLES
 
 
@@ -84,35 +83,17 @@ def load_submissions(
     now: datetime,
 ) -> tuple[int, int]:
     """Load `targets` (accession, issuer CIK) from their own submission, fetched from EDGAR unless the raw archive
-    has it (kept there like the nightly's, so a rerun fetches none again); (loaded, failed). A filing that cannot be
-    fetched or parsed keeps what the warehouse had of it and is recorded with its reason; one that loads resolves
-    its failures (fetch, parse, and f345: a filing left out of its data set)."""
-    parsed, failures = [], []
-    for accession, issuer_cik in targets:
-        try:
-            raw = archive.read(accession) if archive.has(accession) else None
-        except DamagedArchiveError:
-            archive.set_aside(accession)
-            raw = None
-        if raw is None:
-            try:
-                raw = client.get(submission_path(Accession.parse(accession), issuer_cik))
-            except HostUnreachableError:
-                raise
-            except FetchError as error:
-                failures.append(failure(accession, "fetch", error.reason, error.detail, error.url, day))
-                continue
-            archive.write(accession, raw)
-        result = normalize_submission(accession, raw)
-        if isinstance(result, NormalizedFiling):
-            parsed.append(result)
-        else:
-            failures.append(failure(accession, "parse", result.reason, result.detail, None, day))
-    archive.sync()
-    accessions = [filing.accession_number for filing in parsed]
-    resolved = [(accession, stage) for accession in accessions for stage in ("fetch", "parse", F345_STAGE)]
-    load_filings(connection, accessions, to_frames(parsed), failures, resolved, now)
-    return len(parsed), len(failures)
+    has it (kept there like the nightly's, so a rerun fetches none again), through the one fetch → archive → parse
+    path (orchestration/fetch_and_parse.py); (loaded, failed). A filing that cannot be fetched or parsed keeps what
+    the warehouse had of it and is recorded with its reason; one that loads resolves its failures (fetch, parse,
+    and f345: a filing left out of its data set). EDGAR unreachable stops the quarter's work after the load."""
+    submissions = [SubmissionTarget(accession, index_file_name(accession, cik), day) for accession, cik in targets]
+    batch = fetch_and_parse(client, archive, submissions, refetch_damaged={accession for accession, _ in targets})
+    resolved = batch.resolved + [(accession, F345_STAGE) for accession in batch.accessions]
+    load_filings(connection, batch.accessions, batch.frames, batch.failures, resolved, now)
+    if client.unreachable is not None:
+        raise client.unreachable
+    return len(batch.accessions), len(targets) - len(batch.accessions)
 
 
 # ingest_failures' stage for what of a quarter's data set could not be had: the quarter itself (subject

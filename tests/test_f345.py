@@ -929,3 +929,34 @@ def test_values_the_set_rounded_to_two_decimals_are_counted_as_rounded_not_as_di
     result = reconcile({"transactions": off}, {"transactions": filed}, carried, kinds)
     price = result.filter(pl.col("column_name") == "transaction_price_per_share").row(0, named=True)
     assert (price["agreeing"], price["rounded_in_f345"], price["example_accession_number"]) == (0, 0, accession)
+
+
+def test_a_verification_download_cut_short_is_not_archived_and_is_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """The data sets' filings go through the nightly's fetch → archive → parse path: bytes that do not end like a
+    whole submission are recorded (stage fetch) and never archived, where they were once kept and parsed forever."""
+    import duckdb
+
+    from mirror.server import serve_in_background
+    from orchestration import cli
+    from orchestration.resources import StorageResource
+
+    mirror_with_real_filings(tmp_path, monkeypatch, IN_THE_QUARTER)
+    cut = IN_THE_QUARTER[1]
+    served = next((tmp_path / "mirror").rglob(f"{cut}.txt"))
+    served.write_bytes(served.read_bytes()[: served.stat().st_size // 2])
+    with serve_in_background([tmp_path / "mirror"]) as mirror:
+        monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
+        assert cli.main(["f345", "--start", "2024q3", "--end", "2024q3", "--verify", "4"]) == 0
+    capsys.readouterr()
+    archive = StorageResource(data_dir=str(tmp_path / "data")).raw_archive
+    assert [archive.has(accession) for accession in IN_THE_QUARTER] == [True, False, True, True]
+    connection = duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True)
+    try:
+        failed = connection.sql("select subject, stage, reason from ingest_failures").fetchall()
+        source = connection.execute("select source from filing_sources where accession_number = ?", [cut]).fetchall()
+    finally:
+        connection.close()
+    assert failed == [(cut, "fetch", "truncated_submission")]
+    assert source == [("f345",)]  # the set's rows kept

@@ -34,6 +34,12 @@ def submission_path(accession: Accession, cik: int) -> str:
     return f"Archives/edgar/data/{cik}/{accession}.txt"
 
 
+def index_file_name(accession: str, cik: int) -> str:
+    """The name an index gives a submission (`edgar/data/<cik>/<accession>.txt`): how a filing known by accession and
+    CIK alone (a data set's line) joins the path every fetch takes."""
+    return f"edgar/data/{cik}/{accession}.txt"
+
+
 _INDEX_FILE_NAME = re.compile(r"edgar/data/(\d{1,10})/(\d{10}-\d{2}-\d{6})\.txt")
 
 
