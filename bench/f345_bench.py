@@ -23,8 +23,8 @@ from tqdm import tqdm
 from bench.f345_generate import generate_quarter, issuer_pool, quarter_labels, zip_quarter
 from bench.measure import bench_env, print_results, report, run_measuring_peak_memory
 from mirror.server import serve_in_background
-from orchestration.f345_load import load_f345_quarter
 from orchestration.settings import MEMORY_LIMIT_VARIABLE
+from orchestration.sources.f345.load import load_f345_quarter
 from orchestration.warehouse_connection import (
     arrow_for_duckdb,
     connect,

@@ -191,7 +191,7 @@ def check_quarter_range(first: str, last: str, today: date) -> None:
 def run_backfill_command(arguments: argparse.Namespace) -> int:
     """Estimate the backfill, say so, then (without --estimate) run it a month at a time from the first month
     not done."""
-    from orchestration.backfill import estimate_backfill, run_backfill
+    from orchestration.sources.edgar_daily.backfill import estimate_backfill, run_backfill
 
     check_day_range(arguments.start, arguments.end, new_york_today())
     read_settings(need_user_agent=True)

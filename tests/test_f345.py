@@ -234,7 +234,7 @@ def test_an_owners_roles_come_from_its_relationship_string():
 def test_a_quarter_loads_idempotently_and_a_filings_own_xml_replaces_its_rows(tmp_path: Path):
     from datetime import datetime
 
-    from orchestration.f345_load import load_f345_quarter
+    from orchestration.sources.f345.load import load_f345_quarter
     from orchestration.warehouse_connection import connect, ensure_schema
     from orchestration.warehouse_load import load_filings
 
@@ -487,7 +487,7 @@ def test_the_reconciliation_model_counts_agreement_per_table_and_column(quarter_
     transactions, so nothing is compared there, and nothing is reported missing either)."""
     from datetime import datetime
 
-    from orchestration.f345_load import load_f345_quarter
+    from orchestration.sources.f345.load import load_f345_quarter
     from orchestration.warehouse_connection import connect, ensure_schema
     from orchestration.warehouse_load import load_filings
 
@@ -531,8 +531,8 @@ def test_the_quarter_completed_with_generated_files_loads_whole_and_the_filings_
     from datetime import datetime
 
     from bench.f345_generate import complete_quarter
-    from orchestration.f345_load import load_f345_quarter
     from orchestration.model_assets import calendar_frame
+    from orchestration.sources.f345.load import load_f345_quarter
     from orchestration.warehouse_connection import connect, ensure_schema
     from orchestration.warehouse_load import load_filings
     from orchestration.warehouse_refresh import refresh_model
@@ -595,8 +595,8 @@ def test_two_filings_of_one_date_make_one_name_interval_not_an_empty_one(tmp_pat
     accession, and no interval has length zero."""
     from datetime import datetime
 
-    from orchestration.f345_load import load_f345_quarter
     from orchestration.model_assets import calendar_frame
+    from orchestration.sources.f345.load import load_f345_quarter
     from orchestration.warehouse_connection import connect, ensure_schema
     from orchestration.warehouse_refresh import refresh_model
 

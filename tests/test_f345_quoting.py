@@ -76,8 +76,8 @@ def test_a_quoted_title_or_nature_from_the_set_and_the_same_from_the_xml_are_one
     """The set's filings, then a Form 4 of the same owners and issuer carrying the same title and nature as its
     XML would (unquoted, as the csv module reads the set's line): they continue one holding, not start a second."""
     from bench.f345_generate import complete_quarter
-    from orchestration.f345_load import load_f345_quarter
     from orchestration.model_assets import calendar_frame
+    from orchestration.sources.f345.load import load_f345_quarter
     from orchestration.warehouse_connection import connect, ensure_schema
     from orchestration.warehouse_load import load_filings
     from orchestration.warehouse_refresh import refresh_model

@@ -11,8 +11,8 @@ import dagster as dg
 
 from bench.generate import generate
 from mirror.server import serve_in_background
-from orchestration.filing_assets import FILING_TABLE_DESCRIPTIONS
 from orchestration.model_assets import MODEL_TABLES
+from orchestration.sources.edgar_daily.filing_assets import FILING_TABLE_DESCRIPTIONS
 from orchestration.sql_models import all_models
 from tests.conftest import materialize_days, read_table, table_rows
 from tests.test_pipeline_fixture_mirror import KEYED_TABLES

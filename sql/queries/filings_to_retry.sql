@@ -1,7 +1,7 @@
 -- One row per filing listed before $first_day with an open failure worth retrying (fewer than $max_attempts
 -- attempts; past that it stays quarantined until someone resets its attempts) that is either not loaded, or loaded
 -- but with an open parse failure: its archived copy went bad after it was loaded, it keeps its rows, and a new copy
--- is still to be fetched (orchestration/damaged_copies.py).
+-- is still to be fetched (orchestration/sources/edgar_daily/damaged_copies.py).
 -- `filings` is consulted last, for the few candidates only: a `not in (select … from filings)` hashed every
 -- loaded accession each run, three times a night.
 with open_failures as (

@@ -1,29 +1,29 @@
 """The SEC's Form 345 data sets as a Dagster asset, one partition per quarter from 2006q1.
 
 Each quarter's zip is fetched through the same EDGAR client as everything else (User-Agent, the shared rate
-limit, back-off), kept under data/raw/f345/, and loaded into the filing tables (orchestration/f345_load.py); the
+limit, back-off), kept under data/raw/f345/, and loaded into the filing tables (orchestration/sources/f345/load.py); the
 model refresh, SQL models and the read copy follow in the same run. A quarter the SEC has not published yet is
 reported as such and is not a failure; one that cannot be fetched or read is recorded in ingest_failures, the
 others load, and `f345_outcome`, after publishing, fails the run naming it.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
 
 from orchestration.data_folder import DataFolder
-from orchestration.f345_load import (
+from orchestration.progress import progress
+from orchestration.resources import EdgarResource, StorageResource
+from orchestration.run_window import new_york_today, utc_now
+from orchestration.sources.f345.load import (
     F345_STAGE,
     load_f345_quarter,
     load_left_out,
     quarter_subject,
     verify_quarter,
 )
-from orchestration.progress import progress
-from orchestration.resources import EdgarResource, StorageResource
-from orchestration.run_outcome import unloaded_quarters_failure
-from orchestration.run_window import new_york_today, utc_now
 from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.warehouse_connection import open_warehouse
 from orchestration.warehouse_load import failure, record_outcomes
@@ -253,3 +253,28 @@ def f345_outcome(context: dg.AssetExecutionContext, storage: StorageResource) ->
             [(subject.removeprefix("f345/"), reason, detail) for subject, reason, detail in unloaded]
         )
     return dg.MaterializeResult(metadata={"quarters": len(labels), "first": labels[0], "last": labels[-1]})
+
+
+def unloaded_quarters_failure(quarters: Sequence[tuple[str, str, str]]) -> dg.Failure:
+    """One paragraph for the (quarter, reason, detail) of each Form 345 quarter a run could not load, with what to
+    check for the reasons it holds."""
+    listed = "; ".join(f"{label} ({reason}: {detail})" for label, reason, detail in quarters[:5])
+    more = f"; and {len(quarters) - 5} more" if len(quarters) > 5 else ""
+    labels = sorted(label for label, _, _ in quarters)
+    reasons = {reason for _, reason, _ in quarters}
+    hints = []
+    if "host_unreachable" in reasons:
+        hints.append("check EDGAR_BASE_URL, the network, DNS and any proxy (HTTPS_PROXY)")
+    if "missing_data_set" in reasons:
+        hints.append("check that EDGAR_BASE_URL is EDGAR, or a mirror holding the quarters' zips")
+    if "damaged_zip" in reasons:
+        hints.append("a damaged zip was set aside under data/raw/f345/ (.damaged) and is fetched again")
+    advice = f" ({'; '.join(hints)})" if hints else ""
+    return dg.Failure(
+        description=(
+            f"{len(quarters)} quarter(s) of the Form 345 data sets could not be loaded: {listed}{more}. The run's "
+            "other quarters were loaded and published. They are recorded in ingest_failures (stage f345); rerun "
+            f"them{advice}: insider-warehouse f345 --start {labels[0]} --end {labels[-1]}."
+        ),
+        allow_retries=False,
+    )

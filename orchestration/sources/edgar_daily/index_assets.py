@@ -7,8 +7,8 @@ import dagster as dg
 from orchestration.partitions import daily_partitions
 from orchestration.progress import progress
 from orchestration.resources import EdgarResource, StorageResource
-from orchestration.run_outcome import unreachable_failure
 from orchestration.run_window import new_york_today, utc_now, window_days
+from orchestration.sources.edgar_daily.run_outcome import unreachable_failure
 from orchestration.warehouse_connection import open_warehouse
 from orchestration.warehouse_load import failure, load_index_days
 from transforms.discovery import IndexDay, discover_day, index_days_frame, index_entries_frame

@@ -4,8 +4,8 @@ import dagster as dg
 
 from orchestration.partitions import daily_partitions
 from orchestration.resources import StorageResource
-from orchestration.run_outcome import unreadable_days_failure
 from orchestration.run_window import window_days
+from orchestration.sources.edgar_daily.run_outcome import unreadable_days_failure
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse_connection import open_warehouse
 
@@ -19,7 +19,7 @@ from orchestration.warehouse_connection import open_warehouse
 )
 def ingest_outcome(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
     """Fails the run, after everything readable was loaded and published, when a business day of the window had
-    no readable index (orchestration/run_outcome.py states the rule); otherwise records the window as complete."""
+    no readable index (run_outcome.py beside this states the rule); otherwise records the window as complete."""
     days = window_days(context)
     with open_warehouse(storage.warehouse_path) as connection:
         unreadable = query_sql_file(

@@ -1,14 +1,14 @@
-"""The nightly schedule: ingest the last few EDGAR days in one run, so a late index is picked up next night."""
+"""The nightly's job and schedule: ingest the last few EDGAR days in one run, so a late index is picked up next
+night."""
 
 from datetime import timedelta
 
 import dagster as dg
 
-from orchestration.history_load import F345_ASSET, F345_JOB, F345_OUTCOME_ASSET
+from orchestration.history_load import F345_ASSET, F345_OUTCOME_ASSET
 from orchestration.partitions import EDGAR_TIMEZONE
 from orchestration.resources import StorageResource
 from orchestration.run_window import nightly_window_of
-from transforms.tables import FILING_TABLES
 
 ingest_job = dg.define_asset_job(
     "ingest_edgar_days",
@@ -16,22 +16,6 @@ ingest_job = dg.define_asset_job(
     description="Discover, fetch, parse and load the EDGAR ownership filings of a range of days.",
     # One process for the run's steps, as the CLI runs them: DuckDB lets one process write, so steps in processes
     # of their own would only queue for the lock, and each would open the warehouse with cold buffers.
-    executor_def=dg.in_process_executor,
-)
-
-
-# A range of quarters of the Form 345 data sets, then what follows from any load: the model refresh, the SQL
-# models, their checks and the read copy (not the day-partitioned ingest, nor its outcome over days).
-f345_job = dg.define_asset_job(
-    F345_JOB,
-    # A quarter's load writes the filing tables, so what is built from them follows too (not the nightly's own
-    # step that writes them); the model's tables are one step, so the calendar is refreshed with the rest.
-    selection=(
-        dg.AssetSelection.assets(F345_ASSET).downstream()
-        | dg.AssetSelection.assets(*FILING_TABLES).downstream(include_self=False)
-    ).required_multi_asset_neighbors()
-    - dg.AssetSelection.assets("ingest_outcome").downstream(),
-    description="Fetch and load a range of quarters of the SEC's Form 345 data sets, then refresh and publish.",
     executor_def=dg.in_process_executor,
 )
 

@@ -50,28 +50,3 @@ def unreadable_days_failure(days: Sequence[tuple[date, str, str]]) -> dg.Failure
         ),
         allow_retries=False,
     )
-
-
-def unloaded_quarters_failure(quarters: Sequence[tuple[str, str, str]]) -> dg.Failure:
-    """One paragraph for the (quarter, reason, detail) of each Form 345 quarter a run could not load, with what to
-    check for the reasons it holds."""
-    listed = "; ".join(f"{label} ({reason}: {detail})" for label, reason, detail in quarters[:5])
-    more = f"; and {len(quarters) - 5} more" if len(quarters) > 5 else ""
-    labels = sorted(label for label, _, _ in quarters)
-    reasons = {reason for _, reason, _ in quarters}
-    hints = []
-    if "host_unreachable" in reasons:
-        hints.append("check EDGAR_BASE_URL, the network, DNS and any proxy (HTTPS_PROXY)")
-    if "missing_data_set" in reasons:
-        hints.append("check that EDGAR_BASE_URL is EDGAR, or a mirror holding the quarters' zips")
-    if "damaged_zip" in reasons:
-        hints.append("a damaged zip was set aside under data/raw/f345/ (.damaged) and is fetched again")
-    advice = f" ({'; '.join(hints)})" if hints else ""
-    return dg.Failure(
-        description=(
-            f"{len(quarters)} quarter(s) of the Form 345 data sets could not be loaded: {listed}{more}. The run's "
-            "other quarters were loaded and published. They are recorded in ingest_failures (stage f345); rerun "
-            f"them{advice}: insider-warehouse f345 --start {labels[0]} --end {labels[-1]}."
-        ),
-        allow_retries=False,
-    )

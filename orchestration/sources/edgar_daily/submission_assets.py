@@ -11,8 +11,8 @@ from orchestration.partitions import daily_partitions
 from orchestration.progress import progress
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.retry_policy import MAX_ATTEMPTS, MAX_RETRIES_PER_RUN
-from orchestration.run_outcome import unreachable_failure
 from orchestration.run_window import utc_now, window_days
+from orchestration.sources.edgar_daily.run_outcome import unreachable_failure
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse_connection import open_warehouse
 from orchestration.warehouse_load import failure, record_outcomes

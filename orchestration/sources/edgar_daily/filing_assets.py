@@ -4,14 +4,14 @@ from collections import Counter
 
 import dagster as dg
 
-from orchestration.damaged_copies import refetch_loaded
 from orchestration.parse_pool import ParsedBatch, parsed_batches
 from orchestration.partitions import daily_partitions
 from orchestration.progress import progress
 from orchestration.resources import EdgarResource, ParsingResource, StorageResource
 from orchestration.run_window import utc_now, window_days
+from orchestration.sources.edgar_daily.damaged_copies import refetch_loaded
+from orchestration.sources.edgar_daily.submission_assets import filings_for_run
 from orchestration.sql_files import run_sql_file
-from orchestration.submission_assets import filings_for_run
 from orchestration.warehouse_connection import open_warehouse
 from orchestration.warehouse_load import load_filings
 from transforms.tables import FILING_TABLES
