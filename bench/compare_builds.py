@@ -109,7 +109,7 @@ def build_demo(work: Path) -> Path:
 
 
 def build_real_quarter(work: Path) -> Path:
-    from transforms.f345_files import DATA_SET_FOLDERS, zip_name
+    from transforms.f345.files import DATA_SET_FOLDERS, zip_name
 
     mirror_root, data = work / "f345-mirror", work / "f345"
     target = mirror_root / DATA_SET_FOLDERS[0].strip("/") / zip_name("2024q3")

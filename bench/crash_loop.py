@@ -175,7 +175,7 @@ def loaded_quarters(warehouse: Path) -> list[str]:
 def f345_job(work: Path) -> CrashedJob:
     """A history load of `F345_QUARTERS`, generated small and served as zips at the data sets' path."""
     from bench.f345_generate import generate_quarter, zip_quarter
-    from transforms.f345_files import DATA_SET_FOLDERS
+    from transforms.f345.files import DATA_SET_FOLDERS
 
     mirror = work / "f345-mirror"
     zips = mirror / DATA_SET_FOLDERS[0].strip("/")

@@ -31,8 +31,8 @@ from orchestration.warehouse_connection import (
     ensure_schema,
     history_memory_limit,
 )
-from transforms.f345 import quarter_frames
-from transforms.f345_files import DATA_SET_FOLDERS, FIRST_QUARTER
+from transforms.f345.files import DATA_SET_FOLDERS, FIRST_QUARTER
+from transforms.f345.reader import quarter_frames
 from transforms.quarters import quarter_label
 
 NOW = datetime(2026, 1, 1)

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from transforms.f345 import unquoted
-from transforms.f345_files import zip_name
+from transforms.f345.files import zip_name
+from transforms.f345.reader import unquoted
 from transforms.quarters import next_quarter_start, quarter_label, quarter_start
 
 METADATA = Path(__file__).resolve().parent.parent / "fixtures" / "f345-2024q3-sample" / "FORM_345_metadata.json"

@@ -37,7 +37,7 @@ from orchestration.warehouse_connection import (
     kept_open,
 )
 from transforms.backfill_plan import DEFAULT_DAYS_PER_RUN, PRE_DATA_SET_FIRST_DAY, PRE_DATA_SET_LAST_DAY
-from transforms.f345_files import FIRST_QUARTER
+from transforms.f345.files import FIRST_QUARTER
 from transforms.quarters import last_finished_quarter, quarter_label, quarter_start
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

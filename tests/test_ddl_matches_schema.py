@@ -35,7 +35,7 @@ def test_every_ddl_file_states_grain_and_key_and_has_a_schema_or_is_pipeline_sta
     pipeline_state = {
         "ingest_failures",
         "filing_sources",  # filled by the load's SQL from $source, not from a frame
-        "f345_reconciliation",  # filled from transforms/f345_reconcile.py RECONCILIATION by SQL
+        "f345_reconciliation",  # filled from transforms/f345/reconcile.py RECONCILIATION by SQL
         "load_scope",
         "load_scope_parties",
         "model_pending",

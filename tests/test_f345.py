@@ -15,7 +15,7 @@ import pytest
 from orchestration.warehouse_connection import default_memory_limit, history_memory_limit, memory_limit
 from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING, read_table
 from tests.real_corpus import real_submissions
-from transforms.f345 import F345FormatError, quarter_frames, read_tsv
+from transforms.f345.reader import F345FormatError, quarter_frames, read_tsv
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
 
 SAMPLE = PROJECT_ROOT / "fixtures" / "f345-2024q3-sample"
@@ -299,7 +299,7 @@ def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpubl
     from orchestration.resources import EdgarResource, ParsingResource, StorageResource
     from orchestration.run_window import new_york_today
     from tests.conftest import LOOPBACK_RATE, TEST_USER_AGENT
-    from transforms.f345_files import zip_name
+    from transforms.f345.files import zip_name
     from transforms.quarters import quarter_label, quarter_start
 
     root = tmp_path / "mirror"
@@ -354,7 +354,7 @@ def test_a_zip_that_is_not_a_data_set_is_refused_with_what_is_wrong():
     import io
     import zipfile
 
-    from transforms.f345_files import F345ZipError, read_quarter_zip
+    from transforms.f345.files import F345ZipError, read_quarter_zip
     from transforms.quarters import quarter_label, quarter_start
 
     with pytest.raises(F345ZipError, match="not a zip file"):
@@ -380,7 +380,7 @@ def sample_quarter_mirror(root: Path) -> bytes:
     import io
     import zipfile
 
-    from transforms.f345_files import DATA_SET_FOLDERS, zip_name
+    from transforms.f345.files import DATA_SET_FOLDERS, zip_name
 
     target = root / DATA_SET_FOLDERS[1].strip("/") / zip_name("2024q3")
     target.parent.mkdir(parents=True)
@@ -703,7 +703,7 @@ def test_verify_fetches_a_sample_of_each_quarter_and_reconciles_it(
 
 
 def test_the_verification_sample_is_the_same_on_every_run_and_of_the_size_asked():
-    from transforms.f345_reconcile import verification_sample
+    from transforms.f345.reconcile import verification_sample
 
     filings = quarter_frames(tsv_files(SAMPLE)).frames["filings"]
     two = verification_sample(filings, 2)
@@ -812,7 +812,7 @@ def test_the_real_set_gives_the_same_status_and_positions_whatever_the_order_of_
     from mirror.server import serve_in_background
     from orchestration import cli
     from tests.conftest import TEST_USER_AGENT
-    from transforms.f345_files import DATA_SET_FOLDERS, zip_name
+    from transforms.f345.files import DATA_SET_FOLDERS, zip_name
 
     tables = {}
     monkeypatch.setenv("EDGAR_USER_AGENT", TEST_USER_AGENT)
@@ -849,7 +849,7 @@ def test_values_given_by_footnote_are_the_empty_values_whose_fn_column_names_foo
     (Python's csv module): every column X with an X_FN partner, X empty and X_FN not."""
     import csv
 
-    from transforms.f345 import _LINE_COLUMNS, _WRAPPED_COLUMNS
+    from transforms.f345.reader import _LINE_COLUMNS, _WRAPPED_COLUMNS
 
     root = {"sample": SAMPLE, "quoted": PROJECT_ROOT / "fixtures" / "f345-2024q3-quoted", "shared": SHARED_SET}[folder]
     if not root.is_dir():
@@ -899,7 +899,7 @@ def test_values_the_set_rounded_to_two_decimals_are_counted_as_rounded_not_as_di
     with Python's Decimal, half up) are all rounded, none disagreeing; a value off by a cent is a disagreement."""
     from decimal import ROUND_HALF_UP, Decimal
 
-    from transforms.f345_reconcile import reconcile
+    from transforms.f345.reconcile import reconcile
 
     accession = "0001062993-24-014684"
     filed = xml_frames()["transactions"].filter(pl.col("accession_number") == accession)

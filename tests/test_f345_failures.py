@@ -13,7 +13,7 @@ from orchestration.cli import RUNS_POINTER
 from tests.conftest import read_table
 from tests.test_f345 import SAMPLE, sample_quarter_mirror
 from tests.test_operator_errors import closed_port
-from transforms.f345_files import DATA_SET_FOLDERS, F345ZipError, read_quarter_zip, zip_name
+from transforms.f345.files import DATA_SET_FOLDERS, F345ZipError, read_quarter_zip, zip_name
 
 
 def damaged(zip_bytes: bytes, member: str) -> bytes:
@@ -146,7 +146,7 @@ def test_a_whole_zip_whose_data_set_does_not_read_is_recorded_and_set_aside(
 
 
 def test_lines_whose_fields_are_not_the_headers_are_returned_not_read():
-    from transforms.f345 import MalformedLine, read_tsv
+    from transforms.f345.reader import MalformedLine, read_tsv
 
     first, second, third, fourth, fifth = (f"0000000001-24-00000{n}" for n in range(1, 6))
     lines = [
@@ -184,7 +184,7 @@ def test_a_filing_with_a_malformed_line_is_left_out_whole_and_the_rest_loads_as_
     the clean quarter's less every row of that filing, and the filing is named with its issuer, to fetch instead."""
     from tests.conftest import SHARED_MISSING
     from tests.test_f345 import SHARED_SET, tsv_files
-    from transforms.f345 import quarter_frames
+    from transforms.f345.reader import quarter_frames
 
     if source == "shared" and not SHARED_SET.is_dir():
         pytest.skip(SHARED_MISSING)
@@ -218,7 +218,7 @@ def test_a_filing_left_out_of_its_quarter_is_fetched_from_edgar_instead(
     from tests.test_f345 import IN_THE_QUARTER, tsv_files
     from transforms.accession import Accession
     from transforms.edgar_urls import submission_path
-    from transforms.f345 import quarter_frames
+    from transforms.f345.reader import quarter_frames
 
     data = f345_environment
     root = tmp_path / "mirror"
@@ -256,7 +256,7 @@ def test_a_quarter_missing_past_its_publication_deadline_fails_the_run_and_one_n
     f345_environment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
     from orchestration.run_window import new_york_today
-    from transforms.f345_files import publication_deadline
+    from transforms.f345.files import publication_deadline
     from transforms.quarters import quarter_label
 
     data = f345_environment

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING
 from tests.ownership_builder import Filing, Line
-from transforms.f345 import quarter_frames, read_tsv
+from transforms.f345.reader import quarter_frames, read_tsv
 from transforms.normalize import normalize_submission, to_frames
 
 QUOTED = PROJECT_ROOT / "fixtures" / "f345-2024q3-quoted"

@@ -3,6 +3,6 @@
 A source package holds its Dagster assets, its load and its jobs and schedules, and exposes them as `ASSETS`,
 `JOBS` and `SCHEDULES`; what every source uses (the EDGAR client and rate limit, the raw archive, the fetch →
 archive → parse path, the parse pool, the warehouse connection, load and refresh) stays in orchestration/ and
-transforms/. Its pure readers live in transforms/ (the data sets': transforms/f345.py, f345_files.py,
-f345_reconcile.py), as every parser does.
+transforms/. Its pure readers live in transforms/, beside every other parser, in a package of the source's name
+(the data sets': transforms/f345/).
 """

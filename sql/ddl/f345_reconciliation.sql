@@ -1,7 +1,7 @@
 -- grain: one row per quarter of the Form 345 data sets, table and column the set carries
 -- key: f345_quarter, table_name, column_name
 -- How the set agrees with the filings themselves, for the accessions of the quarter the warehouse loaded from
--- their own submission (transforms/f345_reconcile.py): rows compared on the table's key, rows agreeing, rows only
+-- their own submission (transforms/f345/reconcile.py): rows compared on the table's key, rows agreeing, rows only
 -- one side has, one disagreeing example, and rows whose value the set rounded to two decimals (as the SEC rounds
 -- every number of the sets: neither agreeing nor a disagreement). Recomputed each time the quarter is loaded.
 create table if not exists f345_reconciliation (

@@ -1,6 +1,6 @@
 """The SEC's Form 345 data sets: years of history, one zip per quarter from 2006q1.
 
-Each quarter is fetched (or read from the raw archive), read (transforms/f345.py), loaded in one transaction
+Each quarter is fetched (or read from the raw archive), read (transforms/f345/reader.py), loaded in one transaction
 (`f345_quarter`, orchestration/sources/f345/load.py) and, after the model refresh and the read copy, the run says
 which quarters could not be loaded (`f345_outcome`).
 """

@@ -28,8 +28,7 @@ from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.warehouse_connection import open_warehouse
 from orchestration.warehouse_load import failure, record_outcomes
 from transforms.edgar_client import FetchError, HostUnreachableError, NotFoundError
-from transforms.f345 import F345FormatError, F345Quarter, quarter_frames
-from transforms.f345_files import (
+from transforms.f345.files import (
     FIRST_QUARTER,
     F345ZipError,
     candidate_paths,
@@ -37,6 +36,7 @@ from transforms.f345_files import (
     read_quarter_zip,
     zip_name,
 )
+from transforms.f345.reader import F345FormatError, F345Quarter, quarter_frames
 from transforms.quarters import quarter_label, quarter_start
 
 quarterly_partitions = dg.TimeWindowPartitionsDefinition(

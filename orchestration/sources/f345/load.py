@@ -17,8 +17,8 @@ from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.warehouse_connection import registered, transaction
 from orchestration.warehouse_load import failure, load_filings
 from transforms.edgar_urls import index_file_name
-from transforms.f345 import F345Quarter
-from transforms.f345_reconcile import TABLE_KEYS, reconcile, verification_sample
+from transforms.f345.reader import F345Quarter
+from transforms.f345.reconcile import TABLE_KEYS, reconcile, verification_sample
 from transforms.fetch_submissions import SubmissionTarget
 from transforms.quarters import quarter_start
 from transforms.raw_archive import RawArchive

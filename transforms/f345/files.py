@@ -10,7 +10,7 @@ import zipfile
 import zlib
 from datetime import date, timedelta
 
-from transforms.f345 import F345_FILES
+from transforms.f345.reader import F345_FILES
 from transforms.quarters import next_quarter_start, quarter_start
 
 DATA_SET_FOLDERS = (
