@@ -11,6 +11,7 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
+from orchestration.refresh_chain import refresh_steps
 from orchestration.sql_files import SQL_ROOT, split_statements
 from orchestration.sql_models import all_models, materialize_model, upstream_assets
 from orchestration.warehouse_connection import ensure_schema
@@ -83,7 +84,10 @@ def _projections(select: exp.Expression, ctes: dict[str, exp.Expression], depth:
         name = projection.alias_or_name
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         text = " ".join(inner.sql(dialect="duckdb").split())
-        if text.split(".")[-1] != name:
+        if isinstance(inner, exp.Column) and inner.name != name:  # a column renamed: where that column comes from
+            upstream = _upstream_formula(select, ctes, inner.name, depth)
+            formulas[name] = upstream or text
+        elif text.split(".")[-1] != name:
             formulas[name] = text
         elif name not in formulas:
             for table in select.find_all(exp.Table):
@@ -92,23 +96,42 @@ def _projections(select: exp.Expression, ctes: dict[str, exp.Expression], depth:
     return {name: text for name, text in formulas.items() if text}
 
 
+def _upstream_formula(select: exp.Select, ctes: dict[str, exp.Expression], column: str, depth: int) -> str:
+    """The formula of `column` in the CTE `select` reads from directly (its FROM and joins), if one computes it."""
+    sources = [select.args.get("from_") or select.args.get("from"), *(select.args.get("joins") or [])]
+    for table in (source.this for source in sources if source is not None):
+        if isinstance(table, exp.Table) and table.name in ctes:
+            found = _projections(ctes[table.name], ctes, depth + 1).get(column, "")
+            if found:
+                return found
+    return ""
+
+
 _COPY_OF_TABLE = re.compile(r"\s*select \* from (\w+)\s*", re.IGNORECASE)
 _TEMP_TABLE_QUERY = re.compile(r"create or replace temp table (\w+) as\s+(.*)", re.IGNORECASE | re.DOTALL)
 
 
+def refresh_file_of(table: str) -> str | None:
+    """The refresh step that writes `table` (sql/refresh/…), if one does."""
+    return next((step.path for step in refresh_steps() if table in step.writes and step.path), None)
+
+
 def _warehouse_formulas(table: str) -> dict[str, str]:
-    """The formulas of the first insert of `sql/refresh/refresh_<table>.sql`, or of the temp table it copies."""
-    path = SQL_ROOT / "refresh" / f"refresh_{table}.sql"
-    if not path.exists():
+    """The formulas of the first insert of the refresh step that writes `table`, or of the temp table it copies."""
+    relative = refresh_file_of(table)
+    if relative is None:
         return {}
+    path = SQL_ROOT / relative
     statements = [
         "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip()
         for statement in split_statements(path.read_text(encoding="utf-8"))
     ]
-    inserts = [s for s in statements if s.lower().startswith("insert")]
+    inserts = [s for s in statements if re.match(rf"insert\s+into\s+{table}\b", s, re.IGNORECASE)]
     if not inserts:
         return {}
-    body = inserts[0].split(" by name", 1)[1]
+    body = re.sub(rf"^insert\s+into\s+{table}(\s+by\s+name)?\s*", "", inserts[0], flags=re.IGNORECASE)
+    if not body.lower().lstrip().startswith(("select", "with")):  # a column list or values: no formulas to show
+        return {}
     copied = _COPY_OF_TABLE.fullmatch(body)
     if copied:
         temp_tables = {match[1]: match[2] for match in map(_TEMP_TABLE_QUERY.fullmatch, statements) if match}
@@ -163,18 +186,32 @@ def build_dictionary() -> str:
             )
         else:
             kind, formulas = "table (`sql/ddl/" + table + ".sql`)", _warehouse_formulas(table)
+        computed_in = _computed_in(table, model is not None, kinds.get(table) == "VIEW")
+        if computed_in and model is None and kinds.get(table) != "VIEW":
+            kind += f", written by `{computed_in}`"
         lines += [f"## {table}", "", f"{kind}. Grain: {grain}." + (f" Key: {key}." if key else ""), ""]
         lines += ["| column | type | from |", "|---|---|---|"]
         for column, data_type in columns[table]:
             origin = "; ".join(f"`{p}`" for p in sources.get(f"{table}.{column}", []))
             origin = origin or HEADER_SOURCES.get(f"{table}.{column}", "")
-            if not origin and model is None and kinds.get(table) != "VIEW":
+            if not origin and computed_in is None:
                 origin = ROW_KEY_SOURCES.get(column, "")
-            if not origin and formulas.get(column):
-                origin = f"`{formulas[column]}`".replace("|", "\\|")
+            if not origin and computed_in:  # derived: the formula, if the column is not copied as it is, and where
+                formula = f"`{formulas[column]}` in " if formulas.get(column) else ""
+                origin = f"{formula}`{computed_in}`".replace("|", "\\|")
             lines.append(f"| {column} | {data_type} | {origin} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _computed_in(table: str, is_model: bool, is_view: bool) -> str | None:
+    """The SQL file that computes a derived table's rows: its model, its view, or the refresh step writing it."""
+    if is_model:
+        return f"sql/models/{table}.sql"
+    if is_view:
+        return f"sql/views/{table}.sql"
+    written_by = refresh_file_of(table)
+    return f"sql/{written_by}" if written_by else None
 
 
 def _models_in_order():

@@ -41,3 +41,25 @@ def test_data_dictionary_covers_every_model_and_table():
     text = DICTIONARY_PATH.read_text(encoding="utf-8")
     for name in [*all_models(), "filings", "transactions", "positions", "holdings_current"]:
         assert f"\n## {name}\n" in text, name
+
+
+def test_every_derived_column_names_the_sql_file_that_computes_it():
+    """A model's, a view's or a refresh-written table's every column says which file computes it: finding where a
+    holding's shares come from is one look, not a search."""
+    from orchestration.data_dictionary import build_dictionary
+
+    sections = build_dictionary().split("\n## ")[1:]
+    derived = [
+        section
+        for section in sections
+        if "written by `sql/" in section or section.split("\n\n")[1].startswith(("model", "view"))
+    ]
+    assert len(derived) >= 20
+    for section in derived:
+        table = section.splitlines()[0]
+        rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| column")]
+        unnamed = [row.split(" | ")[0].strip("| ") for row in rows if "sql/" not in row]
+        assert unnamed == [], f"{table}: {unnamed}"
+    positions = next(section for section in sections if section.startswith("positions\n"))
+    shares = "| shares | DECIMAL(38,6) | `LAST_VALUE(shares IGNORE NULLS) OVER running` in "
+    assert shares + "`sql/refresh/refresh_positions.sql` |" in positions
