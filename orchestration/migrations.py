@@ -1,7 +1,10 @@
 """Schema versions: a warehouse records the schema it holds, and an older one is migrated in one transaction.
 
 `sql/ddl/` is the current schema, documented table by table; a new warehouse is built from it. `sql/migrations/`
-is how an existing warehouse gets there: `NNNN_name.sql`, run in order, each recorded in `schema_version`.
+is how an existing warehouse gets there: `NNNN_name.sql`, run in order, each recorded in `schema_version`. A table a
+migration brings is not written out again there: its `-- creates: a, b` line runs `sql/ddl/a.sql` and `b.sql`
+first, so the DDL file stays the one statement of the table (a later migration adding a column uses
+`add column if not exists`, which the table created from today's DDL already has).
 Migration 1 is the baseline, the tables of the last release before versions were recorded (a warehouse without
 `schema_version` starts there). `tests/test_migrations.py` builds a warehouse from each release's schema, migrates
 it and requires it to equal a fresh one, so a change to `sql/ddl/` without its migration fails the tests.
@@ -31,6 +34,15 @@ class Migration:
     @property
     def relative_path(self) -> str:
         return f"migrations/{self.version:04d}_{self.name}.sql"
+
+
+_CREATES = re.compile(r"^--\s*creates:\s*(.+)$", re.MULTILINE)
+
+
+def created_tables(migration: Migration) -> list[str]:
+    """The tables a migration brings, created from their DDL file before it runs (its `-- creates:` line)."""
+    text = (SQL_ROOT / migration.relative_path).read_text(encoding="utf-8")
+    return [name.strip() for line in _CREATES.findall(text) for name in line.split(",") if name.strip()]
 
 
 def all_migrations() -> list[Migration]:
@@ -86,6 +98,8 @@ def migrate(connection: duckdb.DuckDBPyConnection, now: datetime) -> list[Migrat
         return []
     pending = pending_migrations(connection)
     for migration in pending:
+        for table in created_tables(migration):
+            run_sql_file(connection, f"ddl/{table}.sql")
         run_sql_file(connection, migration.relative_path)
         run_sql_file(connection, "ddl/schema_version.sql")  # the version table is itself part of every schema
         run_sql_file(

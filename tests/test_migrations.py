@@ -250,3 +250,18 @@ def test_migration_5_gives_every_title_its_smallest_accession_as_a_fresh_build_d
         assert connection.sql("select * from securities order by all").fetchall() == expected
     finally:
         connection.close()
+
+
+def test_a_table_a_migration_brings_is_stated_once_in_its_ddl_file():
+    """Past the baseline (the tables of the release before versions), a migration names the tables it brings in a
+    `-- creates:` line and never writes a `create table` of its own: sql/ddl/ is the one statement of each table."""
+    import re
+
+    from orchestration.migrations import created_tables
+
+    ddl = {path.stem for path in (SQL_ROOT / "ddl").glob("*.sql")}
+    for migration in all_migrations()[1:]:
+        text = read_sql(migration.relative_path)
+        assert not re.search(r"^\s*create\s+table", text, re.IGNORECASE | re.MULTILINE), migration.relative_path
+        assert set(created_tables(migration)) <= ddl, migration.relative_path
+    assert created_tables(all_migrations()[3]) == ["filing_sources", "f345_reconciliation"]
