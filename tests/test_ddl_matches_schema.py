@@ -59,3 +59,15 @@ def test_schema_creation_is_idempotent(tmp_path: Path):
     ensure_schema(connection)
     after = connection.sql("select table_name, column_name, data_type from information_schema.columns").fetchall()
     assert sorted(before) == sorted(after) and before
+
+
+def test_a_leaf_a_later_schema_adds_goes_last_in_its_table_as_its_migration_puts_it():
+    """Adding an XML element as a column is three files (its leaf, its DDL line, its migration) only if the column
+    lands where `alter table … add column` puts it in an upgraded warehouse: last."""
+    from transforms.ownership_fields import TRANSACTION_LEAVES, Leaf
+    from transforms.tables import TRANSACTIONS, row_schema
+
+    added = Leaf("trade_venue", "tradeVenue", "text", schema_version=7)
+    schema = row_schema((added, *TRANSACTION_LEAVES))
+    assert list(schema)[: len(TRANSACTIONS)] == list(TRANSACTIONS)
+    assert list(schema)[len(TRANSACTIONS) :] == ["trade_venue", "trade_venue_footnote_ids"]

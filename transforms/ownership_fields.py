@@ -11,12 +11,18 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Leaf:
-    """One XML leaf → one column: `path` below its parent, `kind` of value, `wrapped` in `<value>`."""
+    """One XML leaf → one column: `path` below its parent, `kind` of value, `wrapped` in `<value>`.
+
+    `schema_version` is the warehouse schema that added the column (1: the baseline). A later one goes last in its
+    table (transforms/tables.py), where the migration that adds it (`alter table … add column`) puts it too, so an
+    upgraded warehouse has the columns of a new one in the same order.
+    """
 
     column: str
     path: str
     kind: str = "text"
     wrapped: bool = True
+    schema_version: int = 1
 
 
 def _value_leaves(*specs: tuple[str, str, str]) -> tuple[Leaf, ...]:

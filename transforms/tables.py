@@ -26,13 +26,30 @@ _KIND_TYPES: dict[str, pl.DataType] = {
 }
 
 
-def _leaf_columns(leaves: tuple[Leaf, ...]) -> dict[str, pl.DataType]:
+def _leaf_columns(leaves: tuple[Leaf, ...], added_later: bool = False) -> dict[str, pl.DataType]:
+    """The columns of the baseline's leaves, in declaration order; with `added_later`, those of the leaves a later
+    schema version added, in version order: they go last in their table."""
     columns: dict[str, pl.DataType] = {}
-    for leaf in leaves:
+    chosen = [leaf for leaf in leaves if (leaf.schema_version > 1) == added_later]
+    for leaf in sorted(chosen, key=lambda leaf: leaf.schema_version):
         columns[leaf.column] = _KIND_TYPES[leaf.kind]
         if leaf.wrapped:
             columns[f"{leaf.column}_footnote_ids"] = FOOTNOTE_IDS
     return columns
+
+
+def row_schema(leaves: tuple[Leaf, ...]) -> pl.Schema:
+    """A Table I/II line table: its key, its leaves' columns, the coding footnotes, the values given by footnote, and
+    last the columns later schema versions added."""
+    return pl.Schema(
+        {
+            **_ROW_KEY,
+            **_leaf_columns(leaves),
+            "transaction_coding_footnote_ids": FOOTNOTE_IDS,
+            **_ROW_TAIL,
+            **_leaf_columns(leaves, added_later=True),
+        }
+    )
 
 
 _ROW_KEY = {"accession_number": pl.String(), "table_kind": pl.String(), "line_number": pl.Int32()}
@@ -57,17 +74,19 @@ FILINGS = pl.Schema(
         "unparsed_values": UNPARSED,
         "raw_sha256": pl.String(),
         "raw_bytes": pl.Int64(),
+        **_leaf_columns(DOCUMENT_LEAVES, added_later=True),
     }
 )
 FILING_OWNERS = pl.Schema(
-    {"accession_number": pl.String(), "owner_position": pl.Int32(), **_leaf_columns(OWNER_LEAVES)}
+    {
+        "accession_number": pl.String(),
+        "owner_position": pl.Int32(),
+        **_leaf_columns(OWNER_LEAVES),
+        **_leaf_columns(OWNER_LEAVES, added_later=True),
+    }
 )
-TRANSACTIONS = pl.Schema(
-    {**_ROW_KEY, **_leaf_columns(TRANSACTION_LEAVES), "transaction_coding_footnote_ids": FOOTNOTE_IDS, **_ROW_TAIL}
-)
-HOLDINGS = pl.Schema(
-    {**_ROW_KEY, **_leaf_columns(HOLDING_LEAVES), "transaction_coding_footnote_ids": FOOTNOTE_IDS, **_ROW_TAIL}
-)
+TRANSACTIONS = row_schema(TRANSACTION_LEAVES)
+HOLDINGS = row_schema(HOLDING_LEAVES)
 FOOTNOTES = pl.Schema({"accession_number": pl.String(), "footnote_id": pl.String(), "footnote_text": pl.String()})
 SIGNATURES = pl.Schema(
     {
