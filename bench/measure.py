@@ -54,9 +54,8 @@ def run_measuring_peak_memory(command: list[str], env: dict[str, str]) -> PeakMe
 
     Sampled from /proc/<pid>/status, not getrusage(RUSAGE_CHILDREN): the latter also counts the forked copy of this
     (large) benchmark process before exec, which is not the pipeline's memory. Both the resident peak (VmHWM) and
-    the private one (RssAnon, sampled every 0.2 s): VmHWM also counts the file pages a process maps, and publishing
-    hashed the warehouse mapped whole until stop 31 (a 3.3 GB warehouse: 5.2 GB VmHWM, 94 MB private); it now maps
-    a 64 MiB window at a time.
+    the private one (RssAnon, sampled every 0.2 s): VmHWM also counts the file pages a process maps (publishing
+    maps the warehouse a 64 MiB window at a time to hash it), which are the page cache's, not the process's.
     """
     with tempfile.TemporaryFile() as output:  # kept for a failure's message, never read otherwise
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
