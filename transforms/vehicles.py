@@ -37,9 +37,10 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 from rapidfuzz.fuzz import ratio
@@ -138,32 +139,74 @@ class _Vehicle:
     order: tuple[Any, ...]
 
 
+class VehicleLine(NamedTuple):
+    """One current line as the rules see it, immutable: its filing's facts and its own, as vehicle_input gives them,
+    then what the rules compare, prepared once (`_prepared`, `_filing_lines`): its security, D/I, nature and footnote
+    evidence. A named tuple, not a frozen dataclass: a refresh builds one per line, and a frozen dataclass's
+    `__init__` sets each of its 25 fields through `object.__setattr__` (docs/performance.md)."""
+
+    issuer_cik: int
+    owner_group_key: str
+    accession_number: str
+    event_time: datetime | None
+    form_type: str | None
+    source_table: str
+    table_order: int
+    table_kind: str
+    line_number: int
+    event_date: date | None
+    security_title: str | None
+    conversion_or_exercise_price: Decimal | None
+    expiration_date: date | None
+    direct_or_indirect_ownership: str | None
+    nature_of_ownership: str | None
+    acquired_disposed_code: str | None
+    transaction_shares: Decimal | None
+    shares: Decimal | None
+    footnote_texts: tuple[str, ...]
+    security_key: str = ""
+    security: tuple[Any, ...] = ()
+    ownership_form: str = ""
+    nature: str = ""
+    evidence: str = ""
+    ref: LineRef = ("", "", "", 0)  # accession, source table, table kind, line number: how decisions name it
+
+
+# The columns of vehicle_input the rules read (the fields VehicleLine takes from it).
+INPUT_COLUMNS = tuple(
+    name
+    for name in VehicleLine._fields
+    if name not in ("security_key", "security", "ownership_form", "nature", "evidence", "ref")
+)
+
+
 @dataclass
 class _Segment:
-    """A run of one filing's lines that measure one vehicle."""
+    """A run of one filing's lines that measure one vehicle, and how each line after the first joined it."""
 
-    lines: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[VehicleLine] = field(default_factory=list)
     opening: Decimal | None = None
     balance: Decimal | None = None
+    links: list[tuple[str, LineRef]] = field(default_factory=list)  # (rule, line joined) of lines[1:]
+
+    def join(self, line: VehicleLine, rule: str, joined: LineRef) -> None:
+        self.lines.append(line)
+        self.links.append((rule, joined))
 
 
-def _signed(line: dict[str, Any]) -> Decimal | None:
-    shares, code = line["transaction_shares"], (line["acquired_disposed_code"] or "").upper()
+def _signed(line: VehicleLine) -> Decimal | None:
+    shares, code = line.transaction_shares, (line.acquired_disposed_code or "").upper()
     if shares is None or code not in ("A", "D"):
         return None
     return shares if code == "A" else -shares
 
 
-def _opening(line: dict[str, Any]) -> Decimal | None:
+def _opening(line: VehicleLine) -> Decimal | None:
     """The balance before the line: for a transaction its balance minus its signed shares, for a holding itself."""
-    if line["source_table"] == "holdings":
-        return line["shares"]
+    if line.source_table == "holdings":
+        return line.shares
     signed = _signed(line)
-    return None if line["shares"] is None or signed is None else line["shares"] - signed
-
-
-def _ref(line: dict[str, Any]) -> LineRef:
-    return (line["accession_number"], line["source_table"], line["table_kind"], line["line_number"])
+    return None if line.shares is None or signed is None else line.shares - signed
 
 
 def _vehicle_key(issuer_cik: int, owner_group_key: str, founder: LineRef) -> str:
@@ -180,10 +223,10 @@ class _GroupAssigner:
         self.overrides = overrides
         self.vehicles: list[_Vehicle] = []
         self.vehicle_of_line: dict[LineRef, _Vehicle] = {}
-        self.decisions: list[dict[str, Any]] = []
+        self.decisions: list[VehicleLine] = []
 
-    def decide(self, line: dict[str, Any], vehicle: _Vehicle | None, rule: str, linked: LineRef | None, detail: str):
-        override = self.overrides.get(_ref(line))
+    def decide(self, line: VehicleLine, vehicle: _Vehicle | None, rule: str, linked: LineRef | None, detail: str):
+        override = self.overrides.get(line.ref)
         if override is not None:  # every decision an override made says so, with the analyst's note
             if not rule.startswith("override_"):
                 detail = f"{override.note} (then {rule}{': ' + detail if detail else ''})".lstrip()
@@ -194,13 +237,13 @@ class _GroupAssigner:
             {
                 "issuer_cik": self.issuer_cik,
                 "owner_group_key": self.owner_group_key,
-                "accession_number": line["accession_number"],
-                "source_table": line["source_table"],
-                "table_kind": line["table_kind"],
-                "line_number": line["line_number"],
-                "event_date": line["event_date"],
+                "accession_number": line.accession_number,
+                "source_table": line.source_table,
+                "table_kind": line.table_kind,
+                "line_number": line.line_number,
+                "event_date": line.event_date,
                 "vehicle_key": vehicle.key if vehicle else None,
-                "security_key": line["security_key"],
+                "security_key": line.security_key,
                 "rule": rule,
                 "linked_accession_number": linked[0] if linked else None,
                 "linked_source_table": linked[1] if linked else None,
@@ -210,79 +253,76 @@ class _GroupAssigner:
             }
         )
         if vehicle is not None:
-            self.vehicle_of_line[_ref(line)] = vehicle
+            self.vehicle_of_line[line.ref] = vehicle
 
-    def filing(self, lines: list[dict[str, Any]]) -> None:
+    def filing(self, lines: list[VehicleLine]) -> None:
         """Assign one filing's lines (document order: transactions, then holdings)."""
         segments: list[_Segment] = []
         open_by_words: dict[tuple[Any, ...], list[_Segment]] = {}
         for line in lines:
-            override = self.overrides.get(_ref(line))
-            statement = is_statement(line["security_title"])
+            override = self.overrides.get(line.ref)
+            statement = is_statement(line.security_title)
             if override and override.decision in ("statement", "security"):
                 statement = override.decision == "statement"
             if statement:
                 rule = "override_statement" if override and override.decision == "statement" else "statement"
-                self.decide(line, None, rule, None, f"title {line['security_title']!r} names no security")
+                self.decide(line, None, rule, None, f"title {line.security_title!r} names no security")
                 continue
             if override and override.decision in ("same_vehicle", "new_vehicle"):
-                segments.append(_Segment([line], _opening(line), line["shares"]))
+                segments.append(_Segment([line], _opening(line), line.shares))
                 continue
-            direct = line["ownership_form"] == "D"
+            direct = line.ownership_form == "D"
             words = (
-                (line["source_table"], line["security"], "D")
+                (line.source_table, line.security, "D")
                 if direct
-                else (line["source_table"], line["security"], line["ownership_form"], line["nature"], line["evidence"])
+                else (line.source_table, line.security, line.ownership_form, line.nature, line.evidence)
             )
             candidates = open_by_words.get(words, [])
             if direct and candidates:
                 segment = candidates[-1]
-                line["_within"] = (
-                    "direct_lot" if line["source_table"] == "holdings" else "direct_same_filing",
-                    _ref(segment.lines[-1]),
-                )
-                if line["source_table"] == "holdings" and line["shares"] is not None:
-                    segment.balance = (segment.balance or 0) + line["shares"]
+                rule = "direct_lot" if line.source_table == "holdings" else "direct_same_filing"
+                if line.source_table == "holdings" and line.shares is not None:
+                    segment.balance = (segment.balance or 0) + line.shares
                     segment.opening = segment.balance
-                elif line["shares"] is not None:
-                    segment.balance = line["shares"]
-                segment.lines.append(line)
+                elif line.shares is not None:
+                    segment.balance = line.shares
+                segment.join(line, rule, segment.lines[-1].ref)
                 continue
-            segment = self._continue_in_filing(line, candidates)
-            if segment is None:
-                segment = _Segment([line], _opening(line), line["shares"])
+            joined = self._continue_in_filing(line, candidates)
+            if joined is None:
+                segment = _Segment([line], _opening(line), line.shares)
                 segments.append(segment)
-                if line["source_table"] == "transactions" or direct:
+                if line.source_table == "transactions" or direct:
                     open_by_words.setdefault(words, []).append(segment)
             else:
-                segment.lines.append(line)
-                if line["shares"] is not None:
-                    segment.balance = line["shares"]
+                segment, rule = joined
+                segment.join(line, rule, segment.lines[-1].ref)
+                if line.shares is not None:
+                    segment.balance = line.shares
         claimed: set[str] = set()
         for segment in segments:
             self._place(segment, claimed)
-        if lines and lines[0]["form_type"] in STATEMENT_FORMS:
+        if lines and lines[0].form_type in STATEMENT_FORMS:
             for vehicle in self.vehicles:  # not listed by a complete statement of holdings: no longer held
                 if vehicle.key not in claimed:
                     vehicle.balance = Decimal(0)
 
     @staticmethod
-    def _continue_in_filing(line: dict[str, Any], candidates: list[_Segment]) -> _Segment | None:
-        if line["source_table"] != "transactions" or not candidates:
+    def _continue_in_filing(line: VehicleLine, candidates: list[_Segment]) -> tuple[_Segment, str] | None:
+        """The segment of this filing a transaction line continues, and the rule by which, if any."""
+        if line.source_table != "transactions" or not candidates:
             return None
-        if line["shares"] is None:
-            line["_within"] = ("carried", _ref(candidates[-1].lines[-1]))
-            return candidates[-1]
+        if line.shares is None:
+            return candidates[-1], "carried"
         opening = _opening(line)
         for segment in reversed(candidates):
             if opening is not None and segment.balance is not None and segment.balance == opening:
-                line["_within"] = ("chained_balance", _ref(segment.lines[-1]))
-                return segment
+                return segment, "chained_balance"
         return None
 
     def _place(self, segment: _Segment, claimed: set[str]) -> None:
         first = segment.lines[0]
-        override = self.overrides.get(_ref(first))
+        override = self.overrides.get(first.ref)
         vehicle, rule, detail = None, "new_vehicle", ""
         if override and override.decision == "same_vehicle":
             vehicle = self.vehicle_of_line.get(override.target) if override.target else None
@@ -299,31 +339,30 @@ class _GroupAssigner:
         linked = vehicle.last_line if vehicle else None
         if vehicle is None:
             vehicle = _Vehicle(
-                _vehicle_key(self.issuer_cik, self.owner_group_key, _ref(first)),
-                first["security"],
-                first["ownership_form"],
-                first["nature"],
-                first["evidence"],
+                _vehicle_key(self.issuer_cik, self.owner_group_key, first.ref),
+                first.security,
+                first.ownership_form,
+                first.nature,
+                first.evidence,
                 None,
-                _ref(first),
+                first.ref,
                 (),
             )
             self.vehicles.append(vehicle)
-            if rule == "new_vehicle" and first["source_table"] == "holdings":
+            if rule == "new_vehicle" and first.source_table == "holdings":
                 rule = "holding_line"
         claimed.add(vehicle.key)
         self.decide(first, vehicle, rule, linked, detail)
-        for line in segment.lines[1:]:
-            within_rule, within_link = line.pop("_within")
+        for line, (within_rule, within_link) in zip(segment.lines[1:], segment.links, strict=True):
             self.decide(line, vehicle, within_rule, within_link, "")
         last = segment.lines[-1]
-        vehicle.last_line = _ref(last)
-        vehicle.order = (last["event_time"], last["accession_number"], last["table_order"], last["line_number"])
+        vehicle.last_line = last.ref
+        vehicle.order = (last.event_time, last.accession_number, last.table_order, last.line_number)
         if segment.balance is not None:
             vehicle.balance = segment.balance
-        if first["evidence"]:
-            vehicle.evidence = first["evidence"]
-        vehicle.nature = first["nature"]
+        if first.evidence:
+            vehicle.evidence = first.evidence
+        vehicle.nature = first.nature
 
     def _match(self, segment: _Segment, claimed: set[str]) -> tuple[_Vehicle | None, str, str]:
         first = segment.lines[0]
@@ -331,15 +370,15 @@ class _GroupAssigner:
             vehicle
             for vehicle in self.vehicles
             if vehicle.key not in claimed
-            and vehicle.security == first["security"]
-            and vehicle.ownership_form == first["ownership_form"]
+            and vehicle.security == first.security
+            and vehicle.ownership_form == first.ownership_form
         ]
         if not candidates:
             return None, "new_vehicle", "no earlier vehicle of this security and D/I"
-        if first["ownership_form"] == "D":
+        if first.ownership_form == "D":
             # One direct vehicle per security: what the insider holds in their own name.
             return min(candidates, key=lambda vehicle: vehicle.order), "direct", ""
-        evidence = first["evidence"]
+        evidence = first.evidence
         if evidence:
             same = [vehicle for vehicle in candidates if vehicle.evidence == evidence]
             if same:
@@ -348,7 +387,7 @@ class _GroupAssigner:
                 (
                     (_similarity(evidence, vehicle.evidence), vehicle)
                     for vehicle in candidates
-                    if vehicle.evidence and vehicle.nature == first["nature"]
+                    if vehicle.evidence and vehicle.nature == first.nature
                 ),
                 key=lambda pair: -pair[0],
             )
@@ -366,7 +405,7 @@ class _GroupAssigner:
         compatible = [
             vehicle
             for vehicle in candidates
-            if vehicle.nature == first["nature"]
+            if vehicle.nature == first.nature
             and not (evidence and vehicle.evidence and _similarity(evidence, vehicle.evidence) < CONTRADICTING_TEXT)
         ]
         if len(compatible) == 1:
@@ -377,38 +416,43 @@ class _GroupAssigner:
         return None, "new_vehicle", "no earlier vehicle matched by footnote, balance or words"
 
 
-def _distinctive_evidence(lines: list[dict[str, Any]]) -> None:
-    """Each line's footnote text on its nature or D/I, without footnotes every line of its words shares.
+def _filing_lines(rows: list[dict[str, Any]]) -> list[VehicleLine]:
+    """One filing's prepared rows as VehicleLines, each with its evidence: its footnote text on its nature or D/I,
+    without footnotes every line of its words shares.
 
     A general footnote ("Greylock 15 GP LLC is the general partner of each of …") on all three fund lines says
     nothing about which fund a line is; the one naming the fund does.
     """
     by_words: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for line in lines:
-        by_words.setdefault((line["security"], line["ownership_form"], line["nature"]), []).append(line)
-    for siblings in by_words.values():
-        shared = set.intersection(*(set(line["footnote_texts"]) for line in siblings)) if len(siblings) > 1 else set()
-        for line in siblings:
-            texts = [text for text in line["footnote_texts"] if text not in shared]
-            line["evidence"] = " | ".join(sorted(set(texts)))
+    for row in rows:
+        by_words.setdefault((row["security"], row["ownership_form"], row["nature"]), []).append(row)
+    shared: dict[tuple[Any, ...], set[str]] = {
+        words: set.intersection(*(set(row["footnote_texts"]) for row in siblings)) if len(siblings) > 1 else set()
+        for words, siblings in by_words.items()
+    }
+    lines = []
+    for row in rows:
+        common = shared[(row["security"], row["ownership_form"], row["nature"])]
+        evidence = " | ".join(sorted({text for text in row["footnote_texts"] if text not in common}))
+        ref = (row["accession_number"], row["source_table"], row["table_kind"], row["line_number"])
+        lines.append(VehicleLine(**row, evidence=evidence, ref=ref))
+    return lines
 
 
 def _prepared(rows: Iterable[dict[str, Any]], aliases: dict[tuple[Any, ...], str]) -> Iterator[dict[str, Any]]:
+    """Each row of vehicle_input with what the rules compare: its security (the alias key of its title, and for
+    Table II its exercise price and expiration), D/I, nature and footnote texts, normalized."""
     for row in rows:
-        line = dict(row)
-        line["security_key"] = aliases[
-            (line["issuer_cik"], line["owner_group_key"], line["table_kind"], line["security_title"])
-        ]
+        security_key = aliases[(row["issuer_cik"], row["owner_group_key"], row["table_kind"], row["security_title"])]
         derivative_terms = (
-            (line["conversion_or_exercise_price"], line["expiration_date"])
-            if line["table_kind"] == "derivative"
-            else ()
+            (row["conversion_or_exercise_price"], row["expiration_date"]) if row["table_kind"] == "derivative" else ()
         )
-        line["security"] = (line["table_kind"], line["security_key"], *derivative_terms)
-        line["ownership_form"] = (line["direct_or_indirect_ownership"] or "").strip().upper()
-        line["nature"] = nature_key(line["nature_of_ownership"])
-        line["footnote_texts"] = [normalized_text(text) for text in (line["footnote_texts"] or []) if text]
-        yield line
+        row["footnote_texts"] = tuple(normalized_text(text) for text in (row["footnote_texts"] or []) if text)
+        row["security_key"] = security_key
+        row["security"] = (row["table_kind"], security_key, *derivative_terms)
+        row["ownership_form"] = (row["direct_or_indirect_ownership"] or "").strip().upper()
+        row["nature"] = nature_key(row["nature_of_ownership"])
+        yield row
 
 
 @dataclass(frozen=True)
@@ -420,11 +464,8 @@ class VehicleAssignment:
 def assign_vehicles(lines: pl.DataFrame, overrides: Iterable[Override] = ()) -> VehicleAssignment:
     """Every line of `lines` (the current lines of some owner groups' filings) assigned to its vehicle.
 
-    `lines` holds, per line: issuer_cik, owner_group_key, accession_number, event_time, form_type, source_table,
-    table_order,
-    table_kind, line_number, event_date, security_title, conversion_or_exercise_price, expiration_date,
-    direct_or_indirect_ownership, nature_of_ownership, acquired_disposed_code, transaction_shares, shares and
-    footnote_texts (the texts of the footnotes on its nature and D/I).
+    `lines` holds, per line, at least the INPUT_COLUMNS of VehicleLine (footnote_texts: the texts of the footnotes
+    on its nature and D/I).
     """
     by_line = {override.line: override for override in overrides}
     alias_rows: list[dict[str, Any]] = []
@@ -460,20 +501,19 @@ def assign_vehicles(lines: pl.DataFrame, overrides: Iterable[Override] = ()) -> 
 
     def flush() -> None:
         if filing and assigner is not None:
-            _distinctive_evidence(filing)
-            assigner.filing(filing)
+            assigner.filing(_filing_lines(filing))
         filing.clear()
 
-    for line in _prepared(ordered.iter_rows(named=True), aliases):
-        group = (line["issuer_cik"], line["owner_group_key"])
+    for row in _prepared(ordered.select(INPUT_COLUMNS).iter_rows(named=True), aliases):
+        group = (row["issuer_cik"], row["owner_group_key"])
         if assigner is None or group != (assigner.issuer_cik, assigner.owner_group_key):
             flush()
             if assigner is not None:
                 decisions.extend(assigner.decisions)
             assigner = _GroupAssigner(*group, by_line)
-        elif filing and filing[0]["accession_number"] != line["accession_number"]:
+        elif filing and filing[0]["accession_number"] != row["accession_number"]:
             flush()
-        filing.append(line)
+        filing.append(row)
     flush()
     if assigner is not None:
         decisions.extend(assigner.decisions)
