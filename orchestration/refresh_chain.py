@@ -43,8 +43,8 @@ class Step:
 
 VEHICLE_STEP = Step(
     ASSIGN_VEHICLES,
-    reads=frozenset({"vehicle_input"}),
-    writes=frozenset({"batch_vehicle_decisions", "batch_security_aliases"}),
+    reads=frozenset({"vehicle_input", "filing_events"}),
+    writes=frozenset({"batch_vehicle_decisions", "batch_security_aliases", "batch_vehicle_closings"}),
 )
 
 

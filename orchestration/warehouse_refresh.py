@@ -32,8 +32,13 @@ def assign_in_batches(connection: duckdb.DuckDBPyConnection, overrides: Sequence
     for groups in progress(batches, desc="vehicles", unit="batch", disable=len(batches) < 3, leave=False):
         with registered(connection, {"vehicle_batch_groups": groups.drop("lines")}):
             lines = query_sql_file(connection, "refresh/vehicles/batch_lines.sql").pl()
-        parts.append(assign_vehicles(lines, overrides))
-    return VehicleAssignment(pl.concat([part.decisions for part in parts]), pl.concat([part.aliases for part in parts]))
+            filings = query_sql_file(connection, "refresh/vehicles/batch_statements.sql").pl()
+        parts.append(assign_vehicles(lines, overrides, filings))
+    return VehicleAssignment(
+        pl.concat([part.decisions for part in parts]),
+        pl.concat([part.aliases for part in parts]),
+        pl.concat([part.closings for part in parts]),
+    )
 
 
 def check_overrides(connection: duckdb.DuckDBPyConnection, overrides: Sequence[Override]) -> None:
@@ -71,5 +76,9 @@ def refresh_model(
                 assignment = assign_in_batches(connection, overrides)
             except OverrideNotAppliedError as error:
                 raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {error}") from None
-            frames = {"batch_vehicle_decisions": assignment.decisions, "batch_security_aliases": assignment.aliases}
+            frames = {
+                "batch_vehicle_decisions": assignment.decisions,
+                "batch_security_aliases": assignment.aliases,
+                "batch_vehicle_closings": assignment.closings,
+            }
             vehicle_frames.enter_context(registered(connection, frames))

@@ -82,7 +82,8 @@ ALIAS_SCHEMA = {
 }
 OVERRIDE_DECISIONS = ("same_vehicle", "new_vehicle", "statement", "security")
 # A Form 3 states every holding of its owner group: a vehicle it does not list is no longer held from its date
-# (sql/refresh/refresh_positions.sql closes it at 0). A Form 4 or 5 reports changes: its silence closes nothing.
+# (`statement_closings`, which sql/refresh/refresh_positions.sql holds at 0), and no longer holds the balance a later
+# line could continue (`_GroupAssigner.filing`). A Form 4 or 5 reports changes: its silence closes nothing.
 STATEMENT_FORMS = ("3", "3/A")
 
 
@@ -455,17 +456,48 @@ def _prepared(rows: Iterable[dict[str, Any]], aliases: dict[tuple[Any, ...], str
         yield row
 
 
+CLOSING_SCHEMA = pl.Schema({"vehicle_key": pl.String, "accession_number": pl.String})
+
+
 @dataclass(frozen=True)
 class VehicleAssignment:
     decisions: pl.DataFrame  # one row per line: its vehicle and the rule that chose it
     aliases: pl.DataFrame  # one row per title of a group's table: the security key it names and why
+    # one row per vehicle a statement of holdings closes: the vehicle and the statement (CLOSING_SCHEMA)
+    closings: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CLOSING_SCHEMA))
 
 
-def assign_vehicles(lines: pl.DataFrame, overrides: Iterable[Override] = ()) -> VehicleAssignment:
+def statement_closings(decisions: pl.DataFrame, filings: pl.DataFrame) -> pl.DataFrame:
+    """The vehicles each statement of holdings closes (CLOSING_SCHEMA): a filing of STATEMENT_FORMS lists every
+    holding of its owner group, so a vehicle the group reported on an earlier date and the statement does not list
+    is no longer held from the statement's date.
+
+    `decisions` are the groups' vehicle decisions; `filings` their filings whose holdings no amendment restated
+    (accession_number, issuer_cik, owner_group_key, form_type, event_date: the date the holdings speak for).
+    """
+    figures = (
+        decisions.filter(pl.col("vehicle_key").is_not_null())
+        .group_by("issuer_cik", "owner_group_key", "vehicle_key")
+        .agg(pl.col("event_date").min().alias("first_date"), pl.col("accession_number").unique().alias("listed_in"))
+    )
+    statements = filings.filter(pl.col("form_type").is_in(STATEMENT_FORMS)).select(
+        "issuer_cik", "owner_group_key", "accession_number", pl.col("event_date").alias("statement_date")
+    )
+    closed = figures.join(statements, on=["issuer_cik", "owner_group_key"]).filter(
+        (pl.col("first_date") < pl.col("statement_date"))
+        & ~pl.col("listed_in").list.contains(pl.col("accession_number"))
+    )
+    return closed.select(list(CLOSING_SCHEMA)).cast(dict(CLOSING_SCHEMA)).sort(list(CLOSING_SCHEMA))
+
+
+def assign_vehicles(
+    lines: pl.DataFrame, overrides: Iterable[Override] = (), filings: pl.DataFrame | None = None
+) -> VehicleAssignment:
     """Every line of `lines` (the current lines of some owner groups' filings) assigned to its vehicle.
 
     `lines` holds, per line, at least the INPUT_COLUMNS of VehicleLine (footnote_texts: the texts of the footnotes
-    on its nature and D/I).
+    on its nature and D/I). With `filings` (the groups' filings whose holdings stand, see `statement_closings`), the
+    vehicles their statements of holdings close come too.
     """
     by_line = {override.line: override for override in overrides}
     alias_rows: list[dict[str, Any]] = []
@@ -517,6 +549,6 @@ def assign_vehicles(lines: pl.DataFrame, overrides: Iterable[Override] = ()) -> 
     flush()
     if assigner is not None:
         decisions.extend(assigner.decisions)
-    return VehicleAssignment(
-        pl.DataFrame(decisions, schema=DECISION_SCHEMA), pl.DataFrame(alias_rows, schema=ALIAS_SCHEMA)
-    )
+    decided = pl.DataFrame(decisions, schema=DECISION_SCHEMA)
+    closings = statement_closings(decided, filings) if filings is not None else pl.DataFrame(schema=CLOSING_SCHEMA)
+    return VehicleAssignment(decided, pl.DataFrame(alias_rows, schema=ALIAS_SCHEMA), closings)

@@ -1,13 +1,13 @@
--- reads: batch_groups, batch_issuers, batch_vehicle_decisions, refreshed_status, scoped_filing_facts, vehicle_input
+-- reads: batch_groups, batch_issuers, batch_vehicle_closings, batch_vehicle_decisions, filing_events, vehicle_input
 -- writes: positions
 -- Rebuild the positions of the batch's owner groups (batch_groups): one row per vehicle and interval. A vehicle's
 -- figure in one filing is its last transaction line's "owned following" on that day, or the sum of its holding
 -- lines (the lots of a direct holding add up); each figure holds from its event date until the vehicle's next.
 -- On one day the filing accepted last holds (then accession, transactions before holdings, then line order); when two
 -- filings gave that day different figures, the interval is flagged flag_same_day_conflict. A line without a figure
--- carries the previous one forward (is_reported false). A Form 3 (or 3/A) states every holding of its group: each
--- vehicle reported before it and not listed in it is no longer held from its date (0, sourced to the Form 3 as a
--- whole: source_table 'filings', no line). A Form 4 or 5 reports changes: its silence closes nothing.
+-- carries the previous one forward (is_reported false). A statement of every holding (a Form 3) closes the
+-- vehicles it does not list from its date: transforms/vehicles.py decides which (batch_vehicle_closings), and each
+-- is held at 0 from there, sourced to the statement as a whole (source_table 'filings', no line).
 delete from positions
 where
     issuer_cik in (select issuer_cik from batch_issuers)
@@ -52,24 +52,9 @@ figures as (
     group by vehicle_key, event_date, accession_number, source_table
 ),
 
-statements as (
-    select
-        facts.accession_number,
-        facts.issuer_cik,
-        facts.owner_group_key,
-        status.event_time,
-        coalesce(facts.period_of_report, facts.filing_date) as event_date
-    from scoped_filing_facts as facts
-    inner join refreshed_status as status on status.accession_number = facts.accession_number
-    where facts.form_type in ('3', '3/A') and status.holdings_superseded_by is null
-),
-
 vehicles as (
     select
         vehicle_key,
-        any_value(issuer_cik) as issuer_cik,
-        any_value(owner_group_key) as owner_group_key,
-        min(event_date) as first_date,
         bool_or(shares is not null) as has_shares,
         bool_or(value is not null) as has_value
     from figures
@@ -78,7 +63,7 @@ vehicles as (
 
 closings as (
     select
-        vehicles.vehicle_key,
+        closed.vehicle_key,
         statements.event_date,
         statements.accession_number,
         'filings' as source_table,
@@ -97,12 +82,9 @@ closings as (
         last.nature_of_ownership,
         case when vehicles.has_shares then 0 end::decimal(38, 6) as shares,
         case when vehicles.has_value then 0 end::decimal(38, 6) as value
-    from vehicles
-    inner join statements
-        on
-            statements.issuer_cik = vehicles.issuer_cik
-            and statements.owner_group_key = vehicles.owner_group_key
-            and statements.event_date > vehicles.first_date
+    from batch_vehicle_closings as closed
+    inner join filing_events as statements on statements.accession_number = closed.accession_number
+    inner join vehicles on vehicles.vehicle_key = closed.vehicle_key
     inner join (
         select * from figures
         qualify
@@ -110,11 +92,7 @@ closings as (
                 partition by vehicle_key
                 order by event_date desc, event_time desc, accession_number desc, table_order desc, line_number desc
             ) = 1
-    ) as last on last.vehicle_key = vehicles.vehicle_key
-    where not exists (
-        select 1 from figures
-        where figures.vehicle_key = vehicles.vehicle_key and figures.accession_number = statements.accession_number
-    )
+    ) as last on last.vehicle_key = closed.vehicle_key
 ),
 
 all_figures as (
