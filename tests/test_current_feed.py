@@ -1,0 +1,120 @@
+"""EDGAR's latest-filings feed read as it really answers: every page of two real runs through it (Friday
+2025-12-12, unfiltered and `type=4`), three single live pages and a company feed of another layout
+(../shared/edgar-real/atom; fixtures/edgar-real/atom holds copies of the pages these tests need without it).
+
+Expected values are read from the raw bytes with plain patterns, not with the project's reader.
+"""
+
+import html
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING
+from transforms.current_feed import OWNERSHIP_FORMS, FeedFormatError, merged, parse_feed_page
+
+FIXTURE_ATOM = PROJECT_ROOT / "fixtures" / "edgar-real" / "atom"
+SHARED_ATOM = SHARED / "edgar-real" / "atom"
+_ENTRY = re.compile(r"<entry>(.*?)</entry>", re.DOTALL)
+
+
+def raw_entries(data: bytes) -> list[dict[str, str]]:
+    """Each entry's accession, form term, title and updated time, by pattern over the bytes."""
+    text = data.decode("latin-1")
+    found = []
+    for body in _ENTRY.findall(text):
+        found.append(
+            {
+                "accession": re.search(r"accession-number=(\S+?)</id>", body).group(1),
+                "term": re.search(r'term="([^"]*)"', body).group(1),
+                "title": html.unescape(re.search(r"<title>(.*?)</title>", body, re.DOTALL).group(1)),
+                "updated": re.search(r"<updated>(.*?)</updated>", body).group(1),
+                "filed": re.search(r"Filed:&lt;/b&gt; (\d{4}-\d{2}-\d{2})", body).group(1),
+            }
+        )
+    return found
+
+
+@pytest.fixture(params=["fixture", "shared"])
+def atom(request: pytest.FixtureRequest) -> Path:
+    if request.param == "shared" and not SHARED_ATOM.is_dir():
+        pytest.skip(SHARED_MISSING)
+    return FIXTURE_ATOM if request.param == "fixture" else SHARED_ATOM
+
+
+def pages_of(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*-http200.xml"))
+
+
+@pytest.mark.parametrize("run", ["getcurrent-all-2025-12-12", "getcurrent-type4-2025-12-12"])
+def test_every_page_reads_to_one_filing_per_accession_with_every_party(atom: Path, run: str):
+    pages = pages_of(atom / run)
+    assert pages
+    for path in pages:
+        data = path.read_bytes()
+        page = parse_feed_page(data)
+        expected = raw_entries(data)
+        assert page.entries == len(expected)
+        assert [filing.accession_number for filing in page.filings] == list(
+            dict.fromkeys(e["accession"] for e in expected)
+        )
+        by_accession = {filing.accession_number: filing for filing in page.filings}
+        for entry in expected:
+            filing = by_accession[entry["accession"]]
+            assert filing.form_type == entry["term"]
+            cik = int(entry["title"].rsplit("(", 2)[1].rstrip(") "))
+            role = entry["title"].rsplit("(", 1)[1].rstrip(")")
+            assert (role, cik) in {(party.role, party.cik) for party in filing.parties}, entry["title"]
+            assert filing.accepted_at == datetime.fromisoformat(entry["updated"][:19])
+            assert filing.filed_on == date.fromisoformat(entry["filed"])
+
+
+def test_ownership_filings_are_kept_by_their_form_not_by_the_feeds_type_filter(atom: Path):
+    """type=4 is a prefix match: its pages hold 424B2 and 497K too, and no Form 3 or 5."""
+    path = atom / "getcurrent-type4-2025-12-12" / "start00100-count100-type4-http200.xml"
+    terms = {entry["term"] for entry in raw_entries(path.read_bytes())}
+    assert terms - OWNERSHIP_FORMS  # other forms leak through the filter
+    page = parse_feed_page(path.read_bytes())
+    ownership = [filing for filing in page.filings if filing.is_ownership]
+    assert 0 < len(ownership) < len(page.filings)
+    assert {filing.form_type for filing in ownership} <= OWNERSHIP_FORMS
+
+
+def test_an_accession_straddling_two_pages_is_one_filing_with_the_parties_of_both(atom: Path):
+    first, second = (atom / "getcurrent-all-2025-12-12" / f"start00{n}00-count100-typeall-http200.xml" for n in (3, 4))
+    pages = [parse_feed_page(path.read_bytes()) for path in (first, second)]
+    straddling = {f.accession_number for f in pages[0].filings} & {f.accession_number for f in pages[1].filings}
+    assert "0001899338-25-000014" in straddling  # a real Form 4 whose Reporting and Issuer entries fell apart
+    filings = merged(pages)
+    [form4] = [filing for filing in filings if filing.accession_number == "0001899338-25-000014"]
+    assert form4.form_type == "4" and {party.role for party in form4.parties} == {"Reporting", "Issuer"}
+    assert len(filings) == len({f.accession_number for page in pages for f in page.filings})
+
+
+def test_names_with_parentheses_and_entities_and_the_filed_date(atom: Path):
+    pages = [parse_feed_page(path.read_bytes()) for path in pages_of(atom / "getcurrent-all-2025-12-12")]
+    names = {party.name: party.cik for page in pages for filing in page.filings for party in filing.parties}
+    assert names["Premium Catering (Holdings) Ltd"] == 1998056
+    assert names["Cohen & Steers Tax-Advantaged Preferred Securities & Income Fund"] == 1793882
+
+
+def test_pages_that_are_not_the_latest_filings_feed_are_refused_with_what_they_are(atom: Path):
+    with pytest.raises(FeedFormatError, match="an HTML page"):
+        parse_feed_page((atom / "getcurrent-all-2025-12-12" / "start05100-count100-typeall-http503.html").read_bytes())
+    with pytest.raises(FeedFormatError, match="a company's filing feed"):
+        parse_feed_page((atom / "single-pages" / "joeychilson_company_MSFT_2023-07.xml").read_bytes())
+    empty = b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Latest Filings</title></feed>'
+    assert parse_feed_page(empty).filings == () and parse_feed_page(empty).entries == 0
+    hostile = b'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY x SYSTEM "file:///etc/passwd">]><feed>&x;</feed>'
+    with pytest.raises(FeedFormatError):
+        parse_feed_page(hostile)
+
+
+@pytest.mark.parametrize("name", ["sonde_getcurrent_type4_2026-08-27.xml", "joeychilson_getcurrent_all_2023-07-11.xml"])
+def test_single_live_pages_of_other_years_read_the_same_way(atom: Path, name: str):
+    data = (atom / "single-pages" / name).read_bytes()
+    page = parse_feed_page(data)
+    assert page.entries == len(raw_entries(data)) > 0
+    assert len(page.filings) == len({entry["accession"] for entry in raw_entries(data)})
