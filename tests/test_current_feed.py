@@ -118,3 +118,76 @@ def test_single_live_pages_of_other_years_read_the_same_way(atom: Path, name: st
     page = parse_feed_page(data)
     assert page.entries == len(raw_entries(data)) > 0
     assert len(page.filings) == len({entry["accession"] for entry in raw_entries(data)})
+
+
+def recorded_feed(folder: Path, starts: list[int] | None = None):
+    """`fetch_page(start)` over a recorded run: the page recorded at that start (or, with `starts`, the recorded
+    pages in that order), None for the maintenance page or past the end."""
+    recorded = {int(path.name[5:10]): path for path in folder.iterdir() if path.name.startswith("start")}
+    order = sorted(recorded) if starts is None else starts
+    asked: list[int] = []
+
+    def fetch_page(start: int) -> bytes | None:
+        asked.append(start)
+        index = start // 100
+        if index >= len(order):
+            return None
+        path = recorded[order[index]]
+        return path.read_bytes() if path.name.endswith("http200.xml") else None
+
+    return fetch_page, asked
+
+
+def ownership_accessions(paths: list[Path]) -> dict[str, datetime]:
+    """Every ownership accession of the pages and its acceptance time, by pattern over the bytes."""
+    found = {}
+    for path in paths:
+        for entry in raw_entries(path.read_bytes()):
+            if entry["term"] in OWNERSHIP_FORMS:
+                found[entry["accession"]] = datetime.fromisoformat(entry["updated"][:19])
+    return found
+
+
+def test_a_first_poll_reads_the_whole_feed_and_a_second_reads_one_page():
+    from transforms.current_feed import FeedCursor, poll_feed
+
+    if not SHARED_ATOM.is_dir():
+        pytest.skip(SHARED_MISSING)
+    folder = SHARED_ATOM / "getcurrent-all-2025-12-12"
+    fetch_page, asked = recorded_feed(folder)
+    poll = poll_feed(fetch_page, FeedCursor())
+    expected = ownership_accessions(pages_of(folder))
+    assert [filing.accession_number for filing in poll.filings] == sorted(expected, key=lambda a: (expected[a], a))
+    assert poll.pages == 51 and asked[-1] == 5000 and poll.gap_since is None  # the feed's last page
+    again, asked_again = recorded_feed(folder)
+    second = poll_feed(again, poll.cursor)
+    assert second.filings == () and asked_again == [0]
+
+
+def test_a_poll_from_a_cursor_mid_feed_returns_what_is_newer_and_stops_on_the_page_that_reaches_it(atom: Path):
+    from transforms.current_feed import FeedCursor, poll_feed
+
+    folder = atom / "getcurrent-all-2025-12-12"
+    pages = pages_of(folder)
+    fetch_page, asked = recorded_feed(folder, [int(path.name[5:10]) for path in pages])
+    entries = [entry for path in pages for entry in raw_entries(path.read_bytes())]
+    middle = entries[150]  # a cursor at an entry of the second page
+    at = datetime.fromisoformat(middle["updated"][:19])
+    tied = frozenset(e["accession"] for e in entries if datetime.fromisoformat(e["updated"][:19]) == at)
+    poll = poll_feed(fetch_page, FeedCursor(at, tied))
+    read = [entry for path in pages[: poll.pages] for entry in raw_entries(path.read_bytes())]
+    newer = {
+        e["accession"] for e in read if e["term"] in OWNERSHIP_FORMS and datetime.fromisoformat(e["updated"][:19]) > at
+    }
+    assert newer and {filing.accession_number for filing in poll.filings} == newer
+    assert poll.pages == len(asked) == 2 and poll.gap_since is None  # stopped on the page that reaches the cursor
+
+
+def test_a_cursor_older_than_the_feed_reaches_is_a_recorded_gap_not_an_error(atom: Path):
+    from transforms.current_feed import FeedCursor, poll_feed
+
+    folder = atom / "getcurrent-all-2025-12-12"
+    fetch_page, _ = recorded_feed(folder)
+    long_ago = datetime(2025, 12, 1, 9, 30)
+    poll = poll_feed(fetch_page, FeedCursor(long_ago, frozenset()))
+    assert poll.gap_since == long_ago and poll.filings  # what the feed still holds is loaded; the rest is the gap

@@ -15,7 +15,7 @@ A page that is not this feed (an HTML error page, a company feed) is refused wit
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -147,3 +147,62 @@ def _entry(entry: etree._Element) -> tuple[str, str, datetime, date | None, Feed
 def _parser() -> etree.XMLParser:
     """No entities resolved, no network, no DTD, no huge trees: a feed page is a few dozen KB."""
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+@dataclass(frozen=True)
+class FeedCursor:
+    """Where the last poll stopped: the newest acceptance time it saw and the accessions accepted at that second
+    (acceptance times tie at one second, so the time alone would miss or repeat filings of that second)."""
+
+    accepted_at: datetime | None = None
+    accessions: frozenset[str] = frozenset()
+
+    def is_new(self, filing: FeedFiling) -> bool:
+        if self.accepted_at is None:
+            return True
+        return filing.accepted_at > self.accepted_at or (
+            filing.accepted_at == self.accepted_at and filing.accession_number not in self.accessions
+        )
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    filings: tuple[FeedFiling, ...]  # the ownership filings new since the cursor, oldest first
+    cursor: FeedCursor  # for the next poll
+    pages: int
+    gap_since: datetime | None  # the cursor's time, when the feed no longer reaches back to it: filings lost to it
+
+
+def poll_feed(fetch_page: Callable[[int], bytes | None], cursor: FeedCursor) -> FeedPoll:
+    """Page through the feed from its newest entry until a page reaches back past `cursor` (or the feed ends: a short
+    page, or the maintenance page past start=5000, which `fetch_page` gives as None), and return what is new.
+
+    `fetch_page(start)` answers the page at `start`. Filings are merged by accession over all pages read, so one
+    whose entries straddle a page boundary, or that new filings pushed onto the next page, counts once.
+    """
+    pages: list[FeedPage] = []
+    reached = cursor.accepted_at is None
+    for start in range(0, LAST_START + PAGE_SIZE, PAGE_SIZE):
+        data = fetch_page(start)
+        if data is None:
+            break
+        page = parse_feed_page(data)
+        pages.append(page)
+        if cursor.accepted_at is not None and any(f.accepted_at < cursor.accepted_at for f in page.filings):
+            reached = True
+            break
+        if page.entries < PAGE_SIZE:
+            reached = True  # the feed holds nothing older: everything it ever listed has been read
+            break
+    seen = merged(pages)
+    new = sorted(
+        (filing for filing in seen if filing.is_ownership and cursor.is_new(filing)),
+        key=lambda filing: (filing.accepted_at, filing.accession_number),
+    )
+    newest = max((filing.accepted_at for filing in seen), default=None)
+    if newest is None or (cursor.accepted_at is not None and newest < cursor.accepted_at):
+        after = cursor
+    else:
+        at_newest = frozenset(f.accession_number for f in seen if f.accepted_at == newest)
+        after = FeedCursor(newest, at_newest | (cursor.accessions if newest == cursor.accepted_at else frozenset()))
+    return FeedPoll(tuple(new), after, len(pages), None if reached else cursor.accepted_at)
