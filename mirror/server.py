@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
+
+from mirror.feed import FEED_PATH, MirroredFeed
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,15 @@ class MirrorServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, roots: Iterable[Path], port: int = 0, faults: FaultPlan | None = None, wire_times: bool = False
+        self,
+        roots: Iterable[Path],
+        port: int = 0,
+        faults: FaultPlan | None = None,
+        wire_times: bool = False,
+        feed: MirroredFeed | None = None,
     ) -> None:
         self.wire_times = wire_times and sys.platform == "linux"
+        self.feed = feed  # the latest-filings feed of the filings held, if served
         self.roots = [Path(root).resolve() for root in roots]
         missing = [str(root) for root in self.roots if not root.is_dir()]
         if missing:
@@ -210,6 +218,8 @@ class MirrorHandler(BaseHTTPRequestHandler):
         if status is not None:
             if status in (429, 503) and self.server.faults.retry_after is not None and fault != "429_no_retry_after":
                 headers["Retry-After"] = self.server.faults.retry_after
+        elif path == FEED_PATH and self.server.feed is not None:
+            status, body = self._feed_page()
         else:
             located = self.server.locate(path)
             if located is None:
@@ -254,6 +264,19 @@ class MirrorHandler(BaseHTTPRequestHandler):
             return
         self.wfile.write(body)
 
+    def _feed_page(self) -> tuple[int, bytes]:
+        """The latest-filings page the query asks for (`action=getcurrent`, `start`, `count`, `type`)."""
+        query = parse_qs(urlparse(self.path).query)
+        if query.get("action", [""])[0] != "getcurrent":
+            return HTTPStatus.NOT_FOUND, b""
+        try:
+            start = int(query.get("start", ["0"])[0])
+            count = min(int(query.get("count", ["40"])[0]), 100)
+        except ValueError:
+            return HTTPStatus.BAD_REQUEST, b""
+        assert self.server.feed is not None
+        return self.server.feed.page(start, count, query.get("type", [""])[0])
+
     def _drop_connection(self) -> None:
         """Close with a TCP reset (SO_LINGER 0), as a crashed proxy would."""
         self.close_connection = True
@@ -264,10 +287,15 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
 @contextmanager
 def serve_in_background(
-    roots: Iterable[Path], port: int = 0, faults: FaultPlan | None = None, wire_times: bool = False
+    roots: Iterable[Path],
+    port: int = 0,
+    faults: FaultPlan | None = None,
+    wire_times: bool = False,
+    feed: MirroredFeed | None = None,
 ) -> Iterator[MirrorServer]:
-    """Run a mirror on a daemon thread for the duration of a `with` block (`wire_times`: see MirrorServer)."""
-    server = MirrorServer(roots, port, faults, wire_times)
+    """Run a mirror on a daemon thread for the duration of a `with` block (`wire_times`: see MirrorServer; `feed`:
+    the latest-filings feed it serves, mirror/feed.py)."""
+    server = MirrorServer(roots, port, faults, wire_times, feed)
     thread = threading.Thread(target=server.serve_forever, name="edgar-mirror", daemon=True)
     thread.start()
     try:

@@ -8,7 +8,7 @@ import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -297,14 +297,22 @@ def run_demo(port: int) -> int:
     return 0
 
 
-def serve_mirror(roots: list[Path], port: int, fault_rates: list[str], fault_seed: int) -> int:
+def serve_mirror(arguments: argparse.Namespace) -> int:
+    """Serve EDGAR-layout folders on loopback, with injected faults and, with --feed-from, the latest-filings feed
+    of the filings they hold, each listed from its acceptance time on a clock --feed-speed times as fast as real."""
+    from mirror.feed import FeedClock, MirroredFeed, held_filings
     from mirror.server import FaultPlan, MirrorServer
 
     rates = {}
-    for setting in fault_rates:
+    for setting in arguments.fault_rate:
         kind, _, rate = setting.partition("=")
         rates[kind] = float(rate)
-    server = MirrorServer(roots or [DEMO_MIRROR], port=port, faults=FaultPlan(rates=rates, seed=fault_seed))
+    roots = arguments.roots or [DEMO_MIRROR]
+    feed = None
+    if arguments.feed_from is not None:
+        feed = MirroredFeed(held_filings(roots), FeedClock(arguments.feed_from, arguments.feed_speed))
+    faults = FaultPlan(rates=rates, seed=arguments.fault_seed)
+    server = MirrorServer(roots, port=arguments.port, faults=faults, feed=feed)
     print(f"EDGAR mirror on {server.base_url} (Ctrl-C stops it); set EDGAR_BASE_URL={server.base_url}", flush=True)
     try:
         server.serve_forever()
@@ -313,6 +321,25 @@ def serve_mirror(roots: list[Path], port: int, fault_rates: list[str], fault_see
     finally:
         server.server_close()
     return 0
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time: write YYYY-MM-DDTHH:MM (New York), e.g. 2025-01-02T09:00"
+        ) from None
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a speed: write a number from 0, e.g. 60 (a minute a second)")
+    return value
 
 
 def _day(text: str) -> date:
@@ -396,6 +423,19 @@ def mirror_arguments(parser: argparse.ArgumentParser) -> None:
         help="inject faults: 429, 429_no_retry_after, 503, reset, stall, truncate, corrupt_xml (e.g. 503=0.05)",
     )
     parser.add_argument("--fault-seed", type=int, default=0)
+    parser.add_argument(
+        "--feed-from",
+        type=_moment,
+        metavar="TIME",
+        help="serve the latest-filings feed of the folders' filings, the mirror's clock starting at TIME (New York)",
+    )
+    parser.add_argument(
+        "--feed-speed",
+        type=_speed,
+        default=1.0,
+        metavar="X",
+        help="the feed's clock runs X times real time (default 1)",
+    )
 
 
 def summary_arguments(parser: argparse.ArgumentParser) -> None:
@@ -456,7 +496,7 @@ def command_f345(arguments: argparse.Namespace) -> int:
 
 
 def command_mirror(arguments: argparse.Namespace) -> int:
-    return serve_mirror(arguments.roots, arguments.port, arguments.fault_rate, arguments.fault_seed)
+    return serve_mirror(arguments)
 
 
 def command_summary(arguments: argparse.Namespace) -> int:

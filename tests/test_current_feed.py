@@ -191,3 +191,37 @@ def test_a_cursor_older_than_the_feed_reaches_is_a_recorded_gap_not_an_error(ato
     long_ago = datetime(2025, 12, 1, 9, 30)
     poll = poll_feed(fetch_page, FeedCursor(long_ago, frozenset()))
     assert poll.gap_since == long_ago and poll.filings  # what the feed still holds is loaded; the rest is the gap
+
+
+def test_the_mirror_lists_its_filings_in_the_feed_as_their_acceptance_time_comes(tmp_path: Path):
+    """The fixture mirror's filings through a loopback feed: at noon of 2025-01-06 the feed holds exactly those
+    accepted by then (their headers say when), a poll reads them all, and after the clock moves on a poll from the
+    cursor reads only the ones accepted since."""
+    from mirror.feed import FeedClock, MirroredFeed, held_filings
+    from mirror.server import serve_in_background
+    from tests.conftest import FIXTURE_MIRROR, TEST_USER_AGENT
+    from transforms.current_feed import FeedCursor, poll_feed
+    from transforms.edgar_client import ClientSettings, EdgarClient
+    from transforms.rate_limit import NoRateLimit
+
+    held = held_filings([FIXTURE_MIRROR])
+    accepted = {}
+    for path in (FIXTURE_MIRROR / "Archives" / "edgar" / "data").glob("*/*.txt"):
+        stamp = re.search(rb"<ACCEPTANCE-DATETIME>(\d{14})", path.read_bytes())
+        if stamp:
+            accepted[path.stem] = datetime.strptime(stamp.group(1).decode(), "%Y%m%d%H%M%S")
+    assert {filing.accession_number: filing.accepted_at for filing in held} == accepted
+    clock = FeedClock(datetime(2025, 1, 6, 12, 0), speed=0.0)
+    with serve_in_background([FIXTURE_MIRROR], feed=MirroredFeed(held, clock)) as mirror:
+        client = EdgarClient(ClientSettings(user_agent=TEST_USER_AGENT, base_url=mirror.base_url), NoRateLimit())
+
+        def fetch_page(start: int) -> bytes:
+            return client.get(f"cgi-bin/browse-edgar?action=getcurrent&type=&start={start}&count=100&output=atom")
+
+        first = poll_feed(fetch_page, FeedCursor())
+        by_noon = {a for a, at in accepted.items() if at <= datetime(2025, 1, 6, 12, 0)}
+        assert {filing.accession_number for filing in first.filings} == by_noon
+        clock.advance_to(datetime(2025, 1, 8, 18, 0))
+        second = poll_feed(fetch_page, first.cursor)
+    by_evening = {a for a, at in accepted.items() if datetime(2025, 1, 6, 12, 0) < at <= datetime(2025, 1, 8, 18, 0)}
+    assert by_evening and {filing.accession_number for filing in second.filings} == by_evening

@@ -1,0 +1,131 @@
+"""The latest-filings feed of the filings a mirror holds, each listed from its acceptance time on a clock that can
+run faster than the wall's, so a demo, a test or a benchmark sees a day's filings arrive as EDGAR lists them.
+
+The pages are laid out as EDGAR's (`/cgi-bin/browse-edgar?action=getcurrent&type=&start=&count=&output=atom`):
+newest first, one entry per party of each filing (Reporting, Issuer, …), `type` a prefix match, and past
+`start=5000` the maintenance page with HTTP 503.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from html import escape
+from pathlib import Path
+
+from transforms.sgml import SubmissionFormatError, parse_header
+
+FEED_PATH = "/cgi-bin/browse-edgar"
+LAST_START = 5000
+# The feed's name for each header role.
+FEED_ROLES = {
+    "reporting_owner": "Reporting",
+    "issuer": "Issuer",
+    "subject_company": "Subject",
+    "filed_by": "Filed by",
+    "filer": "Filer",
+}
+MAINTENANCE_PAGE = b"<!DOCTYPE html>\n<html><body><h1>Service Unavailable</h1></body></html>\n"
+
+
+@dataclass(frozen=True)
+class HeldFiling:
+    accession_number: str
+    form_type: str
+    accepted_at: datetime  # New York wall clock
+    filed_on: date | None
+    parties: tuple[tuple[str, int, str], ...]  # (feed role, CIK, name)
+    folder_cik: int  # the Archives/edgar/data/<cik>/ folder it is held under
+
+
+def held_filings(roots: list[Path]) -> list[HeldFiling]:
+    """Every submission the roots hold with the acceptance time its header states (the first root holding an
+    accession wins, as the mirror answers)."""
+    found: dict[str, HeldFiling] = {}
+    for root in roots:
+        for path in sorted((root / "Archives" / "edgar" / "data").glob("*/*.txt")):
+            if path.stem in found:
+                continue
+            head = path.read_bytes()[:65536].decode("latin-1")
+            end = head.find("</SEC-HEADER>")
+            if end < 0:
+                continue
+            try:
+                header = parse_header(head[:end])
+            except SubmissionFormatError:
+                continue
+            accepted = header.acceptance_datetime
+            if accepted is None or header.form_type is None:
+                continue
+            parties = tuple(
+                (FEED_ROLES.get(party.role, party.role), party.cik, party.name or "")
+                for party in header.parties
+                if party.cik is not None
+            )
+            found[path.stem] = HeldFiling(
+                path.stem, header.form_type, accepted, header.filing_date, parties, int(path.parent.name)
+            )
+    return sorted(found.values(), key=lambda filing: (filing.accepted_at, filing.accession_number))
+
+
+@dataclass
+class FeedClock:
+    """New York wall-clock time on the mirror: `start` when it began, running `speed` times as fast as real time."""
+
+    start: datetime
+    speed: float = 1.0
+    _began: float = field(default_factory=time.monotonic)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self.start + timedelta(seconds=(time.monotonic() - self._began) * self.speed)
+
+    def advance_to(self, moment: datetime) -> None:
+        """Jump the clock forward (never back) to `moment`: a test releasing the next filings at once."""
+        with self._lock:
+            if moment > self.start + timedelta(seconds=(time.monotonic() - self._began) * self.speed):
+                self.start, self._began = moment, time.monotonic()
+
+
+@dataclass
+class MirroredFeed:
+    filings: list[HeldFiling]
+    clock: FeedClock
+
+    def page(self, start: int, count: int, form_prefix: str) -> tuple[int, bytes]:
+        """(HTTP status, body) of the page at `start`: the filings accepted by the clock's now, newest first."""
+        if start > LAST_START:
+            return 503, MAINTENANCE_PAGE
+        now = self.clock.now()
+        listed = [f for f in self.filings if f.accepted_at <= now and f.form_type.startswith(form_prefix)]
+        listed.sort(key=lambda filing: (filing.accepted_at, filing.accession_number), reverse=True)
+        entries = [(filing, party) for filing in listed for party in filing.parties]
+        chosen = entries[start : start + count]
+        return 200, _atom(now, chosen)
+
+
+def _atom(now: datetime, entries: list[tuple[HeldFiling, tuple[str, int, str]]]) -> bytes:
+    offset = "-05:00"  # the mirror keeps EDGAR's own zone name out: the reader takes the wall clock as given
+    lines = [
+        '<?xml version="1.0" encoding="ISO-8859-1" ?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"<title>Latest Filings - {now:%a, %d %b %Y %H:%M:%S} EST</title>",
+        f"<updated>{now:%Y-%m-%dT%H:%M:%S}{offset}</updated>",
+    ]
+    for filing, (role, cik, name) in entries:
+        index = f"/Archives/edgar/data/{filing.folder_cik}/{filing.accession_number.replace('-', '')}/"
+        filed = filing.filed_on.isoformat() if filing.filed_on else ""
+        summary = escape(f" <b>Filed:</b> {filed} <b>AccNo:</b> {filing.accession_number} <b>Size:</b> 4 KB")
+        lines += [
+            "<entry>",
+            f"<title>{escape(filing.form_type)} - {escape(name)} ({cik:010d}) ({escape(role)})</title>",
+            f'<link rel="alternate" type="text/html" href="{index}{filing.accession_number}-index.htm"/>',
+            f'<summary type="html">{summary}</summary>',
+            f"<updated>{filing.accepted_at:%Y-%m-%dT%H:%M:%S}{offset}</updated>",
+            f'<category scheme="https://www.sec.gov/" label="form type" term="{escape(filing.form_type)}"/>',
+            f"<id>urn:tag:sec.gov,2008:accession-number={filing.accession_number}</id>",
+            "</entry>",
+        ]
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode("latin-1", errors="replace")
