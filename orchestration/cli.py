@@ -5,6 +5,7 @@ import os
 import shlex
 import shutil
 import sys
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,16 +107,20 @@ def dagster_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home), overrides=NO_COMPUTE_LOGS))
 
 
-def run_job(job_name: str, first_key: str, last_key: str, rerun: str, ops_config: dict | None = None) -> None:
-    """Run a job over the partitions [first_key, last_key] as one single-run backfill; RunFailedError says why it
-    failed, RunInterruptedError that Ctrl-C stopped it (`rerun` is the command that finishes it). The warehouse is
-    opened (waiting for its lock, saying for whom) and migrated before the run starts, and stays open for it: the
-    run's steps share this instance."""
+def run_job(
+    job_name: str, first_key: str | None, last_key: str | None, rerun: str, ops_config: dict | None = None
+) -> None:
+    """Run a job over the partitions [first_key, last_key] as one single-run backfill (an unpartitioned job: both
+    None); RunFailedError says why it failed, RunInterruptedError that Ctrl-C stopped it (`rerun` is the command
+    that finishes it). The warehouse is opened (waiting for its lock, saying for whom) and migrated before the run
+    starts, and stays open for it: the run's steps share this instance."""
     from orchestration.definitions import defs
 
     read_settings(need_user_agent=True)
     job = defs.resolve_job_def(job_name)
-    tags = {"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key}
+    tags = {}
+    if first_key is not None and last_key is not None:
+        tags = {"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key}
     warehouse = DataFolder(data_dir()).warehouse
     with kept_open(warehouse, history_load=job_name == F345_JOB):
         migrate_warehouse(warehouse)
@@ -332,6 +337,16 @@ def _moment(text: str) -> datetime:
         ) from None
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds: write a positive number, e.g. 60")
+    return value
+
+
 def _speed(text: str) -> float:
     try:
         value = float(text)
@@ -446,6 +461,13 @@ def runs_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=_count, default=10, metavar="N", help="how many runs (default: %(default)s)")
 
 
+def watch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--once", action="store_true", help="poll once, load and publish what is new, and stop")
+    parser.add_argument(
+        "--interval", type=_seconds, default=60.0, metavar="SECONDS", help="between polls (default: %(default)s)"
+    )
+
+
 def coverage_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, help="ownership .xml files, submissions (.txt/.nc), folders")
 
@@ -493,6 +515,32 @@ def command_f345(arguments: argparse.Namespace) -> int:
             f"`insider-warehouse ingest` (or the nightly schedule) covers {window.first} to {window.last}"
         )
     return 0
+
+
+def command_watch(arguments: argparse.Namespace) -> int:
+    """Poll EDGAR's latest-filings feed, load and publish what is new, every --interval seconds (once, with
+    --once); Ctrl-C between two polls ends it cleanly."""
+    from orchestration.resources import EdgarResource, StorageResource
+    from orchestration.sources.current_feed.poll import FEED_ASSET, FEED_JOB, poll, run_config, warehouse_cursor
+
+    read_settings(need_user_agent=True)
+    storage = StorageResource()
+    client = EdgarResource().client(storage)
+    while True:
+        found, polled_at = poll(client, warehouse_cursor(storage.warehouse_path))
+        if found.filings or found.gap_since is not None:
+            config = {FEED_ASSET: {"config": run_config(found, polled_at)}}
+            run_job(FEED_JOB, None, None, "insider-warehouse watch --once", config)
+            print(f"insider-warehouse: watch: {len(found.filings)} new filing(s) from the feed, loaded and published")
+        else:
+            print(f"insider-warehouse: watch: nothing new in the feed since {found.cursor.accepted_at or 'ever'}")
+        if arguments.once:
+            return 0
+        try:
+            time.sleep(arguments.interval)
+        except KeyboardInterrupt:
+            print("insider-warehouse: watch: stopped between polls; nothing was left half done", file=sys.stderr)
+            return 0
 
 
 def command_mirror(arguments: argparse.Namespace) -> int:
@@ -556,6 +604,12 @@ COMMANDS: dict[str, Command] = {
         "ingest a long range of days (default: 2003-06-30 to 2005-12-31, before the Form 345 data sets), "
         "saying first how many filings and how long; started again, it resumes where it stopped",
         backfill_arguments,
+        writes=True,
+    ),
+    "watch": Command(
+        command_watch,
+        "poll EDGAR's latest-filings feed, load and publish new filings within minutes (--once: one poll)",
+        watch_arguments,
         writes=True,
     ),
     "mirror": Command(command_mirror, "serve EDGAR-layout folders on 127.0.0.1", mirror_arguments, settings=False),

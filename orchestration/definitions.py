@@ -10,10 +10,10 @@ from orchestration.checks import warehouse_checks
 from orchestration.model_assets import published_warehouse, warehouse_model
 from orchestration.resources import EdgarResource, ParsingResource, StorageResource
 from orchestration.run_logging import RUN_WARNINGS_LOGGER, run_warnings_logger
-from orchestration.sources import edgar_daily, f345
+from orchestration.sources import current_feed, edgar_daily, f345
 from orchestration.sql_models import model_assets
 
-SOURCES = (edgar_daily, f345)
+SOURCES = (edgar_daily, f345, current_feed)
 PIPELINE_ASSETS = [*(asset for source in SOURCES for asset in source.ASSETS), warehouse_model, published_warehouse]
 TABLE_ASSET_NAMES = {key.to_user_string() for assets in PIPELINE_ASSETS for key in assets.keys}
 
@@ -23,5 +23,6 @@ defs = dg.Definitions(
     jobs=[job for source in SOURCES for job in source.JOBS],
     loggers={RUN_WARNINGS_LOGGER: run_warnings_logger},
     schedules=[schedule for source in SOURCES for schedule in source.SCHEDULES],
+    sensors=[sensor for source in SOURCES for sensor in source.SENSORS],
     resources={"storage": StorageResource(), "edgar": EdgarResource(), "parsing": ParsingResource()},
 )

@@ -13,7 +13,7 @@ from orchestration.progress import progress
 from orchestration.publish import publish
 from orchestration.refresh_chain import refresh_steps, table_lineage
 from orchestration.resources import StorageResource
-from orchestration.run_window import new_york_today
+from orchestration.run_window import new_york_today, utc_now
 from orchestration.settings import read_vehicle_overrides, vehicle_overrides_path
 from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.sql_models import all_models
@@ -130,5 +130,6 @@ def published_warehouse(storage: StorageResource) -> dg.MaterializeResult:
     """Replace the analysts' read copy with this run's warehouse, atomically (open readers keep their snapshot)."""
     with open_warehouse(storage.warehouse_path) as connection:
         run_sql_file(connection, "model_runtime/clear_model_scope.sql")
+        run_sql_file(connection, "records/record_published.sql", now=utc_now())
     path = publish(storage.warehouse_path, storage.published_path)
     return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})

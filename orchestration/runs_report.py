@@ -16,7 +16,7 @@ from orchestration.sql_files import query_sql_file
 from orchestration.warehouse_connection import WarehouseLockedError, connect, registered
 from transforms.quarters import quarter_label
 
-RUN_KINDS = {"ingest_edgar_days": "days", F345_JOB: "quarters"}
+RUN_KINDS = {"ingest_edgar_days": "days", F345_JOB: "quarters", "load_current_filings": "feed"}
 RUNS_SCHEMA = pl.Schema(
     {
         "run_id": pl.String,

@@ -1,8 +1,8 @@
 """The ways data comes in, one package each, registered in orchestration/definitions.py.
 
 A source package holds its Dagster assets, its load and its jobs and schedules, and exposes them as `ASSETS`,
-`JOBS` and `SCHEDULES`; what every source uses (the EDGAR client and rate limit, the raw archive, the fetch →
-archive → parse path, the parse pool, the warehouse connection, load and refresh) stays in orchestration/ and
-transforms/. Its pure readers live in transforms/, beside every other parser, in a package of the source's name
+`JOBS`, `SCHEDULES` and `SENSORS`; what every source uses (the EDGAR client and rate limit, the raw archive, the
+fetch → archive → parse path, the parse pool, the warehouse connection, load and refresh) stays in orchestration/
+and transforms/. Its pure readers live in transforms/, beside every other parser, in a package of the source's name
 (the data sets': transforms/f345/).
 """

@@ -14,3 +14,4 @@ from orchestration.sources.edgar_daily.submission_assets import raw_submissions
 ASSETS = [edgar_daily_index, raw_submissions, filing_tables, ingest_outcome]
 JOBS = [ingest_job]
 SCHEDULES = [nightly_ingest]
+SENSORS: list = []

@@ -5,18 +5,20 @@ from datetime import timedelta
 
 import dagster as dg
 
-from orchestration.history_load import F345_ASSET, F345_OUTCOME_ASSET
 from orchestration.partitions import EDGAR_TIMEZONE
 from orchestration.resources import StorageResource
 from orchestration.run_window import nightly_window_of
+from orchestration.sources.load_jobs import load_job
 
-ingest_job = dg.define_asset_job(
+# The day-partitioned ingest, then what follows from its load, then its verdict over its days. One process for the
+# run's steps, as the CLI runs them: steps in processes of their own would only queue for DuckDB's one writer, and
+# each would open the warehouse with cold buffers.
+ingest_job = load_job(
     "ingest_edgar_days",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(F345_ASSET, F345_OUTCOME_ASSET),
+    "index_days",
+    "index_entries",
     description="Discover, fetch, parse and load the EDGAR ownership filings of a range of days.",
-    # One process for the run's steps, as the CLI runs them: DuckDB lets one process write, so steps in processes
-    # of their own would only queue for the lock, and each would open the warehouse with cold buffers.
-    executor_def=dg.in_process_executor,
+    outcome="ingest_outcome",
 )
 
 

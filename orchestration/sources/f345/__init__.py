@@ -11,3 +11,4 @@ from orchestration.sources.f345.jobs import f345_job
 ASSETS = [f345_quarter, f345_outcome]
 JOBS = [f345_job]
 SCHEDULES: list = []
+SENSORS: list = []

@@ -1,0 +1,91 @@
+"""One poll of EDGAR's latest-filings feed, from the cursor the warehouse keeps, as the configuration of the run
+that loads what it found (the sensor's and `insider-warehouse watch`'s)."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from orchestration.partitions import EDGAR_TIMEZONE
+from orchestration.sql_files import query_sql_file
+from orchestration.warehouse_connection import connect
+from transforms.current_feed import PAGE_SIZE, FeedCursor, FeedPoll, poll_feed
+from transforms.edgar_client import EdgarClient, FetchError
+
+FEED_JOB = "load_current_filings"
+FEED_ASSET = "feed_filings"
+
+
+def feed_page_path(start: int) -> str:
+    """The feed's page at `start`, every form (the `type` filter is a prefix match: forms are kept by the reader)."""
+    query = f"action=getcurrent&type=&company=&dateb=&owner=include&start={start}&count={PAGE_SIZE}&output=atom"
+    return f"cgi-bin/browse-edgar?{query}"
+
+
+def page_fetcher(client: EdgarClient) -> Callable[[int], bytes | None]:
+    """`fetch_page(start)` through the shared client (User-Agent, rate limit, back-off); a page EDGAR will not give
+    (its maintenance page past the end, an outage once the retries are spent) ends the paging, not the poll."""
+
+    def fetch_page(start: int) -> bytes | None:
+        try:
+            return client.get(feed_page_path(start))
+        except FetchError:
+            return None
+
+    return fetch_page
+
+
+def warehouse_cursor(warehouse: Path) -> FeedCursor:
+    """Where the next poll starts: the latest poll's cursor, else the newest acceptance time the warehouse holds;
+    with neither (or no warehouse yet), the whole feed."""
+    if not warehouse.exists():
+        return FeedCursor()
+    connection = connect(warehouse, read_only=True)
+    try:
+        tables = {row[0] for row in connection.sql("select table_name from duckdb_tables()").fetchall()}
+        if "feed_polls" not in tables:
+            return FeedCursor()
+        rows = query_sql_file(connection, "queries/feed_cursor.sql").fetchall()
+    finally:
+        connection.close()
+    if not rows or rows[0][0] is None:
+        return FeedCursor()
+    return FeedCursor(rows[0][0], frozenset(rows[0][1] or ()))
+
+
+def poll(client: EdgarClient, cursor: FeedCursor) -> tuple[FeedPoll, datetime]:
+    """A poll of the feed from `cursor`, and when it was made (naive UTC, as the pipeline's own times)."""
+    polled_at = datetime.now(UTC).replace(tzinfo=None)
+    return poll_feed(page_fetcher(client), cursor), polled_at
+
+
+_NEW_YORK = ZoneInfo(EDGAR_TIMEZONE)
+
+
+def in_utc(new_york: datetime) -> datetime:
+    """EDGAR's New York wall-clock time as the naive UTC the pipeline writes its own times in."""
+    return new_york.replace(tzinfo=_NEW_YORK).astimezone(UTC).replace(tzinfo=None)
+
+
+def run_config(found: FeedPoll, polled_at: datetime) -> dict:
+    """The feed asset's configuration for the run that loads a poll's filings (each with the CIK its path takes)."""
+    filings = [
+        {
+            "accession_number": filing.accession_number,
+            "cik": filing.cik_of("Issuer") or filing.parties[0].cik,
+            "accepted_at": filing.accepted_at.isoformat(),
+            "accepted_at_utc": filing.accepted_at.replace(tzinfo=_NEW_YORK)
+            .astimezone(UTC)
+            .replace(tzinfo=None)
+            .isoformat(),
+        }
+        for filing in found.filings
+    ]
+    cursor = found.cursor
+    return {
+        "filings": filings,
+        "polled_at": polled_at.isoformat(),
+        "cursor_accepted_at": cursor.accepted_at.isoformat() if cursor.accepted_at else None,
+        "cursor_accessions": sorted(cursor.accessions),
+        "gap_since": found.gap_since.isoformat() if found.gap_since else None,
+    }

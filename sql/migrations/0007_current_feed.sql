@@ -1,0 +1,3 @@
+-- Migration 7: EDGAR's latest-filings feed. feed_polls keeps the feed's cursor poll by poll, filing_latency the
+-- acceptance, first-seen, loaded and published times of each filing the feed brought.
+-- creates: feed_polls, filing_latency
