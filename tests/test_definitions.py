@@ -22,6 +22,7 @@ def definitions_listing() -> str:
     ]
     lines += [f"job {name}" for name in sorted(repository.job_names) if not name.startswith("__")]
     lines += [f"schedule {schedule.name} {schedule.cron_schedule}" for schedule in repository.schedule_defs]
+    lines += [f"sensor {sensor.name} → {sensor.job_name}" for sensor in repository.sensor_defs]
     return "\n".join(lines) + "\n"
 
 
