@@ -58,12 +58,15 @@ def held_filings(roots: list[Path]) -> list[HeldFiling]:
             if accepted is None or header.form_type is None:
                 continue
             parties = tuple(
-                (FEED_ROLES.get(party.role, party.role), party.cik, party.name or "")
+                (FEED_ROLES.get(party.role, party.role), party.cik, party.name or f"CIK {party.cik}")
                 for party in header.parties
                 if party.cik is not None
             )
+            folder_cik = int(path.parent.name)
+            # A hand-built submission may name no party: the feed still lists it, under the folder's CIK.
+            parties = parties or (("Filer", folder_cik, f"CIK {folder_cik}"),)
             found[path.stem] = HeldFiling(
-                path.stem, header.form_type, accepted, header.filing_date, parties, int(path.parent.name)
+                path.stem, header.form_type, accepted, header.filing_date, parties, folder_cik
             )
     return sorted(found.values(), key=lambda filing: (filing.accepted_at, filing.accession_number))
 

@@ -6,6 +6,7 @@ import polars as pl
 
 from orchestration.migrations import latest_version, recorded_version
 from orchestration.retry_policy import MAX_ATTEMPTS
+from orchestration.run_window import new_york_today
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse_connection import connect
 
@@ -32,9 +33,27 @@ def warehouse_summary(path: Path) -> dict[str, pl.DataFrame]:
             "ingest failures": query_sql_file(
                 connection, "queries/summary_failures.sql", max_attempts=MAX_ATTEMPTS
             ).pl(),
+            "feed latency today (acceptance to read copy)": _todays_latency(connection),
         }
     finally:
         connection.close()
+
+
+def _todays_latency(connection) -> pl.DataFrame:
+    """Today's filings from the feed: how many, and the median and worst time from acceptance to the read copy
+    (none when no filing came through the feed today)."""
+    latency = query_sql_file(connection, "queries/summary_feed_latency.sql", today=new_york_today()).pl()
+    latency = latency.filter(pl.col("filings") > 0)
+    return latency.select(
+        "filings",
+        pl.col("median_seconds").map_elements(_duration, return_dtype=pl.String).alias("median"),
+        pl.col("worst_seconds").map_elements(_duration, return_dtype=pl.String).alias("worst"),
+    )
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
 
 
 def format_summary(path: Path, sections: dict[str, pl.DataFrame]) -> str:

@@ -5,7 +5,7 @@ on a clock the test moves."""
 import re
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -133,3 +133,38 @@ def test_the_sensor_is_defined_stopped_and_polls_once_a_minute_by_default():
     assert sensor.default_status == dg.DefaultSensorStatus.STOPPED
     assert sensor.job_name == "load_current_filings"
     assert feed_interval_seconds() == 60.0
+
+
+def test_filings_accepted_today_show_their_latency_in_the_summary(
+    cli_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """Two Form 4s accepted minutes ago in New York, served with the feed on the wall clock: after `watch --once`
+    the summary gives today's count and the median and worst time from acceptance to the read copy."""
+    from zoneinfo import ZoneInfo
+
+    from orchestration import cli
+    from tests.ownership_builder import Filing, Line
+
+    now_new_york = datetime.now(ZoneInfo("America/New_York")).replace(tzinfo=None, microsecond=0)
+    root = tmp_path / "mirror"
+    for number, minutes_ago in enumerate((7, 3), start=1):
+        accession = f"0009999998-26-{number:06d}"
+        filing = Filing(
+            accession,
+            "4",
+            now_new_york.replace(second=0) - timedelta(minutes=minutes_ago),
+            now_new_york.date().isoformat(),
+            [9990201],
+            [Line("1000", date=now_new_york.date().isoformat(), code="P", shares="1000")],
+        )
+        target = root / "Archives" / "edgar" / "data" / str(filing.issuer) / f"{accession}.txt"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(filing.raw())
+    clock = FeedClock(now_new_york, speed=1.0)
+    with serve_in_background([root], feed=MirroredFeed(held_filings([root]), clock)) as mirror:
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+    capsys.readouterr()
+    assert cli.main(["summary"]) == 0
+    printed = capsys.readouterr().out
+    section = printed.split("feed latency today (acceptance to read copy):")[1]
+    assert re.search(r"│ 2\s+┆ \d+ min \d\d s\s+┆ \d+ min \d\d s", section), section
