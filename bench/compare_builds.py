@@ -25,21 +25,13 @@ from pathlib import Path
 import duckdb
 
 from mirror.server import serve_in_background
+from tests.conftest import RUN_TIME_COLUMNS as TEST_RUN_TIME_COLUMNS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
-# When a run did something, not what the filings say; and the address a failure was met at, whose loopback port
-# differs from build to build.
-RUN_TIME_COLUMNS = {
-    "loaded_at",
-    "built_at",
-    "applied_at",
-    "computed_at",
-    "first_seen",
-    "last_seen",
-    "resolved_at",
-    "url",
-}
+# When a run did something, not what the filings say (the tests' list); and the address a failure was met at, whose
+# loopback port differs from build to build.
+RUN_TIME_COLUMNS = TEST_RUN_TIME_COLUMNS | {"url"}
 USER_AGENT = "insider-warehouse build comparison compare@example.invalid"
 
 

@@ -1,4 +1,4 @@
-"""Holdings over time, monthly net buying and cluster buys, from the published read copy.
+"""Today's alerts, holdings over time, monthly net buying and cluster buys, from the published read copy.
 
 Open interactively with `.venv/bin/marimo edit notebooks/insider_holdings.py`, or run headless with
 `.venv/bin/python notebooks/insider_holdings.py` (PNGs go to $NOTEBOOK_OUTPUT_DIR, default docs/images).
@@ -32,6 +32,40 @@ def _():
     # The published copy, read-only: the nightly run never blocks this notebook, nor it the run.
     connection = duckdb.connect(str(published), read_only=True)
     return connection, output_dir, plt
+
+
+@app.cell
+def _(connection):
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    # Today is New York's (EDGAR's) day; the read copy stamps alerts in UTC.
+    new_york = ZoneInfo("America/New_York")
+    midnight = datetime.combine(datetime.now(new_york).date(), time(), new_york)
+    todays_alerts = connection.sql(
+        """
+        select
+            strftime(revision_published_at, '%H:%M') as published_utc,
+            rule,
+            issuer_trading_symbol as symbol,
+            owner_names as owners,
+            value::double as value,
+            event_date as trade_date,
+            accession_number || ' line ' || line_number as filing_line,
+            case
+                when withdrawn_at is not null then 'withdrawn' when revision > 1 then 'revised' else 'new'
+            end as status
+        from alerts
+        where revision_published_at >= $since
+        order by revision_published_at desc
+        """,
+        params={"since": midnight.astimezone(UTC).replace(tzinfo=None)},
+    ).pl()
+    print(f"alerts published today ({midnight:%Y-%m-%d}, New York): {todays_alerts.height}")
+    if todays_alerts.height:
+        print(todays_alerts)
+    todays_alerts
+    return
 
 
 @app.cell

@@ -9,7 +9,7 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -37,6 +37,7 @@ from orchestration.warehouse_connection import (
     history_memory_limit,
     kept_open,
 )
+from transforms.alert_messages import parse_since
 from transforms.backfill_plan import DEFAULT_DAYS_PER_RUN, PRE_DATA_SET_FIRST_DAY, PRE_DATA_SET_LAST_DAY
 from transforms.f345.files import FIRST_QUARTER
 from transforms.quarters import last_finished_quarter, quarter_label, quarter_start
@@ -347,6 +348,13 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _duration(text: str) -> timedelta:
+    try:
+        return parse_since(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _speed(text: str) -> float:
     try:
         value = float(text)
@@ -468,6 +476,13 @@ def watch_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def alerts_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--since", type=_duration, default="1h", metavar="DURATION", help="e.g. 30m, 1h, 2d (default: %(default)s)"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per line, for scripts")
+
+
 def coverage_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, help="ownership .xml files, submissions (.txt/.nc), folders")
 
@@ -556,6 +571,19 @@ def command_runs(arguments: argparse.Namespace) -> int:
     return print_runs(arguments.limit)
 
 
+def command_alerts(arguments: argparse.Namespace) -> int:
+    from orchestration.alerts_report import format_alerts, recent_alerts
+
+    path = published_path()
+    if not path.exists():
+        raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    text = format_alerts(recent_alerts(path, now - arguments.since), arguments.since, arguments.json)
+    if text:
+        print(text)
+    return 0
+
+
 def command_migrate(arguments: argparse.Namespace) -> int:
     return run_migrate()
 
@@ -611,6 +639,12 @@ COMMANDS: dict[str, Command] = {
         "poll EDGAR's latest-filings feed, load and publish new filings within minutes (--once: one poll)",
         watch_arguments,
         writes=True,
+    ),
+    "alerts": Command(
+        command_alerts,
+        "list the alerts the read copy published recently: large and first purchases, clusters, CEO/CFO sales, "
+        "late trades",
+        alerts_arguments,
     ),
     "mirror": Command(command_mirror, "serve EDGAR-layout folders on 127.0.0.1", mirror_arguments, settings=False),
     "summary": Command(

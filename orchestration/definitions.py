@@ -1,11 +1,12 @@
 """The Dagster code location: `dagster dev -m orchestration.definitions` or `dg dev` shows this graph.
 
 The sources (orchestration/sources/: how data comes in) bring their assets, jobs and schedules; the warehouse's
-model, SQL models, checks and read copy are shared by all of them.
+model, SQL models, checks, alerts and read copy are shared by all of them.
 """
 
 import dagster as dg
 
+from orchestration.alert_assets import alert_delivery, alerts
 from orchestration.checks import warehouse_checks
 from orchestration.model_assets import published_warehouse, warehouse_model
 from orchestration.resources import EdgarResource, ParsingResource, StorageResource
@@ -14,7 +15,13 @@ from orchestration.sources import current_feed, edgar_daily, f345
 from orchestration.sql_models import model_assets
 
 SOURCES = (edgar_daily, f345, current_feed)
-PIPELINE_ASSETS = [*(asset for source in SOURCES for asset in source.ASSETS), warehouse_model, published_warehouse]
+PIPELINE_ASSETS = [
+    *(asset for source in SOURCES for asset in source.ASSETS),
+    warehouse_model,
+    published_warehouse,
+    alerts,
+    alert_delivery,
+]
 TABLE_ASSET_NAMES = {key.to_user_string() for assets in PIPELINE_ASSETS for key in assets.keys}
 
 defs = dg.Definitions(

@@ -122,7 +122,7 @@ def warehouse_model(storage: StorageResource):
 
 
 @dg.asset(
-    deps=[*MODEL_TABLES, *all_models()],
+    deps=[*MODEL_TABLES, *all_models(), "alerts"],
     group_name="model",
     kinds={"duckdb"},
 )

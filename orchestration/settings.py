@@ -227,6 +227,48 @@ def lock_wait_setting(environment: Mapping[str, str] | None = None) -> float:
     return check_seconds(value, LOCK_WAIT_VARIABLE) if value else DEFAULT_LOCK_WAIT_SECONDS
 
 
+ALERT_WEBHOOK_VARIABLE = "INSIDER_ALERT_WEBHOOK"
+
+
+@dataclass(frozen=True)
+class AlertWebhook:
+    """Where and how alerts are posted. A post is tried `attempts` times, `backoff_seconds` doubling between tries;
+    alerts on filings more than `max_age_days` older than the newest filing the warehouse holds are kept in `alerts`
+    but not posted (a history load would otherwise post every firing of years)."""
+
+    url: str
+    attempts: int = 3
+    backoff_seconds: float = 2.0
+    timeout_seconds: float = 10.0
+    max_age_days: int = 3
+
+
+def alert_webhook_setting(environment: Mapping[str, str] | None = None) -> AlertWebhook | None:
+    """INSIDER_ALERT_WEBHOOK and its INSIDER_ALERT_* companions, checked; None when no webhook is set."""
+    env = os.environ if environment is None else environment
+    url = _text(env, ALERT_WEBHOOK_VARIABLE)
+    if url is None:
+        return None
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise SettingError(
+            f"{ALERT_WEBHOOK_VARIABLE} must be an http(s) URL with a host "
+            f"(e.g. {ALERT_WEBHOOK_VARIABLE}=https://hooks.slack.com/services/T000/B000/XXXX)"
+        )
+    attempts = _text(env, "INSIDER_ALERT_ATTEMPTS")
+    backoff = _text(env, "INSIDER_ALERT_BACKOFF_SECONDS")
+    timeout = _text(env, "INSIDER_ALERT_TIMEOUT_SECONDS")
+    max_age = _text(env, "INSIDER_ALERT_MAX_AGE_DAYS")
+    default = AlertWebhook(url)
+    return AlertWebhook(
+        url=url,
+        attempts=check_count(attempts, "INSIDER_ALERT_ATTEMPTS") if attempts else default.attempts,
+        backoff_seconds=check_seconds(backoff, "INSIDER_ALERT_BACKOFF_SECONDS") if backoff else default.backoff_seconds,
+        timeout_seconds=check_seconds(timeout, "INSIDER_ALERT_TIMEOUT_SECONDS") if timeout else default.timeout_seconds,
+        max_age_days=check_count(max_age, "INSIDER_ALERT_MAX_AGE_DAYS") if max_age else default.max_age_days,
+    )
+
+
 def read_settings(environment: Mapping[str, str] | None = None, need_user_agent: bool = False) -> Settings:
     """Check every setting the project reads; raise SettingError for the first one that is wrong."""
     env = os.environ if environment is None else environment
@@ -236,6 +278,7 @@ def read_settings(environment: Mapping[str, str] | None = None, need_user_agent:
         user_agent = check_user_agent(user_agent)
     fetch_processes = _text(env, "EDGAR_FETCH_PROCESSES")
     parse_workers = _text(env, "INSIDER_PARSE_WORKERS")
+    alert_webhook_setting(env)
     return Settings(
         data_dir=check_data_dir(_text(env, "INSIDER_DATA_DIR") or DEFAULT_DATA_DIR),
         base_url=base_url,

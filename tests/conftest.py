@@ -122,7 +122,23 @@ def table_rows(data_dir: Path, table: str, order_by: str) -> list[tuple]:
 
 
 # Columns that say when a run did something, not what the filings say: left out when two warehouses are compared.
-RUN_TIME_COLUMNS = {"loaded_at", "built_at", "applied_at", "computed_at", "first_seen", "last_seen", "resolved_at"}
+RUN_TIME_COLUMNS = {
+    "loaded_at",
+    "built_at",
+    "applied_at",
+    "computed_at",
+    "first_seen",
+    "last_seen",
+    "resolved_at",
+    # alerts: when a run fired, revised, withdrew, published or posted one
+    "fired_at",
+    "revised_at",
+    "withdrawn_at",
+    "first_published_at",
+    "revision_published_at",
+    "last_attempt_at",
+    "delivered_at",
+}
 
 
 def every_table(data_dir: Path, leave_out: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:

@@ -35,12 +35,21 @@ class Filing:
     symbol: str = "HBC"
     footnotes: dict[str, str] = field(default_factory=dict)
     aff10b5: str | None = None
+    director: bool = True
+    officer_title: str | None = None
+    ten_percent_owner: bool = False
+
+    def relationship(self) -> str:
+        officer = "<isOfficer>1</isOfficer>" if self.officer_title else ""
+        owner = "<isTenPercentOwner>1</isTenPercentOwner>" if self.ten_percent_owner else ""
+        title = f"<officerTitle>{self.officer_title}</officerTitle>" if self.officer_title else ""
+        director = "<isDirector>1</isDirector>" if self.director else ""
+        return f"<reportingOwnerRelationship>{director}{officer}{owner}{title}</reportingOwnerRelationship>"
 
     def xml(self) -> bytes:
         owners = "".join(
             f"<reportingOwner><reportingOwnerId><rptOwnerCik>{cik:010d}</rptOwnerCik>"
-            f"<rptOwnerName>Owner {cik}</rptOwnerName></reportingOwnerId>"
-            "<reportingOwnerRelationship><isDirector>1</isDirector></reportingOwnerRelationship></reportingOwner>"
+            f"<rptOwnerName>Owner {cik}</rptOwnerName></reportingOwnerId>{self.relationship()}</reportingOwner>"
             for cik in self.owners
         )
         rows = "".join(_row(line) for line in self.lines)

@@ -26,6 +26,7 @@ def test_notebook_draws_its_pictures_from_the_published_copy(tmp_path: Path, fix
         timeout=240,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    assert "alerts published today" in done.stdout
     for name in PICTURES:
         picture = (output / name).read_bytes()
         assert picture.startswith(PNG_SIGNATURE) and len(picture) > 10_000, name  # a drawn chart, not a blank

@@ -1,0 +1,47 @@
+"""Alerts as assets: the screens' firings merged into `alerts` before the read copy is published, and posted to the
+webhook after it (orchestration/alert_delivery.py)."""
+
+import dagster as dg
+import requests
+
+from orchestration.alert_delivery import deliver_pending
+from orchestration.model_assets import published_warehouse
+from orchestration.resources import StorageResource
+from orchestration.run_window import utc_now
+from orchestration.settings import alert_webhook_setting
+from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.sql_models import all_models
+from orchestration.warehouse_connection import open_warehouse, transaction
+
+# The screens: every SQL model named alert_*, each merged by sql/records/merge_alerts.sql under its rule.
+SCREENS = tuple(name for name in all_models() if name.startswith("alert_"))
+
+
+@dg.asset(deps=list(SCREENS), group_name="alerts", kinds={"duckdb"})
+def alerts(storage: StorageResource) -> dg.MaterializeResult:
+    """Each screen's firing once: new firings added, changed ones revised, vanished ones withdrawn (one
+    transaction, so a run stopped here leaves the previous alerts whole)."""
+    with open_warehouse(storage.warehouse_path) as connection:
+        with transaction(connection):
+            run_sql_file(connection, "records/merge_alerts.sql", now=utc_now())
+        [(total, unpublished)] = query_sql_file(connection, "queries/alert_counts.sql").fetchall()
+    return dg.MaterializeResult(metadata={"dagster/row_count": total, "new or revised": unpublished})
+
+
+@dg.asset(deps=[published_warehouse], group_name="alerts", kinds={"duckdb"})
+def alert_delivery(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
+    """Post the alerts the read copy now holds to INSIDER_ALERT_WEBHOOK, if set. A webhook that fails is recorded
+    (alert_deliveries) and retried by the next run; it never fails this one, whose data is already published."""
+    webhook = alert_webhook_setting()
+    if webhook is None:
+        return dg.MaterializeResult(metadata={"webhook": "none (INSIDER_ALERT_WEBHOOK is not set)"})
+    with open_warehouse(storage.warehouse_path) as connection, requests.Session() as session:
+        outcome = deliver_pending(connection, webhook, utc_now(), session)
+    if outcome.failed:
+        context.log.warning(
+            f"alert webhook: {outcome.failed} alert(s) not delivered ({outcome.last_error}); "
+            f"{outcome.failed + outcome.waiting} will be posted again by the next run"
+        )
+    return dg.MaterializeResult(
+        metadata={"delivered": outcome.delivered, "failed": outcome.failed, "waiting": outcome.waiting}
+    )

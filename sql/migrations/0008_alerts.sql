@@ -1,0 +1,3 @@
+-- Migration 8: alerts. alerts keeps each screen's firing once, with its revisions; alert_deliveries what reached the
+-- webhook.
+-- creates: alerts, alert_deliveries

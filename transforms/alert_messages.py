@@ -1,0 +1,74 @@
+"""What an alert says: one line of text a person reads in Slack or a terminal, and the JSON a webhook receives.
+
+Pure functions of an `alerts` row (sql/ddl/alerts.sql), so the same words reach every channel.
+"""
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+# What each screen (sql/models/alert_<rule>s.sql) says happened, before the owners' names.
+RULE_HEADLINES = {
+    "large_purchase": "Large insider purchase",
+    "executive_sale": "CEO/CFO sale",
+    "first_purchase": "First purchase in years",
+    "cluster_buy": "Cluster of insider buying",
+    "late_trade": "Late Form 4",
+}
+_SINCE = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>s|m|min|h|d|w)")
+_UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_since(text: str) -> timedelta:
+    """'90m', '1h', '2d', '1w' as a duration; ValueError names what is accepted."""
+    match = _SINCE.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration: give a number and a unit, s, m, h, d or w (e.g. 1h, 90m, 2d)")
+    return timedelta(seconds=float(match["amount"]) * _UNIT_SECONDS[match["unit"]])
+
+
+def dollars(value: Decimal | float | int | None) -> str:
+    return "an unknown amount" if value is None else f"${Decimal(value):,.0f}"
+
+
+def alert_text(alert: Mapping[str, Any]) -> str:
+    """One line: what fired, who, which issuer, how much, when, and the filing and line it traces to."""
+    headline = RULE_HEADLINES.get(alert["rule"], alert["rule"])
+    issuer = alert.get("issuer_name") or f"CIK {alert['issuer_cik']}"
+    if alert.get("issuer_trading_symbol"):
+        issuer = f"{issuer} ({alert['issuer_trading_symbol']})"
+    who = alert.get("owner_names") or "insiders"
+    if alert["rule"] == "cluster_buy":
+        who = "insiders"
+    detail = f" [{alert['detail']}]" if alert.get("detail") else ""
+    text = (
+        f"{headline}: {who} at {issuer}, {dollars(alert.get('value'))}{detail}, trade {_day(alert.get('event_date'))};"
+        f" filing {alert['accession_number']} line {alert.get('line_number')}"
+    )
+    if alert.get("withdrawn_at") is not None:
+        return f"Withdrawn (the filings no longer show it): {text}"
+    if (alert.get("revision") or 1) > 1:
+        return f"Revised (was {dollars(alert.get('previous_value'))}): {text}"
+    return text
+
+
+def webhook_payload(alert: Mapping[str, Any]) -> dict[str, Any]:
+    """Slack's incoming-webhook shape ({"text": …}), which Mattermost, Rocket.Chat and most relays accept, with the
+    alert's fields under "alert" for receivers that parse them."""
+    fields = {name: _json_value(value) for name, value in alert.items()}
+    return {"text": alert_text(alert), "alert": fields}
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value is not None else "date unknown"
+
+
+def _json_value(value: Any) -> Any:
+    """Exact decimals as text (a float would round the shares and dollars), dates and times as ISO 8601."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
