@@ -168,3 +168,30 @@ def test_filings_accepted_today_show_their_latency_in_the_summary(
     printed = capsys.readouterr().out
     section = printed.split("feed latency today (acceptance to read copy):")[1]
     assert re.search(r"│ 2\s+┆ \d+ min \d\d s\s+┆ \d+ min \d\d s", section), section
+
+
+def test_the_nightly_after_the_feed_loads_what_the_feed_missed_and_leaves_what_it_loaded(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The feed loads the filings accepted by noon of the 3rd; the nightly for the 2nd to the 6th then loads the
+    rest of those days from the daily indexes and does not parse or load the feed's filings again."""
+    from orchestration import cli
+
+    clock = FeedClock(datetime(2025, 1, 3, 12, 0), speed=0.0)
+    feed = MirroredFeed(held_filings([FIXTURE_MIRROR]), clock)
+    with serve_in_background([FIXTURE_MIRROR], feed=feed) as mirror:
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+        from_feed = (
+            "select accession_number, loaded_at from filing_sources "
+            "where accession_number in (select accession_number from filing_latency) order by 1"
+        )
+        before = published(cli_data_dir, from_feed)
+        assert {accession for accession, _ in before} == accepted_by(datetime(2025, 1, 3, 12, 0))
+        assert cli.main(["ingest", "--start", "2025-01-02", "--end", "2025-01-06"]) == 0
+    assert published(cli_data_dir, from_feed) == before
+    listed = {row[0] for row in published(cli_data_dir, "select accession_number from index_entries")}
+    loaded = {row[0] for row in published(cli_data_dir, "select accession_number from filings")}
+    failed = {
+        row[0] for row in published(cli_data_dir, "select subject from ingest_failures where resolved_at is null")
+    }
+    assert listed - loaded <= failed and len(loaded) > len(before)

@@ -3,6 +3,8 @@
 from collections import Counter
 
 import dagster as dg
+import duckdb
+import polars as pl
 
 from orchestration.parse_pool import ParsedBatch, parsed_batches
 from orchestration.partitions import daily_partitions
@@ -11,8 +13,8 @@ from orchestration.resources import EdgarResource, ParsingResource, StorageResou
 from orchestration.run_window import utc_now, window_days
 from orchestration.sources.edgar_daily.damaged_copies import refetch_loaded
 from orchestration.sources.edgar_daily.submission_assets import filings_for_run
-from orchestration.sql_files import run_sql_file
-from orchestration.warehouse_connection import open_warehouse
+from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.warehouse_connection import open_warehouse, registered
 from orchestration.warehouse_load import load_filings
 from transforms.tables import FILING_TABLES
 
@@ -26,6 +28,13 @@ FILING_TABLE_DESCRIPTIONS = {
     "filing_parties": "One row per filer role in the SGML header, with addresses and former names.",
     "unknown_elements": "One row per ownershipDocument element the parser does not know, kept verbatim.",
 }
+
+
+def loaded_by_feed(connection: duckdb.DuckDBPyConnection, accessions: list[str]) -> set[str]:
+    """The accessions a feed run already loaded from the archived copy this run would parse again."""
+    frame = pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String})
+    with registered(connection, {"batch_accessions": frame}):
+        return {row[0] for row in query_sql_file(connection, "queries/loaded_by_feed.sql").fetchall()}
 
 
 @dg.multi_asset(
@@ -45,13 +54,19 @@ def filing_tables(
     Each batch is one transaction that deletes the batch's parsed accessions and inserts their new rows, so a
     rerun replaces and a crash leaves the previous state. A filing that does not parse is an ingest failure of
     stage `parse` and keeps what the warehouse already had of it: a loaded filing whose archived copy turns out
-    damaged is fetched again in the same run, and keeps its rows if that fails too.
+    damaged is fetched again in the same run, and keeps its rows if that fails too. A filing the latest-filings feed
+    already loaded from the same archived copy is left as it is: the nightly does no work for it.
     """
     days = window_days(context)
     with open_warehouse(storage.warehouse_path) as connection:
         targets, _ = filings_for_run(connection, days)
+        from_feed = loaded_by_feed(connection, [target.accession_number for target in targets])
     archive = storage.raw_archive
-    archived = [target for target in targets if archive.has(target.accession_number)]
+    archived = [
+        target
+        for target in targets
+        if archive.has(target.accession_number) and target.accession_number not in from_feed
+    ]
     with open_warehouse(storage.warehouse_path) as connection:
         run_sql_file(connection, "load/start_load_scope.sql")
     loaded_rows: Counter[str] = Counter()
@@ -82,6 +97,7 @@ def filing_tables(
             metadata |= {
                 "parse_failures": sum(reasons.values()),
                 **{f"failures_{r}": n for r, n in sorted(reasons.items())},
+                "already loaded by the feed, not parsed again": len(from_feed),
                 "loaded filings whose archived copy was damaged": refetch.damaged,
                 "… fetched again and reloaded": refetch.reloaded,
                 "… kept as loaded (fetching again failed)": len(refetch.kept),
