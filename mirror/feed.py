@@ -92,18 +92,46 @@ class FeedClock:
 
 
 @dataclass
+class FeedFaults:
+    """What goes wrong with the feed itself (the server's FaultPlan answers 503s, stalls and resets on any path, the
+    feed's included): the next `stale_pages` pages served as of `stale_seconds` ago (a cache behind EDGAR); every
+    entry listed twice (`duplicate_entries`), so one filing straddles pages; and filings accepted less than
+    `archive_lag_seconds` ago listed while their Archives path still answers 404."""
+
+    stale_pages: int = 0
+    stale_seconds: float = 0.0
+    duplicate_entries: bool = False
+    archive_lag_seconds: float = 0.0
+
+
+@dataclass
 class MirroredFeed:
     filings: list[HeldFiling]
     clock: FeedClock
+    faults: FeedFaults = field(default_factory=FeedFaults)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def not_yet_archived(self, accession_number: str) -> bool:
+        """True while a listed filing's submission is not to be served yet (FeedFaults.archive_lag_seconds)."""
+        if not self.faults.archive_lag_seconds:
+            return False
+        newest = self.clock.now() - timedelta(seconds=self.faults.archive_lag_seconds)
+        return any(f.accession_number == accession_number and f.accepted_at > newest for f in self.filings)
 
     def page(self, start: int, count: int, form_prefix: str) -> tuple[int, bytes]:
         """(HTTP status, body) of the page at `start`: the filings accepted by the clock's now, newest first."""
         if start > LAST_START:
             return 503, MAINTENANCE_PAGE
         now = self.clock.now()
+        with self._lock:
+            if self.faults.stale_pages > 0:
+                self.faults.stale_pages -= 1
+                now -= timedelta(seconds=self.faults.stale_seconds)
         listed = [f for f in self.filings if f.accepted_at <= now and f.form_type.startswith(form_prefix)]
         listed.sort(key=lambda filing: (filing.accepted_at, filing.accession_number), reverse=True)
         entries = [(filing, party) for filing in listed for party in filing.parties]
+        if self.faults.duplicate_entries:
+            entries = [entry for entry in entries for _ in range(2)]
         chosen = entries[start : start + count]
         return 200, _atom(now, chosen)
 

@@ -222,7 +222,7 @@ class MirrorHandler(BaseHTTPRequestHandler):
             status, body = self._feed_page()
         else:
             located = self.server.locate(path)
-            if located is None:
+            if located is None or self._not_yet_archived(path):
                 status = HTTPStatus.NOT_FOUND
             else:
                 status = HTTPStatus.OK
@@ -263,6 +263,11 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self._drop_connection()
             return
         self.wfile.write(body)
+
+    def _not_yet_archived(self, path: str) -> bool:
+        """A submission the feed lists but EDGAR's Archives do not serve yet (FeedFaults.archive_lag_seconds)."""
+        feed = self.server.feed
+        return feed is not None and path.endswith(".txt") and feed.not_yet_archived(Path(path).stem)
 
     def _feed_page(self) -> tuple[int, bytes]:
         """The latest-filings page the query asks for (`action=getcurrent`, `start`, `count`, `type`)."""

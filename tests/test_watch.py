@@ -195,3 +195,41 @@ def test_the_nightly_after_the_feed_loads_what_the_feed_missed_and_leaves_what_i
         row[0] for row in published(cli_data_dir, "select subject from ingest_failures where resolved_at is null")
     }
     assert listed - loaded <= failed and len(loaded) > len(before)
+
+
+def test_feed_faults_lose_no_filing_and_load_none_twice(cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """The feed answers 503 first, lists every entry twice, serves one stale page, and lists filings an hour before
+    EDGAR's Archives serve them: each poll loads what it can, a filing that was not served yet is fetched again by a
+    later feed run, and in the end every filing is loaded once."""
+    from mirror.feed import FeedFaults
+    from mirror.server import FaultPlan
+
+    faults = FeedFaults(duplicate_entries=True, archive_lag_seconds=3600)
+    clock = FeedClock(datetime(2025, 1, 6, 10, 0), speed=0.0)
+    plan = FaultPlan(statuses={"/cgi-bin/browse-edgar": [503]}, retry_after="0")
+    feed = MirroredFeed(held_filings([FIXTURE_MIRROR]), clock, faults)
+    with serve_in_background([FIXTURE_MIRROR], faults=plan, feed=feed) as mirror:
+
+        def loaded() -> list[tuple]:
+            return published(cli_data_dir, "select accession_number, count(*) from filings group by 1 order by 1")
+
+        served_by = {  # accepted by the clock, and an hour before it (the Archives' lag)
+            moment: accepted_by(moment - timedelta(hours=1)) - {NEVER_PARSES}
+            for moment in (datetime(2025, 1, 6, 10, 0), datetime(2025, 1, 7, 17, 30), datetime(2025, 1, 8, 18, 0))
+        }
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+        assert {row[0] for row in loaded()} == served_by[datetime(2025, 1, 6, 10, 0)]
+        assert accepted_by(datetime(2025, 1, 6, 10, 0)) - served_by[datetime(2025, 1, 6, 10, 0)] - {NEVER_PARSES}
+
+        clock.advance_to(datetime(2025, 1, 7, 17, 30))
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+        assert {row[0] for row in loaded()} == served_by[datetime(2025, 1, 7, 17, 30)]
+
+        clock.advance_to(datetime(2025, 1, 8, 18, 0))
+        faults.stale_pages, faults.stale_seconds = 1, 2 * 86400.0  # a cache two days behind: nothing new in it
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+        assert {row[0] for row in loaded()} == served_by[datetime(2025, 1, 7, 17, 30)]
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+    rows = loaded()
+    assert {row[0] for row in rows} == served_by[datetime(2025, 1, 8, 18, 0)]
+    assert {copies for _, copies in rows} == {1}

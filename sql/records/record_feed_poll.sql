@@ -1,6 +1,7 @@
 -- A poll's filings and cursor, in one transaction after their load: each filing's latency row (its first sight
 -- kept if an earlier poll saw it; loaded now if this run loaded it) and the cursor the next poll starts from.
--- Inputs: batch_feed_filings(accession_number, accepted_at, accepted_at_utc, first_seen_at, loaded) registered by
+-- Inputs: batch_feed_filings(accession_number, accepted_at, accepted_at_utc, first_seen_at, loaded, folder_cik),
+-- registered by
 -- the caller; $polled_at, $cursor_accepted_at, $cursor_accessions, $gap_since, $now.
 update filing_latency as known
 set loaded_at = $now
@@ -13,7 +14,8 @@ select
     polled.accepted_at_utc,
     polled.first_seen_at,
     case when polled.loaded then $now::timestamp end as loaded_at,
-    null::timestamp as published_at
+    null::timestamp as published_at,
+    polled.folder_cik
 from batch_feed_filings as polled
 anti join filing_latency using (accession_number);
 insert into feed_polls

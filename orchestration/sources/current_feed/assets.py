@@ -1,7 +1,7 @@
 """The filings a poll of the latest-filings feed found, fetched and loaded through the nightly's own path, with the
 poll's cursor and each filing's latency, so the read copy holds a Form 4 minutes after EDGAR accepted it."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import dagster as dg
 import polars as pl
@@ -9,6 +9,7 @@ from pydantic import Field
 
 from orchestration.fetch_and_parse import fetch_and_parse
 from orchestration.resources import EdgarResource, StorageResource
+from orchestration.retry_policy import MAX_ATTEMPTS
 from orchestration.run_window import utc_now
 from orchestration.sources.current_feed.poll import FEED_ASSET
 from orchestration.sql_files import query_sql_file, run_sql_file
@@ -24,6 +25,7 @@ POLLED_SCHEMA = pl.Schema(
         "accepted_at_utc": pl.Datetime("us"),
         "first_seen_at": pl.Datetime("us"),
         "loaded": pl.Boolean,
+        "folder_cik": pl.Int64,
     }
 )
 
@@ -52,34 +54,37 @@ def feed_filings(
     """Fetch, parse and load the poll's filings that the warehouse does not hold from their own submission yet (a
     filing of an earlier poll, or one the nightly loaded, is not fetched twice), then record the poll: each filing's
     latency and the cursor the next poll starts from. A run killed before that record leaves the cursor where it was,
-    so the next poll finds the same filings and loads only those still missing."""
-    accessions = pl.DataFrame(
-        {"accession_number": [f.accession_number for f in config.filings]}, schema={"accession_number": pl.String}
-    )
+    so the next poll finds the same filings and loads only those still missing. The filings earlier runs listed but
+    could not load (EDGAR's Archives did not serve them yet) are fetched again with this run's."""
+    polled_at = datetime.fromisoformat(config.polled_at) if config.polled_at else utc_now()
+    listed = [
+        (
+            f.accession_number,
+            f.cik,
+            datetime.fromisoformat(f.accepted_at),
+            datetime.fromisoformat(f.accepted_at_utc),
+            polled_at,
+        )
+        for f in config.filings
+    ]
+    accessions = pl.DataFrame({"accession_number": [row[0] for row in listed]}, schema={"accession_number": pl.String})
     with open_warehouse(storage.warehouse_path) as connection:
         run_sql_file(connection, "load/start_load_scope.sql")
         with registered(connection, {"batch_accessions": accessions}):
             held = {row[0] for row in query_sql_file(connection, "queries/loaded_from_submission.sql").fetchall()}
+        retries = query_sql_file(connection, "queries/feed_filings_to_retry.sql", max_attempts=MAX_ATTEMPTS).fetchall()
+    listed += [row for row in retries if row[0] not in {accession for accession, *_ in listed}]
     targets = [
-        SubmissionTarget(
-            f.accession_number, index_file_name(f.accession_number, f.cik), date.fromisoformat(f.accepted_at[:10])
-        )
-        for f in config.filings
-        if f.accession_number not in held
+        SubmissionTarget(accession, index_file_name(accession, cik), accepted_at.date())
+        for accession, cik, accepted_at, _, _ in listed
+        if accession not in held
     ]
     batch = fetch_and_parse(edgar.client(storage), storage.raw_archive, targets)
     loaded = set(batch.accessions)
-    polled_at = datetime.fromisoformat(config.polled_at) if config.polled_at else utc_now()
     polled = pl.DataFrame(
         [
-            (
-                f.accession_number,
-                datetime.fromisoformat(f.accepted_at),
-                datetime.fromisoformat(f.accepted_at_utc),
-                polled_at,
-                f.accession_number in loaded,
-            )
-            for f in config.filings
+            (accession, accepted_at, accepted_utc, first_seen_at, accession in loaded, cik)
+            for accession, cik, accepted_at, accepted_utc, first_seen_at in listed
         ],
         schema=POLLED_SCHEMA,
         orient="row",
@@ -110,6 +115,7 @@ def feed_filings(
     return dg.MaterializeResult(
         metadata={
             "filings in the poll": len(config.filings),
+            "fetched again (listed before, not loaded)": len(retries),
             "already loaded": len(held),
             "loaded": len(loaded),
             "not loaded (recorded)": failed,
