@@ -318,7 +318,13 @@ def serve_mirror(arguments: argparse.Namespace) -> int:
     if arguments.feed_from is not None:
         feed = MirroredFeed(held_filings(roots), FeedClock(arguments.feed_from, arguments.feed_speed))
     faults = FaultPlan(rates=rates, seed=arguments.fault_seed)
-    server = MirrorServer(roots, port=arguments.port, faults=faults, feed=feed)
+    try:
+        server = MirrorServer(roots, port=arguments.port, faults=faults, feed=feed)
+    except OSError as error:
+        raise SettingError(
+            f"--port {arguments.port}: cannot listen on 127.0.0.1:{arguments.port} ({error.strerror}); "
+            "another process holds it: give another, e.g. --port 8766"
+        ) from None
     print(f"EDGAR mirror on {server.base_url} (Ctrl-C stops it); set EDGAR_BASE_URL={server.base_url}", flush=True)
     try:
         server.serve_forever()
