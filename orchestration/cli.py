@@ -109,7 +109,12 @@ def dagster_instance() -> dg.DagsterInstance:
 
 
 def run_job(
-    job_name: str, first_key: str | None, last_key: str | None, rerun: str, ops_config: dict | None = None
+    job_name: str,
+    first_key: str | None,
+    last_key: str | None,
+    rerun: str,
+    ops_config: dict | None = None,
+    extra_tags: dict[str, str] | None = None,
 ) -> None:
     """Run a job over the partitions [first_key, last_key] as one single-run backfill (an unpartitioned job: both
     None); RunFailedError says why it failed, RunInterruptedError that Ctrl-C stopped it (`rerun` is the command
@@ -119,9 +124,9 @@ def run_job(
 
     read_settings(need_user_agent=True)
     job = defs.resolve_job_def(job_name)
-    tags = {}
+    tags = dict(extra_tags or {})
     if first_key is not None and last_key is not None:
-        tags = {"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key}
+        tags |= {"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key}
     warehouse = DataFolder(data_dir()).warehouse
     with kept_open(warehouse, history_load=job_name == F345_JOB):
         migrate_warehouse(warehouse)
@@ -542,7 +547,14 @@ def command_watch(arguments: argparse.Namespace) -> int:
     """Poll EDGAR's latest-filings feed, load and publish what is new, every --interval seconds (once, with
     --once); Ctrl-C between two polls ends it cleanly."""
     from orchestration.resources import EdgarResource, StorageResource
-    from orchestration.sources.current_feed.poll import FEED_ASSET, FEED_JOB, poll, run_config, warehouse_cursor
+    from orchestration.sources.current_feed.poll import (
+        FEED_ASSET,
+        FEED_JOB,
+        poll,
+        run_config,
+        run_tags,
+        warehouse_cursor,
+    )
 
     read_settings(need_user_agent=True)
     storage = StorageResource()
@@ -551,7 +563,7 @@ def command_watch(arguments: argparse.Namespace) -> int:
         found, polled_at = poll(client, warehouse_cursor(storage.warehouse_path))
         if found.filings or found.gap_since is not None:
             config = {FEED_ASSET: {"config": run_config(found, polled_at)}}
-            run_job(FEED_JOB, None, None, "insider-warehouse watch --once", config)
+            run_job(FEED_JOB, None, None, "insider-warehouse watch --once", config, run_tags(found))
             print(f"insider-warehouse: watch: {len(found.filings)} new filing(s) from the feed, loaded and published")
         else:
             print(f"insider-warehouse: watch: nothing new in the feed since {found.cursor.accepted_at or 'ever'}")

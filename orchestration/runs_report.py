@@ -12,6 +12,7 @@ import dagster as dg
 import polars as pl
 
 from orchestration.history_load import F345_JOB
+from orchestration.sources.current_feed.poll import FILINGS_TAG
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse_connection import WarehouseLockedError, connect, registered
 from transforms.quarters import quarter_label
@@ -78,6 +79,8 @@ def _open_failures(
 
 
 def _window(run: dg.DagsterRun) -> str:
+    if FILINGS_TAG in run.tags:
+        return f"{run.tags[FILINGS_TAG]} filing(s) from the feed"
     first = run.tags.get("dagster/asset_partition_range_start") or run.tags.get("dagster/partition")
     last = run.tags.get("dagster/asset_partition_range_end") or first
     if first is None:

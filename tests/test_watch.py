@@ -79,6 +79,13 @@ def test_watch_once_loads_what_the_feed_lists_publishes_and_a_second_poll_fetche
     assert {copies for _, copies in rows} == {1}
     sources = published(cli_data_dir, "select distinct source from filing_sources")
     assert sources == [("filing",)]
+    from orchestration import cli
+
+    capsys.readouterr()
+    assert cli.main(["runs"]) == 0  # each feed run says how many filings it was started for
+    listed = capsys.readouterr().out
+    assert f"{len(accepted_by(NOON_JAN_6))} filing(s) from the feed" in listed
+    assert f"{len(accepted_by(EVENING_JAN_8) - accepted_by(NOON_JAN_6))} filing(s) from the feed" in listed
 
 
 def test_a_watch_killed_mid_run_is_completed_by_the_next_poll_and_loads_nothing_twice(cli_data_dir: Path, feed_mirror):

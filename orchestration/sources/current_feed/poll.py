@@ -67,6 +67,16 @@ def in_utc(new_york: datetime) -> datetime:
     return new_york.replace(tzinfo=_NEW_YORK).astimezone(UTC).replace(tzinfo=None)
 
 
+FILINGS_TAG = "insider/filings"
+FIRST_FILING_TAG = "insider/first"
+
+
+def run_tags(found: FeedPoll) -> dict[str, str]:
+    """The run's tags, shown in the UI's run list and by `insider-warehouse runs`: how many filings, the first."""
+    accessions = [filing.accession_number for filing in found.filings]
+    return {FILINGS_TAG: str(len(accessions)), FIRST_FILING_TAG: accessions[0] if accessions else ""}
+
+
 def run_config(found: FeedPoll, polled_at: datetime) -> dict:
     """The feed asset's configuration for the run that loads a poll's filings (each with the CIK its path takes)."""
     filings = [

@@ -11,7 +11,7 @@ import dagster as dg
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.settings import SettingError, check_seconds
 from orchestration.sources.current_feed.jobs import feed_job
-from orchestration.sources.current_feed.poll import FEED_ASSET, poll, run_config, warehouse_cursor
+from orchestration.sources.current_feed.poll import FEED_ASSET, poll, run_config, run_tags, warehouse_cursor
 from transforms.current_feed import FeedCursor
 
 DEFAULT_FEED_INTERVAL_SECONDS = 60.0
@@ -75,5 +75,5 @@ def current_filings(
     return dg.RunRequest(
         run_key=f"feed-{key}",
         run_config={"ops": {FEED_ASSET: {"config": run_config(found, polled_at)}}},
-        tags={"insider/filings": str(len(accessions)), "insider/first": accessions[0] if accessions else ""},
+        tags=run_tags(found),
     )
