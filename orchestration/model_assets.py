@@ -131,5 +131,8 @@ def published_warehouse(storage: StorageResource) -> dg.MaterializeResult:
     with open_warehouse(storage.warehouse_path) as connection:
         run_sql_file(connection, "model_runtime/clear_model_scope.sql")
         run_sql_file(connection, "records/record_published.sql", now=utc_now())
-    path = publish(storage.warehouse_path, storage.published_path)
-    return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})
+    published = publish(storage.warehouse_path, storage.published_path)
+    size = published.path.stat().st_size
+    return dg.MaterializeResult(
+        metadata={"path": str(published.path), "bytes": size, "bytes written": published.bytes_written}
+    )

@@ -170,18 +170,18 @@ def _write_manifest(folder: Path, status: os.stat_result, digests: list[bytes]) 
     os.replace(partial, path)
 
 
-def _refresh_standby(warehouse_path: Path, standby: Path) -> bool:
-    """Bring the standby up to the warehouse's bytes; False, untouched, when there is none (the first nights, or
-    after a run killed while swapping) or a reader still holds it open."""
+def _refresh_standby(warehouse_path: Path, standby: Path) -> int | None:
+    """Bring the standby up to the warehouse's bytes, returning how many it rewrote; None, untouched, when there is
+    none (the first nights, or after a run killed while swapping) or a reader still holds it open."""
     try:
         descriptor = os.open(standby, os.O_RDWR)
     except FileNotFoundError:
-        return False
+        return None
     try:
         try:  # the lock DuckDB's readers take: exclusive here means nobody has this file open
             fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            return False
+            return None
         folder = standby.parent
         known = _read_manifest(folder, os.fstat(descriptor))
         # Forgotten before the first write: a run killed mid-way leaves a standby that is compared in full next time.
@@ -190,7 +190,7 @@ def _refresh_standby(warehouse_path: Path, standby: Path) -> bool:
             hold_against_writers(source.fileno(), warehouse_path)
             synced = sync_changed_blocks(source, descriptor, known)
         _write_manifest(folder, os.fstat(descriptor), synced.digests)
-        return True
+        return synced.written
     finally:
         os.close(descriptor)  # releases the lock before the file is renamed to where readers look
 
@@ -226,7 +226,15 @@ def _full_copy(warehouse_path: Path, folder: Path) -> Path:
     return Path(temporary)
 
 
-def publish(warehouse_path: Path, published_path: Path) -> Path:
+@dataclass(frozen=True)
+class Published:
+    """The read copy now in place, and how many of its bytes this publish wrote (all of them for a full copy)."""
+
+    path: Path
+    bytes_written: int
+
+
+def publish(warehouse_path: Path, published_path: Path) -> Published:
     """Checkpoint the private warehouse, bring a copy of it up to date beside the read copy, rename it into place.
 
     A killed run never exposes a partial copy (the rename comes last; a half-updated standby is healed by the next
@@ -246,7 +254,8 @@ def publish(warehouse_path: Path, published_path: Path) -> Path:
         leftover.unlink(missing_ok=True)
     standby = folder / f".standby-{published_path.name}"
     retiring = folder / f".retiring-{published_path.name}"
-    fresh = standby if _refresh_standby(warehouse_path, standby) else _full_copy(warehouse_path, folder)
+    rewritten = _refresh_standby(warehouse_path, standby)
+    fresh = standby if rewritten is not None else _full_copy(warehouse_path, folder)
     retiring.unlink(missing_ok=True)
     if published_path.exists():
         os.link(published_path, retiring)  # keeps tonight's replaced copy, to be tomorrow's standby
@@ -254,7 +263,7 @@ def publish(warehouse_path: Path, published_path: Path) -> Path:
     if retiring.exists():
         os.replace(retiring, standby)
     _forget_manifests_of_gone_files(folder, (published_path, standby))
-    return published_path
+    return Published(published_path, published_path.stat().st_size if rewritten is None else rewritten)
 
 
 def _forget_manifests_of_gone_files(folder: Path, copies: tuple[Path, ...]) -> None:

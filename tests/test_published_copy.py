@@ -245,3 +245,18 @@ def test_hashing_a_file_does_not_hold_all_of_it_resident(tmp_path: Path):
     grown_mb = int(done.stdout)
     # Mapped whole, the file's 512 MiB would all count as resident; a window at a time, two threads hold two.
     assert grown_mb < 4 * WINDOW_BYTES >> 20, grown_mb
+
+
+def test_a_publish_says_how_many_bytes_it_wrote_and_a_small_change_writes_few(tmp_path: Path):
+    """The first publish copies the whole file; once a standby exists, a few rows more rewrite a few blocks."""
+    warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "published" / "warehouse.duckdb"
+    connection = duckdb.connect(str(warehouse))
+    connection.execute("create table digests as select range as n, md5(range::varchar) as text from range(500000)")
+    connection.close()  # about 20 MB that does not compress: many blocks
+    first = publish(warehouse, published)
+    assert first.bytes_written == warehouse.stat().st_size
+    for count in (10, 10):  # the second publish leaves the first copy as the standby; the third refreshes it
+        add_rows(warehouse, count)
+        later = publish(warehouse, published)
+    assert published.read_bytes() == warehouse.read_bytes()
+    assert 0 < later.bytes_written < warehouse.stat().st_size / 4
