@@ -22,6 +22,7 @@ import requests
 from lxml import etree
 
 from bench.f345_bench import bench_f345_history, bench_f345_load
+from bench.feed_bench import bench_feed
 from bench.generate import generate, issuer_ciks
 from bench.measure import RESULTS, bench_env, print_results, report, run_measuring_peak_memory, timed_nightly
 from mirror.server import serve_in_background
@@ -36,7 +37,7 @@ NOW = datetime(2026, 1, 1)
 # Nights timed on each warehouse: with two, the ratio moved between 1.27x and 1.54x from run to run on a shared
 # 2-core machine; each more night costs 25 to 40 s at full scale (one night on each warehouse).
 TIMED_NIGHTS = 3
-BENCHMARKS = ("parse", "load", "e2e", "nightly", "f345")
+BENCHMARKS = ("parse", "load", "e2e", "nightly", "f345", "feed")
 
 
 def submissions(mirror: Path) -> list[tuple[str, bytes]]:
@@ -250,18 +251,23 @@ def holdings_as_of_figures(big_dir: Path, described: str) -> None:
     connection.close()
 
 
-def bench_nightly_and_as_of(
-    mirror: Path, days: list, frames_folder: Path, work: Path, rows: int, history_quarters: int = 0
+def bench_grown_warehouse(
+    mirror: Path, days: list, frames_folder: Path, work: Path, rows: int, chosen: set[str], arguments
 ) -> None:
-    """The nightly and holdings as of a date on a grown warehouse. The parsed frames come as parquet files
-    (`frames_folder`): this process holds nothing big while nights are timed."""
+    """On a grown warehouse: the nightly and holdings as of a date, then the latest-filings feed (bench/feed_bench.py).
+    The parsed frames come as parquet files (`frames_folder`): this process holds nothing big while runs are timed."""
     big_dir = work / "big"
+    history_quarters = arguments.issuer_history
     grown = grow_in_child(big_dir / "warehouse.duckdb", frames_folder, rows, history_quarters)
     described = f"a warehouse of {grown:,} transaction rows" + (
         f", the night's issuers with {history_quarters} quarters of history" if history_quarters > 0 else ""
     )
+    # The nightly's runs also leave what the feed's runs find in production: models built, a read copy and a standby.
     nightly_ratio(big_dir, mirror, days, described)
-    holdings_as_of_figures(big_dir, "grown warehouse")
+    if "nightly" in chosen:
+        holdings_as_of_figures(big_dir, "grown warehouse")
+    if "feed" in chosen:
+        bench_feed(big_dir, work, arguments.feed_filings, arguments.feed_samples)
 
 
 def bench_f345(mirror: Path, days: list, work: Path, filings: int, quarters: int, submissions: int) -> None:
@@ -287,6 +293,8 @@ def main() -> None:
         metavar="QUARTERS",
         help="give the night's issuers this many quarters of past filings in the big warehouse (default: none)",
     )
+    parser.add_argument("--feed-filings", type=int, default=5_000, help="filings of the feed's simulated day")
+    parser.add_argument("--feed-samples", type=int, default=12, help="polls sampled over that day")
     parser.add_argument("--f345-quarters", type=int, default=8, help="generated Form 345 quarters of the history")
     parser.add_argument("--f345-submissions", type=int, default=70_000, help="submissions per generated quarter")
     parser.add_argument(
@@ -318,10 +326,8 @@ def main() -> None:
         gc.collect()
         if "f345" in chosen:
             bench_f345(mirror, days, work, arguments.filings, arguments.f345_quarters, arguments.f345_submissions)
-        if "nightly" in chosen:
-            bench_nightly_and_as_of(
-                mirror, days, frames_folder, work, arguments.warehouse_rows, arguments.issuer_history
-            )
+        if chosen & {"nightly", "feed"}:
+            bench_grown_warehouse(mirror, days, frames_folder, work, arguments.warehouse_rows, chosen, arguments)
     print_results()
 
 
