@@ -106,6 +106,28 @@ def test_a_watch_killed_mid_run_is_completed_by_the_next_poll_and_loads_nothing_
     assert polls >= 1
 
 
+def test_the_feed_asset_materialized_without_a_poll_leaves_the_cursor_where_it_was(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, feed_mirror
+):
+    from orchestration.resources import EdgarResource, StorageResource
+    from orchestration.sources.current_feed.assets import feed_filings
+    from orchestration.sources.current_feed.poll import warehouse_cursor
+
+    mirror, _ = feed_mirror
+    assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+    warehouse = cli_data_dir / "warehouse.duckdb"
+    cursor = warehouse_cursor(warehouse)
+    polls = read_table(cli_data_dir, "select * from feed_polls")
+    assert cursor.accepted_at is not None
+    resources = {  # as "Materialize" in the UI runs it: no poll behind it, only the retries of earlier ones
+        "storage": StorageResource(data_dir=str(cli_data_dir)),
+        "edgar": EdgarResource(user_agent=TEST_USER_AGENT, base_url=mirror.base_url, requests_per_second=500),
+    }
+    assert dg.materialize([feed_filings], resources=resources).success
+    assert read_table(cli_data_dir, "select * from feed_polls") == polls
+    assert warehouse_cursor(warehouse) == cursor
+
+
 def test_the_sensor_requests_one_run_keyed_by_the_new_filings_then_skips_until_more_come(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, feed_mirror
 ):

@@ -1,8 +1,8 @@
 -- A poll's filings and cursor, in one transaction after their load: each filing's latency row (its first sight
 -- kept if an earlier poll saw it; loaded now if this run loaded it) and the cursor the next poll starts from.
 -- Inputs: batch_feed_filings(accession_number, accepted_at, accepted_at_utc, first_seen_at, loaded, folder_cik),
--- registered by
--- the caller; $polled_at, $cursor_accepted_at, $cursor_accessions, $gap_since, $now.
+-- registered by the caller; $polled_at, $cursor_accepted_at, $cursor_accessions, $gap_since, $now. A run no poll started (the
+-- asset materialized from the UI: only the retries) has no $polled_at and leaves the cursor where it was.
 update filing_latency as known
 set loaded_at = $now
 from batch_feed_filings as polled
@@ -24,4 +24,5 @@ select
     $cursor_accepted_at::timestamp,
     $cursor_accessions::varchar[],
     (select count(*) from batch_feed_filings)::integer,
-    $gap_since::timestamp;
+    $gap_since::timestamp
+where $polled_at::timestamp is not null;

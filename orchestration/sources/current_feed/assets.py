@@ -56,14 +56,15 @@ def feed_filings(
     latency and the cursor the next poll starts from. A run killed before that record leaves the cursor where it was,
     so the next poll finds the same filings and loads only those still missing. The filings earlier runs listed but
     could not load (EDGAR's Archives did not serve them yet) are fetched again with this run's."""
-    polled_at = datetime.fromisoformat(config.polled_at) if config.polled_at else utc_now()
+    polled_at = datetime.fromisoformat(config.polled_at) if config.polled_at else None
+    first_seen_at = polled_at or utc_now()
     listed = [
         (
             f.accession_number,
             f.cik,
             datetime.fromisoformat(f.accepted_at),
             datetime.fromisoformat(f.accepted_at_utc),
-            polled_at,
+            first_seen_at,
         )
         for f in config.filings
     ]
