@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.run_profile import PROFILE_VARIABLE
+
 RESULTS: list[tuple[str, str, str, str, str]] = []
 
 
@@ -88,12 +90,34 @@ def resident_share(path: Path) -> float | None:
     return resident / size if size else None
 
 
-def timed_nightly(data_dir: Path, mirror_url: str, day) -> float:
-    env = bench_env(data_dir, mirror_url)
+def warehouse_files(data_dir: Path) -> list[Path]:
+    """The DuckDB files a night reads and writes: the warehouse, its WAL, the read copy and its standby."""
+    return sorted(path for path in data_dir.rglob("*.duckdb*") if path.is_file())
+
+
+def evict_from_cache(data_dir: Path) -> None:
+    """Drop the warehouse's files from the page cache, as a reboot or a day of other work would: written back
+    first (`sync`), so every page is clean and `posix_fadvise(DONTNEED)` can drop it (no root needed)."""
+    os.sync()
+    for path in warehouse_files(data_dir):
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(descriptor)
+
+
+def timed_nightly(data_dir: Path, mirror_url: str, day, cold: bool = False, profile: Path | None = None) -> float:
+    """One nightly run of `day` on `data_dir`, timed from the command's start to its exit; `cold`: with the
+    warehouse's files evicted from the page cache first; `profile`: where its run profile goes
+    (orchestration/run_profile.py)."""
+    env = bench_env(data_dir, mirror_url) | ({PROFILE_VARIABLE: str(profile)} if profile else {})
     command = [sys.executable, "-m", "orchestration.cli", "ingest", "--start", str(day), "--end", str(day)]
     # The set-up wrote gigabytes (the grown warehouse, full read copies): flushed first, so the night's own
     # checkpoint fsyncs do not queue behind that write-back. A production night follows a quiet day.
     os.sync()
+    if cold:
+        evict_from_cache(data_dir)
     resident = resident_share(data_dir / "warehouse.duckdb")
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True)

@@ -20,6 +20,7 @@ from orchestration.data_folder import DataFolder
 from orchestration.history_load import F345_JOB
 from orchestration.migrations import Migration, SchemaTooNewError
 from orchestration.run_logging import RUN_WARNINGS_LOGGER
+from orchestration.run_profile import record_step_times
 from orchestration.run_window import new_york_today, nightly_window_of
 from orchestration.settings import (
     MEMORY_LIMIT_VARIABLE,
@@ -138,6 +139,7 @@ def run_job(
                 )
             except KeyboardInterrupt:
                 raise RunInterruptedError(rerun) from None
+    record_step_times(result.all_events)
     if not result.success:
         if was_interrupted(result):
             raise RunInterruptedError(rerun)

@@ -26,6 +26,7 @@ from typing import BinaryIO
 import xxhash
 
 from orchestration.migrations import Migration, latest_version, recorded_version
+from orchestration.run_profile import profiled
 from orchestration.warehouse_connection import connect, ensure_schema, release_kept
 
 # DuckDB writes whole 256 KiB blocks, so a block is the unit compared and rewritten.
@@ -244,7 +245,8 @@ def publish(warehouse_path: Path, published_path: Path) -> Published:
     """
     connection = connect(warehouse_path)
     try:
-        connection.execute("checkpoint")
+        with profiled("publish: checkpoint"):
+            connection.execute("checkpoint")
     finally:
         connection.close()
     release_kept(warehouse_path)  # the locks below are this process's own: DuckDB's must not be among them
@@ -254,8 +256,13 @@ def publish(warehouse_path: Path, published_path: Path) -> Published:
         leftover.unlink(missing_ok=True)
     standby = folder / f".standby-{published_path.name}"
     retiring = folder / f".retiring-{published_path.name}"
-    rewritten = _refresh_standby(warehouse_path, standby)
-    fresh = standby if rewritten is not None else _full_copy(warehouse_path, folder)
+    with profiled("publish: standby brought up to date"):
+        rewritten = _refresh_standby(warehouse_path, standby)
+    if rewritten is None:
+        with profiled("publish: full copy"):
+            fresh = _full_copy(warehouse_path, folder)
+    else:
+        fresh = standby
     retiring.unlink(missing_ok=True)
     if published_path.exists():
         os.link(published_path, retiring)  # keeps tonight's replaced copy, to be tomorrow's standby

@@ -11,6 +11,8 @@ from typing import Any
 
 import duckdb
 
+from orchestration.run_profile import profile_file, profiled
+
 SQL_ROOT = Path(__file__).resolve().parent.parent / "sql"
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Quoted text and line comments, matched left to right so that a quote inside a comment (or `--` inside a quote)
@@ -71,12 +73,13 @@ def parameter_names(statement: str) -> set[str]:
 
 def run_sql_file(connection: duckdb.DuckDBPyConnection, relative_path: str, **parameters: Any) -> None:
     """Run every statement of a file; each statement gets only the `$name` parameters it mentions."""
-    for statement in split_statements(read_sql(relative_path)):
-        wanted = parameter_names(statement)
-        missing = wanted - parameters.keys()
-        if missing:
-            raise KeyError(f"sql/{relative_path} needs parameters {sorted(missing)}")
-        connection.execute(statement, {name: parameters[name] for name in wanted} or None)
+    with profiled(relative_path):
+        for statement in split_statements(read_sql(relative_path)):
+            wanted = parameter_names(statement)
+            missing = wanted - parameters.keys()
+            if missing:
+                raise KeyError(f"sql/{relative_path} needs parameters {sorted(missing)}")
+            connection.execute(statement, {name: parameters[name] for name in wanted} or None)
 
 
 def query_sql_file(
@@ -88,7 +91,29 @@ def query_sql_file(
         raise ValueError(f"sql/{relative_path} must hold exactly one statement, found {len(statements)}")
     statement = statements[0]
     wanted = set(_PARAMETER.findall(statement))
-    return connection.sql(statement, params={name: parameters[name] for name in wanted} or None)
+    relation = connection.sql(statement, params={name: parameters[name] for name in wanted} or None)
+    return ProfiledRelation(relation, relative_path) if profile_file() else relation
+
+
+class ProfiledRelation:
+    """A query's relation whose fetches are profiled under its file (a relation runs when it is fetched)."""
+
+    _FETCHES = frozenset({"pl", "fetchall", "fetchone", "arrow", "df"})
+
+    def __init__(self, relation: duckdb.DuckDBPyRelation, relative_path: str) -> None:
+        self._relation = relation
+        self._relative_path = relative_path
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._relation, name)
+        if name not in self._FETCHES:
+            return found
+
+        def fetch(*args: Any, **kwargs: Any) -> Any:
+            with profiled(self._relative_path):
+                return found(*args, **kwargs)
+
+        return fetch
 
 
 def query_read_copy(database: Path, relative_path: str, **parameters: Any) -> list[tuple] | None:

@@ -19,6 +19,7 @@ from pydantic import Field
 
 from orchestration.progress import progress
 from orchestration.resources import StorageResource
+from orchestration.run_profile import profiled
 from orchestration.sql_files import (
     SQL_ROOT,
     parameter_names,
@@ -187,7 +188,8 @@ def materialize_model(
         else:
             _build_full(connection, model, bound, chunks)
             run_sql_file(connection, "model_runtime/model_version_record.sql", name=model.name, digest=digest)
-    return connection.table(model.name).count("*").fetchall()[0][0]
+    with profiled(f"models/{model.name}.sql (count)"):
+        return connection.table(model.name).count("*").fetchall()[0][0]
 
 
 def _execute(
@@ -199,7 +201,8 @@ def _execute(
     into: str | None = None,
 ) -> None:
     statement = model_statement(relative_path, model, scope, into)
-    connection.execute(statement, bound_in(statement, bound))
+    with profiled(f"models/{model.name}.sql ({Path(relative_path).stem})"):
+        connection.execute(statement, bound_in(statement, bound))
 
 
 def _chunk_scopes(

@@ -22,6 +22,7 @@ import pyarrow as pa
 from orchestration.data_folder import is_read_copy, read_copy_of
 from orchestration.lock_holder import describe_holder
 from orchestration.migrations import Migration, migrate
+from orchestration.run_profile import profiled
 from orchestration.settings import lock_wait_setting, memory_limit_setting
 from orchestration.sql_files import SQL_ROOT, run_sql_file
 
@@ -112,7 +113,8 @@ def connect(
     key = path.resolve()
     if key in _KEPT:
         if _KEPT[key] is None:
-            _KEPT[key] = _open(path, False, wait_seconds, history_load=key in _KEPT_FOR_HISTORY)
+            with profiled("open the warehouse"):
+                _KEPT[key] = _open(path, False, wait_seconds, history_load=key in _KEPT_FOR_HISTORY)
         cursor = _KEPT[key].cursor()
         return ReadOnlyCursor(cursor) if read_only else cursor
     return _open(path, read_only, wait_seconds)

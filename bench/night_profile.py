@@ -1,0 +1,77 @@
+"""Where a night's time and reads went, from its run profile (orchestration/run_profile.py): per step, then the
+SQL files (and publishing's parts) that cost the most, as the markdown tables docs/performance.md keeps.
+
+    python -m bench.night_profile PROFILE.jsonl [--top 15]
+"""
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from orchestration.run_profile import STEP_TOTAL
+
+OUTSIDE_STEPS = "(before the run)"
+
+
+def read_profile(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _mb(count: float) -> str:
+    return f"{count / 1e6:,.1f}"
+
+
+def step_table(entries: list[dict]) -> str:
+    """Per step: its whole time (Dagster's), the time and storage reads of the SQL it ran, slowest first."""
+    whole: dict[str, float] = {}
+    sql_seconds: dict[str, float] = defaultdict(float)
+    sql_bytes: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        step = entry["step"] or OUTSIDE_STEPS
+        if entry["label"] == STEP_TOTAL:
+            whole[step] = entry["seconds"]
+        else:
+            sql_seconds[step] += entry["seconds"]
+            sql_bytes[step] += entry["bytes_read"]
+    steps = sorted(set(whole) | set(sql_seconds), key=lambda step: -max(whole.get(step, 0), sql_seconds[step]))
+    lines = ["| step | whole step, s | in its SQL, s | read from storage, MB |", "|---|---|---|---|"]
+    for step in steps:
+        whole_time = f"{whole[step]:.2f}" if step in whole else ""
+        lines.append(f"| {step} | {whole_time} | {sql_seconds[step]:.2f} | {_mb(sql_bytes[step])} |")
+    total = sum(whole.values())
+    lines.append(f"| all steps | {total:.2f} | {sum(sql_seconds.values()):.2f} | {_mb(sum(sql_bytes.values()))} |")
+    return "\n".join(lines)
+
+
+def label_table(entries: list[dict], top: int) -> str:
+    """The `top` SQL files (or publishing's parts) by time, with the step that ran them and what they read."""
+    seconds: dict[tuple[str, str], float] = defaultdict(float)
+    read: dict[tuple[str, str], int] = defaultdict(int)
+    runs: dict[tuple[str, str], int] = defaultdict(int)
+    for entry in entries:
+        if entry["label"] == STEP_TOTAL:
+            continue
+        key = (entry["step"] or OUTSIDE_STEPS, entry["label"])
+        seconds[key] += entry["seconds"]
+        read[key] += entry["bytes_read"]
+        runs[key] += 1
+    lines = ["| step | SQL file | runs | s | read from storage, MB |", "|---|---|---|---|---|"]
+    for key in sorted(seconds, key=lambda key: -seconds[key])[:top]:
+        lines.append(f"| {key[0]} | {key[1]} | {runs[key]} | {seconds[key]:.2f} | {_mb(read[key])} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("profile", type=Path)
+    parser.add_argument("--top", type=int, default=15)
+    arguments = parser.parse_args()
+    entries = read_profile(arguments.profile)
+    print(step_table(entries))
+    print()
+    print(label_table(entries, arguments.top))
+
+
+if __name__ == "__main__":
+    main()
