@@ -292,6 +292,9 @@ def publish(warehouse_path: Path, published_path: Path) -> Published:
     os.replace(fresh, published_path)
     if retiring.exists():
         os.replace(retiring, standby)
+    elif not standby.exists():  # the first publish (a history load's): its standby now, not the next night
+        with profiled("publish: the first standby"):
+            os.replace(_full_copy(published_path, folder), standby)
     _forget_manifests_of_gone_files(folder, (published_path, standby))
     return Published(published_path, published_path.stat().st_size if rewritten is None else rewritten)
 
