@@ -222,31 +222,29 @@ def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str) -> No
     big one holds): the first night after the warehouse was built, then warm nights (the files in the page cache,
     as on a machine that does nothing else) and cold ones (evicted first, as after a reboot or a day of other work).
     Each night runs on the empty and on the big warehouse in turn: a single night moved by a quarter between runs
-    on this shared machine. The first cold night on the big warehouse is profiled (bench/night_profile.py)."""
+    on this shared machine. Every night on the big warehouse is profiled (bench/night_profile.py); the first and
+    the first cold one are printed."""
     empty_dir = big_dir.with_name(big_dir.name + "-empty")
-    first, settle, warm, cold = (
-        days[-2 * TIMED_NIGHTS - 2],
-        days[-2 * TIMED_NIGHTS - 1],
-        days[-2 * TIMED_NIGHTS : -TIMED_NIGHTS],
-        days[-TIMED_NIGHTS:],
-    )
-    profile = big_dir.with_name(big_dir.name + "-cold-night.jsonl")
-    profile.unlink(missing_ok=True)
-    timed: dict[str, dict[Path, list[float]]] = {
-        kind: {empty_dir: [], big_dir: []} for kind in ("first", "warm", "cold")
-    }
+    first, warm, cold = days[-2 * TIMED_NIGHTS - 1], days[-2 * TIMED_NIGHTS : -TIMED_NIGHTS], days[-TIMED_NIGHTS:]
+    kinds = ("first", "warm", "cold")
+    timed: dict[str, dict[Path, list[float]]] = {kind: {empty_dir: [], big_dir: []} for kind in kinds}
+    profiles: dict[str, Path] = {}
+
+    def night(kind: str, folder: Path, day: date, base_url: str) -> None:
+        profile = None
+        if folder == big_dir:
+            profile = big_dir.with_name(f"{big_dir.name}-{kind}-night-{day}.jsonl")
+            profile.unlink(missing_ok=True)
+            profiles.setdefault(kind, profile)
+        timed[kind][folder].append(timed_nightly(folder, base_url, day, cold=kind == "cold", profile=profile))
+
     with serve_in_background([mirror]) as server:
         for folder in (empty_dir, big_dir):
-            timed["first"][folder].append(timed_nightly(folder, server.base_url, first))
-        for folder in (empty_dir, big_dir):  # the second night still finds no standby copy to bring up to date
-            timed_nightly(folder, server.base_url, settle)
-        for night in warm:
-            for folder in (empty_dir, big_dir):
-                timed["warm"][folder].append(timed_nightly(folder, server.base_url, night))
-        for night in cold:
-            for folder in (empty_dir, big_dir):
-                traced = profile if folder == big_dir and night == cold[0] else None
-                timed["cold"][folder].append(timed_nightly(folder, server.base_url, night, cold=True, profile=traced))
+            night("first", folder, first, server.base_url)
+        for kind, nights in (("warm", warm), ("cold", cold)):
+            for day in nights:
+                for folder in (empty_dir, big_dir):
+                    night(kind, folder, day, server.base_url)
     for kind, label, target in (
         ("first", "the first night after it was built", "ratio ≤ 2"),
         ("warm", f"warm nights (mean of {TIMED_NIGHTS})", "ratio ≤ 1.3"),
@@ -260,9 +258,10 @@ def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str) -> No
             "the same nights on an empty warehouse",
             target,
         )
-    print(f"where the first cold night on {described} went ({profile}):", file=sys.stderr)
-    entries = read_profile(profile)
-    print(step_table(entries) + "\n\n" + label_table(entries, top=15), file=sys.stderr, flush=True)
+    for kind in ("first", "cold"):
+        entries = read_profile(profiles[kind])
+        print(f"where the {kind} night on {described} went ({profiles[kind]}):", file=sys.stderr)
+        print(step_table(entries) + "\n\n" + label_table(entries, top=15) + "\n", file=sys.stderr, flush=True)
 
 
 def holdings_as_of_figures(big_dir: Path, described: str) -> None:

@@ -17,6 +17,7 @@ with sales as (
         and not flag_code_contradicts_direction
         and not flag_price_outlier
         and not flag_amount_out_of_range
+        and in_model_scope(issuer_cik)
         and in_filing_scope(accession_number)
 ),
 
@@ -28,7 +29,7 @@ executives as (
             officer_title,
             '(?i)\bco-?ceo\b|\bceo\b|\bcfo\b|chief\s+(executive|financial)\s+officer|principal\s+(executive|financial)\s+officer'
         )
-        and in_filing_scope(accession_number)
+        and accession_number in (select accession_number from sales)
     group by accession_number
 )
 

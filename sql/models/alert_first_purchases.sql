@@ -17,6 +17,7 @@ with purchases as (
         and not flag_code_contradicts_direction
         and not flag_price_outlier
         and not flag_amount_out_of_range
+        and in_model_scope(issuer_cik)
         and in_group_scope(issuer_cik, owner_group_key)
 ),
 

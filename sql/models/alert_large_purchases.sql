@@ -17,6 +17,7 @@ with purchases as (
         and not flag_code_contradicts_direction
         and not flag_price_outlier
         and not flag_amount_out_of_range
+        and in_model_scope(issuer_cik)
         and in_filing_scope(accession_number)
 ),
 
@@ -29,7 +30,7 @@ insiders as (
             order by owner_position
         ) as roles
     from filing_owners
-    where (is_director or is_officer) and in_filing_scope(accession_number)
+    where (is_director or is_officer) and accession_number in (select accession_number from purchases)
     group by accession_number
 )
 
