@@ -4,6 +4,7 @@ import argparse
 import os
 import shlex
 import shutil
+import signal
 import sys
 import time
 import warnings
@@ -698,9 +699,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def restore_stop_signals() -> None:
+    """Let SIGTERM stop this process wherever it was started. A script's background job, nohup or cron start it
+    with SIGINT ignored, and while a run executes Dagster makes SIGTERM do what SIGINT does: `kill`, systemd and
+    Kubernetes could then never stop a run. SIGINT gets Python's own handler (a run interrupted says so and keeps
+    nothing partial), and a SIGTERM ignored by the parent is reset."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Exit status: 0 done; 1 the run failed (one paragraph says why and what next); 2 a mistake in the command
     or a setting (one line names it)."""
+    if argv is None:  # run as a program, not called by a test or a notebook
+        restore_stop_signals()
     given = sys.argv[1:] if argv is None else argv
     arguments = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore", category=dg.BetaWarning)  # single-run backfill policy is beta, and chosen

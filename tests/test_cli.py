@@ -2,6 +2,7 @@
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -52,12 +53,20 @@ def test_ingest_without_a_user_agent_says_what_to_set(tmp_path: Path):
     assert "EDGAR_USER_AGENT" in done.stderr and "@" in done.stderr
 
 
-def test_mirror_command_serves_an_archives_folder_on_loopback(tmp_path: Path):
+def started_as_a_scripts_background_job() -> None:
+    """SIGINT ignored, as a shell without job control starts `cmd &` (and nohup, cron); SIGTERM ignored too, as a
+    parent that ran Dagster in-process under those leaves it (Dagster makes SIGTERM do what SIGINT does)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def test_mirror_command_serves_an_archives_folder_on_loopback_and_stops_on_sigterm(tmp_path: Path):
     server = subprocess.Popen(
         [*CLI, "mirror", str(FIXTURE_MIRROR), "--port", "0"],
         env=environment(tmp_path),
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=started_as_a_scripts_background_job,
     )
     try:
         banner = server.stdout.readline()
@@ -69,4 +78,8 @@ def test_mirror_command_serves_an_archives_folder_on_loopback(tmp_path: Path):
         assert requests.get(f"{base_url}/Archives/../pyproject.toml", timeout=10).status_code == 404
     finally:
         server.terminate()
-        server.wait(timeout=60)  # a machine busy writing back gigabytes can take seconds to reap a process
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise AssertionError("the mirror did not stop on SIGTERM") from None
