@@ -1,6 +1,8 @@
 """Alerts as assets: the screens' firings merged into `alerts` before the read copy is published, and posted to the
 webhook after it (orchestration/alert_delivery.py)."""
 
+from datetime import datetime
+
 import dagster as dg
 import requests
 
@@ -17,15 +19,36 @@ from orchestration.warehouse_connection import open_warehouse, transaction
 SCREENS = tuple(name for name in all_models() if name.startswith("alert_"))
 
 
+# The model_versions row naming the screen versions the alerts were last merged in full from.
+MERGED_VERSIONS = "alerts"
+
+
+def merge_alerts(connection, now: datetime) -> bool:
+    """Merge the screens' firings into `alerts` in one transaction (a run stopped here leaves the previous alerts
+    whole): the issuers the runs refreshed, or every issuer when a screen was built in full since the last merge
+    (its SQL or parameters changed), which a night does not pay on a big warehouse. True when merged in full."""
+    [(versions,)] = query_sql_file(connection, "queries/alert_screen_versions.sql").fetchall()
+    merged = query_sql_file(connection, "model_runtime/model_version_built.sql", name=MERGED_VERSIONS).fetchall()
+    full = merged != [(versions,)]
+    with transaction(connection):
+        run_sql_file(connection, "records/merge_alerts.sql", now=now, full=full)
+        run_sql_file(connection, "model_runtime/model_version_record.sql", name=MERGED_VERSIONS, digest=versions)
+    return full
+
+
 @dg.asset(deps=list(SCREENS), group_name="alerts", kinds={"duckdb"})
 def alerts(storage: StorageResource) -> dg.MaterializeResult:
-    """Each screen's firing once: new firings added, changed ones revised, vanished ones withdrawn (one
-    transaction, so a run stopped here leaves the previous alerts whole)."""
+    """Each screen's firing once: new firings added, changed ones revised, vanished ones withdrawn."""
     with open_warehouse(storage.warehouse_path) as connection:
-        with transaction(connection):
-            run_sql_file(connection, "records/merge_alerts.sql", now=utc_now())
+        full = merge_alerts(connection, utc_now())
         [(total, unpublished)] = query_sql_file(connection, "queries/alert_counts.sql").fetchall()
-    return dg.MaterializeResult(metadata={"dagster/row_count": total, "new or revised": unpublished})
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": total,
+            "new or revised": unpublished,
+            "merged": "every issuer" if full else "the issuers refreshed",
+        }
+    )
 
 
 @dg.asset(deps=[published_warehouse], group_name="alerts", kinds={"duckdb"})

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.alert_assets import merge_alerts
 from orchestration.model_assets import calendar_frame
 from orchestration.sql_files import run_sql_file
 from orchestration.warehouse_connection import connect, ensure_schema
@@ -176,7 +177,7 @@ def load(connection, filings: list[Filing], when: datetime) -> None:
 
 
 def merge_and_publish(connection, when: datetime) -> None:
-    run_sql_file(connection, "records/merge_alerts.sql", now=when)
+    merge_alerts(connection, when)
     run_sql_file(connection, "records/record_published.sql", now=when)
 
 
@@ -216,6 +217,32 @@ def test_merging_again_fires_nothing_twice(warehouse):
     merge_and_publish(warehouse, datetime(2026, 1, 1, 1))
     assert alert_rows(warehouse) == before
     assert {revision for _, _, _, _, revision, *_ in before.values()} == {1}
+
+
+def test_a_night_merges_only_its_issuers_and_a_changed_screen_merges_every_issuer(tmp_path: Path):
+    connection = connect(tmp_path / "warehouse.duckdb")
+    ensure_schema(connection)
+    try:
+        load(connection, HISTORY, datetime(2026, 1, 1))
+        before = alert_rows(connection)
+        newcomer = filing(6000099, [999], "2024-09-03 16:00", [buy("2024-09-02", "2000", "100")])
+        load(connection, [newcomer], datetime(2026, 1, 2))  # another issuer's night: theirs merged, the rest kept
+        after = alert_rows(connection)
+        assert {key: row for key, row in after.items() if key in before} == before  # none withdrawn or revised
+        assert {(rule, accession) for rule, accession, *_ in after.values()} - EXPECTED == {
+            ("large_purchase", newcomer.accession),
+            ("first_purchase", newcomer.accession),
+        }
+        assert merge_alerts(connection, datetime(2026, 1, 3)) is False  # the same screens: the scope only
+        # A screen whose parameters change is rebuilt in full: every issuer's alerts are merged again, and one the
+        # screen no longer finds is withdrawn though its issuer filed nothing that night.
+        build_in_dependency_order(connection, alert_large_purchases={"min_value": "150000"})
+        assert merge_alerts(connection, datetime(2026, 1, 4)) is True
+        withdrawn = {(rule, accession) for rule, accession, *_, gone in alert_rows(connection).values() if gone}
+        assert ("large_purchase", LP_DIRECTOR.accession) in withdrawn  # $105,000, under the new threshold
+        assert ("large_purchase", LP_OFFICER.accession) not in withdrawn  # $200,000
+    finally:
+        connection.close()
 
 
 def test_an_amendment_revises_or_withdraws_its_alert_and_fires_no_second(tmp_path: Path):

@@ -1,8 +1,10 @@
 -- The screens' firings (sql/models/alert_*.sql) merged into alerts: a key not seen before fires (revision 1); a key
 -- whose filing, line, value, date or detail changed, or that comes back after a withdrawal, is revised; a key the
 -- screens no longer find is withdrawn. Every screen selects the same columns; its rule is named here.
+-- Only the issuers the runs refreshed (model_scope) can have changed firings, so only theirs are merged, unless
+-- $full (a screen was built in full since the last merge: orchestration/alert_assets.py), which merges every issuer.
 create or replace temp table alert_firings as
-with screens as (
+with every_screen as (
     select 'large_purchase' as rule, * from alert_large_purchases
     union all by name
     select 'executive_sale' as rule, * from alert_executive_sales
@@ -12,6 +14,11 @@ with screens as (
     select 'cluster_buy' as rule, * from alert_cluster_buys
     union all by name
     select 'late_trade' as rule, * from alert_late_trades
+),
+
+screens as (
+    select * from every_screen
+    where $full or issuer_cik in (select issuer_cik from model_scope)
 ),
 
 owner_names as (
@@ -69,7 +76,10 @@ where
 
 update alerts
 set revision = revision + 1, previous_value = value, revised_at = $now, revision_published_at = null, withdrawn_at = $now
-where withdrawn_at is null and alert_key not in (select alert_key from alert_firings);
+where
+    withdrawn_at is null
+    and ($full or issuer_cik in (select issuer_cik from model_scope))
+    and alert_key not in (select alert_key from alert_firings);
 
 insert into alerts by name
 select
