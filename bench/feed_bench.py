@@ -25,17 +25,19 @@ from mirror.server import serve_in_background
 from orchestration.data_folder import DataFolder
 from transforms.edgar_urls import daily_index_path
 
-FEED_DAY = date(2025, 6, 2)  # a Monday; its accessions (…-25-…) are none of the generated quarter's
-EMPTY_DAY = date(2025, 6, 3)  # its index lists nothing: the empty night the fed night is held against
+# A Monday; its accessions (…-25-…) are none of the generated quarter's. The next day's index lists nothing: the
+# empty night the fed night is held against. `--feed-again` takes a day of 2026 (…-26-…), which no run loaded.
+FEED_DAY = date(2025, 6, 2)
+FEED_AGAIN_DAY = date(2026, 6, 1)
 NIGHTLY_AT = clock_time(6, 0)  # the schedule's hour, New York, the morning after
 INTRADAY_FILINGS = 20
 
 
-def feed_day(work: Path, filings: int) -> Path:
+def feed_day(work: Path, filings: int, fed: date = FEED_DAY) -> Path:
     """A mirror holding one day of `filings` generated filings, accepted 09:00 to 17:00, and an empty next day."""
-    root = work / "feed-mirror"
-    generate(root, filings, first_day=FEED_DAY, days=1, seed=7)
-    empty = root / daily_index_path("master", EMPTY_DAY)
+    root = work / f"feed-mirror-{fed}"
+    generate(root, filings, first_day=fed, days=1, seed=7)
+    empty = root / daily_index_path("master", fed + timedelta(days=1))
     empty.parent.mkdir(parents=True, exist_ok=True)
     empty.write_text("CIK|Company Name|Form Type|Date Filed|Filename\n" + "-" * 80 + "\n")
     return root
@@ -81,14 +83,21 @@ def sampled_windows(filings: list[HeldFiling], samples: int, poll_seconds: float
     return windows
 
 
-def bench_feed(big_dir: Path, work: Path, filings: int, samples: int, poll_seconds: float = 60.0) -> None:
+def bench_feed(
+    big_dir: Path, work: Path, filings: int, samples: int, poll_seconds: float = 60.0, fed: date = FEED_DAY
+) -> None:
     """The three lines of the feed, on the grown warehouse of `big_dir` (after its nightly benchmark)."""
-    root = feed_day(work, filings)
+    root = feed_day(work, filings, fed)
     day = held_filings([root])
     windows = sampled_windows(day, samples, poll_seconds)
     sampled = [filing for _, window in windows for filing in window]
-    rest = [filing for filing in day if filing not in sampled]
-    intraday = rest[:INTRADAY_FILINGS]
+    # The intraday run's filings come after the last sampled poll: the cursor has passed the earlier ones.
+    last_polled = windows[-1][0]
+    intraday = [filing for filing in day if filing not in sampled and filing.accepted_at > last_polled]
+    intraday = intraday[:INTRADAY_FILINGS]
+    if len(intraday) < INTRADAY_FILINGS:
+        found = f"{len(intraday)} filings after its last sampled poll, not {INTRADAY_FILINGS}"
+        raise RuntimeError(f"the simulated day has {found}")
     clock = FeedClock(day[0].accepted_at - timedelta(minutes=1), speed=0.0)
     feed = MirroredFeed(sampled, clock)
     latencies, runs = [], []
@@ -116,8 +125,8 @@ def bench_feed(big_dir: Path, work: Path, filings: int, samples: int, poll_secon
             moment += timedelta(hours=1)
             clock.advance_to(moment)
             watch_once(big_dir, server.base_url)
-        fed_nights = [timed_nightly(big_dir, server.base_url, FEED_DAY) for _ in range(2)]
-        empty_nights = [timed_nightly(big_dir, server.base_url, EMPTY_DAY) for _ in range(2)]
+        fed_nights = [timed_nightly(big_dir, server.base_url, fed) for _ in range(2)]
+        empty_nights = [timed_nightly(big_dir, server.base_url, fed + timedelta(days=1)) for _ in range(2)]
     longest = max(elapsed for _, elapsed in runs)
     print(
         f"  feed: {len(runs)} sampled polls of {min(n for n, _ in runs)} to {max(n for n, _ in runs)} filings, "

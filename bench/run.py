@@ -24,7 +24,7 @@ import requests
 from lxml import etree
 
 from bench.f345_bench import bench_f345_history, bench_f345_load
-from bench.feed_bench import bench_feed
+from bench.feed_bench import FEED_AGAIN_DAY, bench_feed
 from bench.generate import generate, issuer_ciks
 from bench.measure import RESULTS, bench_env, print_results, report, run_measuring_peak_memory, timed_nightly
 from bench.night_profile import label_table, read_profile, step_table
@@ -217,16 +217,17 @@ def finish_as_a_load_does(data_dir: Path, mirror: Path, days: list) -> None:
         timed_nightly(data_dir, server.base_url, quiet_day(mirror, days[0]))
 
 
-def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str) -> None:
+def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str, first_night: bool = True) -> None:
     """The nightly on the warehouse of `big_dir` against the same nights on an empty one (`described`: what the
     big one holds): the first night after the warehouse was built, then warm nights (the files in the page cache,
     as on a machine that does nothing else) and cold ones (evicted first, as after a reboot or a day of other work).
     Each night runs on the empty and on the big warehouse in turn: a single night moved by a quarter between runs
     on this shared machine. Every night on the big warehouse is profiled (bench/night_profile.py); the first and
-    the first cold one are printed."""
+    the first cold one are printed. Without `first_night` (warehouses that have had nights already), warm and cold
+    nights only."""
     empty_dir = big_dir.with_name(big_dir.name + "-empty")
     first, warm, cold = days[-2 * TIMED_NIGHTS - 1], days[-2 * TIMED_NIGHTS : -TIMED_NIGHTS], days[-TIMED_NIGHTS:]
-    kinds = ("first", "warm", "cold")
+    kinds = ("first", "warm", "cold") if first_night else ("warm", "cold")
     timed: dict[str, dict[Path, list[float]]] = {kind: {empty_dir: [], big_dir: []} for kind in kinds}
     profiles: dict[str, Path] = {}
 
@@ -239,14 +240,14 @@ def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str) -> No
         timed[kind][folder].append(timed_nightly(folder, base_url, day, cold=kind == "cold", profile=profile))
 
     with serve_in_background([mirror]) as server:
-        for folder in (empty_dir, big_dir):
+        for folder in (empty_dir, big_dir) if first_night else ():
             night("first", folder, first, server.base_url)
         for kind, nights in (("warm", warm), ("cold", cold)):
             for day in nights:
                 for folder in (empty_dir, big_dir):
                     night(kind, folder, day, server.base_url)
     for kind, label, target in (
-        ("first", "the first night after it was built", "ratio ≤ 2"),
+        *((("first", "the first night after it was built", "ratio ≤ 2"),) if first_night else ()),
         ("warm", f"warm nights (mean of {TIMED_NIGHTS})", "ratio ≤ 1.3"),
         ("cold", f"cold nights, files evicted from the page cache (mean of {TIMED_NIGHTS})", "ratio ≤ 2"),
     ):
@@ -258,7 +259,7 @@ def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str) -> No
             "the same nights on an empty warehouse",
             target,
         )
-    for kind in ("first", "cold"):
+    for kind in (kind for kind in ("first", "cold") if kind in profiles):
         entries = read_profile(profiles[kind])
         print(f"where the {kind} night on {described} went ({profiles[kind]}):", file=sys.stderr)
         print(step_table(entries) + "\n\n" + label_table(entries, top=15) + "\n", file=sys.stderr, flush=True)
@@ -326,6 +327,21 @@ def bench_f345(mirror: Path, days: list, work: Path, filings: int, quarters: int
     holdings_as_of_figures(history_dir, f"{quarters}-quarter Form 345 history")
 
 
+def nights_again(folder: Path) -> None:
+    """Warm and cold nights again on the warehouses a `--keep` run left in `folder` (big and big-empty), over the
+    generated days no night has loaded yet: the nightly's figures for a change, without growing a warehouse."""
+    mirror = folder / "mirror"
+    indexes = sorted(mirror.glob("Archives/edgar/daily-index/*/QTR*/master.*.idx"))
+    days = [date.fromisoformat(index.stem.split(".")[1]) for index in indexes if index.stat().st_size > 200]
+    loaded = 2 * TIMED_NIGHTS + 1  # the days the kept run's nights loaded: the last of the generated ones
+    rows = duckdb.connect(str(folder / "big" / "published" / "warehouse.duckdb"), read_only=True)
+    try:
+        [(grown,)] = rows.sql("select count(*) from transactions").fetchall()
+    finally:
+        rows.close()
+    nightly_ratio(folder / "big", mirror, days[:-loaded], f"a warehouse of {grown:,} transaction rows", False)
+
+
 @contextmanager
 def kept_or_temporary(folder: Path | None) -> Iterator[Path]:
     """`folder`, created empty and left behind, or a temporary folder removed at the end."""
@@ -368,7 +384,27 @@ def main() -> None:
         metavar="FOLDER",
         help="work in FOLDER and keep it (the mirror, the grown warehouses, the cold night's profile) to look into",
     )
+    parser.add_argument(
+        "--feed-again",
+        type=Path,
+        metavar="FOLDER",
+        help="run the feed's benchmark again on the grown warehouse a --keep run left in FOLDER, nothing else",
+    )
+    parser.add_argument(
+        "--nights-again",
+        type=Path,
+        metavar="FOLDER",
+        help="time warm and cold nights again on the warehouses a --keep run left in FOLDER, nothing else",
+    )
     arguments = parser.parse_args()
+    if arguments.nights_again or arguments.feed_again:
+        if arguments.nights_again:
+            nights_again(arguments.nights_again)
+        if arguments.feed_again:
+            folder = arguments.feed_again
+            bench_feed(folder / "big", folder, arguments.feed_filings, arguments.feed_samples, fed=FEED_AGAIN_DAY)
+        print_results()
+        return
     chosen = set(arguments.only or BENCHMARKS)
     with kept_or_temporary(arguments.keep) as work:
         mirror = work / "mirror"
