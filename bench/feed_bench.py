@@ -18,12 +18,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from bench.generate import generate
+from bench.generate import generate, write_daily_index
 from bench.measure import bench_env, report, timed_nightly
 from mirror.feed import FeedClock, HeldFiling, MirroredFeed, held_filings
 from mirror.server import serve_in_background
 from orchestration.data_folder import DataFolder
-from transforms.edgar_urls import daily_index_path
 
 # A Monday; its accessions (…-25-…) are none of the generated quarter's. The next day's index lists nothing: the
 # empty night the fed night is held against. `--feed-again` takes a day of 2026 (…-26-…), which no run loaded.
@@ -37,9 +36,7 @@ def feed_day(work: Path, filings: int, fed: date = FEED_DAY) -> Path:
     """A mirror holding one day of `filings` generated filings, accepted 09:00 to 17:00, and an empty next day."""
     root = work / f"feed-mirror-{fed}"
     generate(root, filings, first_day=fed, days=1, seed=7)
-    empty = root / daily_index_path("master", fed + timedelta(days=1))
-    empty.parent.mkdir(parents=True, exist_ok=True)
-    empty.write_text("CIK|Company Name|Form Type|Date Filed|Filename\n" + "-" * 80 + "\n")
+    write_daily_index(root, fed + timedelta(days=1), [])
     return root
 
 

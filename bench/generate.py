@@ -148,10 +148,15 @@ def generate(out: Path, filings: int, first_day: date = date(2024, 1, 2), days: 
         target.write_bytes(submission(accession, shape.form, accepted, owners, issuer, xml))
         listing[day].append(f"{issuer}|ISSUER {issuer}|{shape.form}|{day:%Y%m%d}|edgar/data/{issuer}/{accession}.txt")
     for day, lines in listing.items():
-        index = out / daily_index_path("master", day)
-        index.parent.mkdir(parents=True, exist_ok=True)
-        index.write_text("\n".join(["CIK|Company Name|Form Type|Date Filed|Filename", "-" * 80, *lines]) + "\n")
+        write_daily_index(out, day, lines)
     return calendar
+
+
+def write_daily_index(out: Path, day: date, lines: list[str]) -> None:
+    """The mirror's master index of `day`, listing `lines` (none: a day EDGAR accepted nothing)."""
+    index = out / daily_index_path("master", day)
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_text("\n".join(["CIK|Company Name|Form Type|Date Filed|Filename", "-" * 80, *lines]) + "\n")
 
 
 def main() -> None:

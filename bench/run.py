@@ -25,7 +25,7 @@ from lxml import etree
 
 from bench.f345_bench import bench_f345_history, bench_f345_load
 from bench.feed_bench import FEED_AGAIN_DAY, bench_feed
-from bench.generate import generate, issuer_ciks
+from bench.generate import generate, issuer_ciks, write_daily_index
 from bench.measure import RESULTS, bench_env, print_results, report, run_measuring_peak_memory, timed_nightly
 from bench.night_profile import label_table, read_profile, step_table
 from mirror.server import serve_in_background
@@ -34,7 +34,6 @@ from orchestration.parse_pool import MAX_BATCH_SIZE
 from orchestration.warehouse_connection import arrow_for_duckdb, connect, ensure_schema
 from orchestration.warehouse_load import load_filings
 from orchestration.warehouse_refresh import refresh_model
-from transforms.edgar_urls import daily_index_path
 from transforms.normalize import COMPILED_PARSER_BUILT, normalize_batch
 
 NOW = datetime(2026, 1, 1)
@@ -203,9 +202,7 @@ def quiet_day(mirror: Path, before: date) -> date:
     day = before - timedelta(days=1)
     while day.weekday() >= 5:
         day -= timedelta(days=1)
-    index = mirror / daily_index_path("master", day)
-    index.parent.mkdir(parents=True, exist_ok=True)
-    index.write_text("CIK|Company Name|Form Type|Date Filed|Filename\n" + "-" * 80 + "\n")
+    write_daily_index(mirror, day, [])
     return day
 
 
@@ -332,7 +329,8 @@ def nights_again(folder: Path) -> None:
     generated days no night has loaded yet: the nightly's figures for a change, without growing a warehouse."""
     mirror = folder / "mirror"
     indexes = sorted(mirror.glob("Archives/edgar/daily-index/*/QTR*/master.*.idx"))
-    days = [date.fromisoformat(index.stem.split(".")[1]) for index in indexes if index.stat().st_size > 200]
+    listed = [index for index in indexes if len(index.read_text().splitlines()) > 2]  # header and rule, then filings
+    days = [date.fromisoformat(index.stem.split(".")[1]) for index in listed]
     loaded = 2 * TIMED_NIGHTS + 1  # the days the kept run's nights loaded: the last of the generated ones
     rows = duckdb.connect(str(folder / "big" / "published" / "warehouse.duckdb"), read_only=True)
     try:

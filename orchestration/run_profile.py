@@ -54,12 +54,20 @@ def record_step_times(events: list) -> None:
     target = profile_file()
     if target is None:
         return
+    _append(
+        target,
+        [
+            {"step": event.step_key, "label": STEP_TOTAL, "seconds": duration_ms / 1000, "bytes_read": 0}
+            for event in events
+            if event.is_step_success
+            and (duration_ms := getattr(event.event_specific_data, "duration_ms", None)) is not None
+        ],
+    )
+
+
+def _append(target: Path, entries: list[dict]) -> None:
     with target.open("a", encoding="utf-8") as out:
-        for event in events:
-            duration_ms = getattr(event.event_specific_data, "duration_ms", None)
-            if event.is_step_success and duration_ms is not None:
-                entry = {"step": event.step_key, "label": STEP_TOTAL, "seconds": duration_ms / 1000, "bytes_read": 0}
-                out.write(json.dumps(entry) + "\n")
+        out.writelines(json.dumps(entry) + "\n" for entry in entries)
 
 
 @contextmanager
@@ -79,5 +87,4 @@ def profiled(label: str) -> Iterator[None]:
             "seconds": time.perf_counter() - started,
             "bytes_read": bytes_read() - read_before,
         }
-        with target.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(entry) + "\n")
+        _append(target, [entry])
