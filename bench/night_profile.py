@@ -2,6 +2,10 @@
 SQL files (and publishing's parts) that cost the most, as the markdown tables docs/performance.md keeps.
 
     python -m bench.night_profile PROFILE.jsonl [--top 15]
+    python -m bench.night_profile PROFILE.jsonl --against BASELINE.jsonl [--top 15]
+
+With `--against` (the same night on an empty warehouse), the files whose time differs most between the two,
+which is where a big warehouse's extra cost goes.
 """
 
 import argparse
@@ -62,12 +66,53 @@ def label_table(entries: list[dict], top: int) -> str:
     return "\n".join(lines)
 
 
+def _per_label(entries: list[dict]) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], int]]:
+    seconds: dict[tuple[str, str], float] = defaultdict(float)
+    read: dict[tuple[str, str], int] = defaultdict(int)
+    for entry in entries:
+        if entry["label"] == STEP_TOTAL:
+            key = (entry["step"] or OUTSIDE_STEPS, "(the whole step, outside its SQL)")
+            seconds[key] += entry["seconds"]
+            continue
+        key = (entry["step"] or OUTSIDE_STEPS, entry["label"])
+        seconds[key] += entry["seconds"]
+        read[key] += entry["bytes_read"]
+    for (step, label), spent in list(seconds.items()):
+        if label == "(the whole step, outside its SQL)":
+            seconds[(step, label)] = spent - sum(s for (st, lb), s in seconds.items() if st == step and lb != label)
+    return seconds, read
+
+
+def difference_table(entries: list[dict], baseline: list[dict], top: int) -> str:
+    """The `top` SQL files (and each step's time outside its SQL) whose seconds grew most from `baseline`."""
+    seconds, read = _per_label(entries)
+    base_seconds, base_read = _per_label(baseline)
+    keys = set(seconds) | set(base_seconds)
+    grown = {key: seconds.get(key, 0.0) - base_seconds.get(key, 0.0) for key in keys}
+    lines = [
+        "| step | SQL file | s | baseline, s | more, s | read, MB | baseline read, MB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key in sorted(keys, key=lambda key: -grown[key])[:top]:
+        lines.append(
+            f"| {key[0]} | {key[1]} | {seconds.get(key, 0):.2f} | {base_seconds.get(key, 0):.2f} | {grown[key]:+.2f} "
+            f"| {_mb(read.get(key, 0))} | {_mb(base_read.get(key, 0))} |"
+        )
+    total, base_total = sum(seconds.values()), sum(base_seconds.values())
+    lines.append(f"| all | | {total:.2f} | {base_total:.2f} | {total - base_total:+.2f} | | |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("profile", type=Path)
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--against", type=Path, help="the same night's profile on an empty warehouse")
     arguments = parser.parse_args()
     entries = read_profile(arguments.profile)
+    if arguments.against:
+        print(difference_table(entries, read_profile(arguments.against), arguments.top))
+        return
     print(step_table(entries))
     print()
     print(label_table(entries, arguments.top))
