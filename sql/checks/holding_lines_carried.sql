@@ -4,14 +4,15 @@
 -- Carried: the line names no security (a statement), or its vehicle's interval on the line's date holds the figure
 -- the filing gave the vehicle (its lines' sum), or that interval is flagged as a same-day conflict between filings.
 -- Every table is narrowed to the scoped issuers before any join, so a night reads its issuers' rows, not the
--- warehouse's (docs/performance.md, "Measured choices in the SQL").
-with scoped as (
+-- warehouse's (docs/performance.md, "Measured choices in the SQL"): the issuer CTEs are materialized, or DuckDB
+-- joins positions by vehicle first and reads all of it.
+with scoped as materialized (
     select accession_number, issuer_cik, owner_group_key
     from filing_status
     where issuer_cik in (select issuer_cik from model_scope) and holdings_superseded_by is null
 ),
 
-decisions as (
+decisions as materialized (
     select accession_number, table_kind, line_number, vehicle_key, event_date, rule
     from vehicle_decisions
     where issuer_cik in (select issuer_cik from model_scope) and source_table = 'holdings'
@@ -46,7 +47,7 @@ filed as (
     group by vehicle_key, accession_number, event_date
 ),
 
-intervals as (
+intervals as materialized (
     select position_key, valid_from, valid_to, shares, value, flag_same_day_conflict
     from positions
     where issuer_cik in (select issuer_cik from model_scope)

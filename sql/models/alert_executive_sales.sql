@@ -21,16 +21,30 @@ with sales as (
         and in_filing_scope(accession_number)
 ),
 
+-- The sales' owners first, then the title test: the pattern on every owner of the warehouse cost more than the
+-- lookup itself. Materialized, so DuckDB does not push the pattern down into the scan of filing_owners.
+sale_owners as materialized (
+    select accession_number, owner_position, officer_title
+    from filing_owners
+    where accession_number in (select accession_number from sales)
+),
+
 executives as (
     select accession_number, string_agg(trim(officer_title), '; ' order by owner_position) as titles
-    from filing_owners
+    from sale_owners
     where
         regexp_matches(
             officer_title,
             '(?i)\bco-?ceo\b|\bceo\b|\bcfo\b|chief\s+(executive|financial)\s+officer|principal\s+(executive|financial)\s+officer'
         )
-        and accession_number in (select accession_number from sales)
     group by accession_number
+),
+
+-- Filing status of the scope's issuers first (materialized: their row groups only), then the sales' filings.
+status as materialized (
+    select accession_number, amends_accession_number
+    from filing_status
+    where in_model_scope(issuer_cik)
 )
 
 select
@@ -45,6 +59,6 @@ select
     coalesce(any_value(status.amends_accession_number), sales.accession_number) as alert_key
 from sales
 inner join executives on executives.accession_number = sales.accession_number
-inner join filing_status as status on status.accession_number = sales.accession_number
+inner join status on status.accession_number = sales.accession_number
 group by sales.issuer_cik, sales.accession_number
 having sum(sales.value) >= $min_value

@@ -21,6 +21,14 @@ with purchases as (
         and in_filing_scope(accession_number)
 ),
 
+-- The purchases' owners first, then the role test (materialized: the test on every owner of the warehouse cost
+-- more than the lookup itself).
+purchase_owners as materialized (
+    select accession_number, owner_position, is_director, is_officer, officer_title
+    from filing_owners
+    where accession_number in (select accession_number from purchases)
+),
+
 insiders as (
     select
         accession_number,
@@ -29,9 +37,16 @@ insiders as (
             '; '
             order by owner_position
         ) as roles
-    from filing_owners
-    where (is_director or is_officer) and accession_number in (select accession_number from purchases)
+    from purchase_owners
+    where is_director or is_officer
     group by accession_number
+),
+
+-- Filing status of the scope's issuers first (materialized: their row groups only), then the purchases' filings.
+status as materialized (
+    select accession_number, amends_accession_number
+    from filing_status
+    where in_model_scope(issuer_cik)
 )
 
 select
@@ -46,6 +61,6 @@ select
     coalesce(any_value(status.amends_accession_number), purchases.accession_number) as alert_key
 from purchases
 inner join insiders on insiders.accession_number = purchases.accession_number
-inner join filing_status as status on status.accession_number = purchases.accession_number
+inner join status on status.accession_number = purchases.accession_number
 group by purchases.issuer_cik, purchases.accession_number
 having sum(purchases.value) >= $min_value

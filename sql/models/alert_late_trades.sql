@@ -8,6 +8,14 @@ with trades as (
     select *, 'large purchase' as trade from alert_large_purchases where in_filing_scope(accession_number)
     union all by name
     select *, 'executive sale' as trade from alert_executive_sales where in_filing_scope(accession_number)
+),
+
+-- The filing lag of the scope's issuers first (materialized: their row groups only; the filing an alert is keyed by
+-- is one of its trade's issuer's), then the trades' filings.
+lag as materialized (
+    select accession_number, lag_business_days, is_late_form4
+    from filing_lag
+    where in_model_scope(issuer_cik)
 )
 
 select
@@ -21,5 +29,5 @@ select
     trades.trade || ' filed ' || lag.lag_business_days || ' business days after the trade' as detail,
     replace(trades.trade, ' ', '_') || ':' || trades.alert_key as alert_key
 from trades
-inner join filing_lag as lag on lag.accession_number = trades.alert_key
+inner join lag on lag.accession_number = trades.alert_key
 where lag.is_late_form4

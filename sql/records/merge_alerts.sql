@@ -3,22 +3,35 @@
 -- screens no longer find is withdrawn. Every screen selects the same columns; its rule is named here.
 -- Only the issuers the runs refreshed (model_scope) can have changed firings, so only theirs are merged, unless
 -- $full (a screen was built in full since the last merge: orchestration/alert_assets.py), which merges every issuer.
+-- An alert's key names a filing of its issuer (or the filing an amendment of that issuer restates), so the alerts
+-- of other issuers need not be read to tell a new key from a known one.
 create or replace temp table alert_firings as
-with every_screen as (
-    select 'large_purchase' as rule, * from alert_large_purchases
-    union all by name
-    select 'executive_sale' as rule, * from alert_executive_sales
-    union all by name
-    select 'first_purchase' as rule, * from alert_first_purchases
-    union all by name
-    select 'cluster_buy' as rule, * from alert_cluster_buys
-    union all by name
-    select 'late_trade' as rule, * from alert_late_trades
+with scope as materialized (
+    select issuer_cik from model_scope
 ),
 
-screens as (
-    select * from every_screen
-    where $full or issuer_cik in (select issuer_cik from model_scope)
+screens as materialized (
+    select 'large_purchase' as rule, * from alert_large_purchases
+    where $full or issuer_cik in (select issuer_cik from scope)
+    union all by name
+    select 'executive_sale' as rule, * from alert_executive_sales
+    where $full or issuer_cik in (select issuer_cik from scope)
+    union all by name
+    select 'first_purchase' as rule, * from alert_first_purchases
+    where $full or issuer_cik in (select issuer_cik from scope)
+    union all by name
+    select 'cluster_buy' as rule, * from alert_cluster_buys
+    where $full or issuer_cik in (select issuer_cik from scope)
+    union all by name
+    select 'late_trade' as rule, * from alert_late_trades
+    where $full or issuer_cik in (select issuer_cik from scope)
+),
+
+-- The scope's filings first (materialized: their issuers' row groups only), then the firings' own.
+scoped_filings as materialized (
+    select accession_number, issuer_name, issuer_trading_symbol, filing_date
+    from filings
+    where $full or issuer_cik in (select issuer_cik from scope)
 ),
 
 owner_names as (
@@ -44,7 +57,7 @@ select
     screens.detail,
     filings.filing_date
 from screens
-inner join filings on filings.accession_number = screens.accession_number
+inner join scoped_filings as filings on filings.accession_number = screens.accession_number
 left join owner_names on owner_names.accession_number = screens.accession_number;
 
 update alerts
@@ -68,6 +81,7 @@ set
 from alert_firings as firings
 where
     firings.alert_key = alerts.alert_key
+    and ($full or alerts.issuer_cik in (select issuer_cik from model_scope))
     and (
         alerts.withdrawn_at is not null
         or (alerts.accession_number, alerts.line_number, alerts.value, alerts.event_date, alerts.detail)
@@ -87,4 +101,4 @@ select
     1 as revision,
     $now as fired_at
 from alert_firings
-where alert_key not in (select alert_key from alerts);
+where alert_key not in (select alert_key from alerts where $full or issuer_cik in (select issuer_cik from model_scope));
