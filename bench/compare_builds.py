@@ -5,6 +5,8 @@ restructuring to "no behaviour changed".
     .venv/bin/python -m bench.compare_builds --out /tmp/after.json       # on the change
     .venv/bin/python -m bench.compare_builds --compare /tmp/before.json /tmp/after.json
 
+A change that adds a column compares the rest with `--leave-out COLUMN` on the after side.
+
 Three builds, each from scratch through the project's own commands and write path: the 161 real filings of
 ../shared/edgar-real (every filing loaded, the model refreshed, the SQL models built), the demo's nine days from
 fixtures/mirror through `insider-warehouse ingest` over loopback, and the real 2024q3 Form 345 set zipped and loaded
@@ -35,15 +37,16 @@ RUN_TIME_COLUMNS = TEST_RUN_TIME_COLUMNS | {"url"}
 USER_AGENT = "insider-warehouse build comparison compare@example.invalid"
 
 
-def fingerprints(warehouse: Path) -> dict[str, list[int]]:
-    """Per base table: [row count, order-independent hash of its rows], run-time columns left out."""
+def fingerprints(warehouse: Path, leave_out: frozenset[str] = frozenset()) -> dict[str, list[int]]:
+    """Per base table: [row count, order-independent hash of its rows], run-time columns and `leave_out` left out
+    (a change that adds a column compares the columns that were there before)."""
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = [row[0] for row in connection.sql("select table_name from duckdb_tables() order by 1").fetchall()]
         found = {}
         for table in tables:
             relation = connection.table(table)
-            columns = [duckdb.ColumnExpression(c) for c in relation.columns if c not in RUN_TIME_COLUMNS]
+            columns = [duckdb.ColumnExpression(c) for c in relation.columns if c not in RUN_TIME_COLUMNS | leave_out]
             row_hash = duckdb.FunctionExpression("hash", *columns).cast(duckdb.sqltype("HUGEINT"))
             summed = duckdb.FunctionExpression("sum", row_hash)
             [(rows, digest)] = relation.aggregate([duckdb.FunctionExpression("count"), summed]).fetchall()
@@ -119,11 +122,11 @@ def build_real_quarter(work: Path) -> Path:
 BUILDS = {"real filings": build_real_filings, "demo mirror": build_demo, "real 2024q3 set": build_real_quarter}
 
 
-def build_all() -> dict[str, dict[str, list[int]]]:
+def build_all(leave_out: frozenset[str] = frozenset()) -> dict[str, dict[str, list[int]]]:
     if not (SHARED / "edgar-real").is_dir():
         raise SystemExit(f"{SHARED / 'edgar-real'} is absent: the comparison builds from the team's real filings")
     with tempfile.TemporaryDirectory(prefix="compare-builds-") as work:
-        return {name: fingerprints(build(Path(work))) for name, build in BUILDS.items()}
+        return {name: fingerprints(build(Path(work)), leave_out) for name, build in BUILDS.items()}
 
 
 def differences(before: dict, after: dict) -> list[str]:
@@ -141,6 +144,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, help="write the three builds' fingerprints here")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"), help="compare two such files")
+    parser.add_argument(
+        "--leave-out", action="append", default=[], metavar="COLUMN", help="a column not to fingerprint (repeatable)"
+    )
     arguments = parser.parse_args()
     if arguments.compare:
         before, after = (json.loads(path.read_text()) for path in arguments.compare)
@@ -148,7 +154,7 @@ def main() -> None:
         tables = sum(len(tables) for tables in after.values())
         print("\n".join(found) if found else f"identical: {tables} tables in {len(after)} builds")
         raise SystemExit(1 if found else 0)
-    fingerprinted = build_all()
+    fingerprinted = build_all(frozenset(arguments.leave_out))
     text = json.dumps(fingerprinted, indent=1, sort_keys=True)
     if arguments.out:
         arguments.out.write_text(text)

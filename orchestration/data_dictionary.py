@@ -38,6 +38,10 @@ ROW_KEY_SOURCES = {
     "line_number": "1-based position of the line within its table in the document",
     "owner_position": "1-based position of the reportingOwner in the document",
     "footnote_id": "`footnotes/footnote/@id`",
+    "filing_issuer_cik": (
+        "the issuer its filing names (`filings.issuer_cik`), copied onto the row by `sql/load/insert_filing_rows.sql` "
+        "so that lookups by issuer skip other issuers' rows"
+    ),
     "values_given_by_footnote": (
         "the columns of the line whose <value> is absent but footnoted (Form 345 data sets: the value empty and its "
         "`_FN` column naming footnotes)"

@@ -42,3 +42,41 @@ def test_a_new_check_is_one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     )
     with pytest.raises(ValueError, match=r"sql/checks/unheaded.sql must open with '-- asset: <table>'"):
         checks.read_check("unheaded")
+
+
+def test_key_checks_find_a_stale_copy_under_its_own_issuer_a_former_one_or_none(tmp_path: Path):
+    """The key checks look a load's rows up by issuer first (sql/views/load_scope_rows.sql): a copy of a line is
+    found whether it carries the filing's issuer, a former issuer the load recorded, or no issuer at all."""
+    from orchestration.sql_files import query_sql_file
+    from tests.real_corpus import build_real_warehouse
+    from tests.test_vehicles_real import FIXTURE_REAL
+
+    connection = build_real_warehouse(tmp_path / "warehouse.duckdb", FIXTURE_REAL)
+    try:
+        connection.execute("delete from model_scope")  # as after a publish: the issuers come from the load's filings
+
+        def repeated() -> list[str]:
+            return [row[0] for row in query_sql_file(connection, "checks/transactions_key_unique.sql").fetchall()]
+
+        assert repeated() == []
+        [(accession, issuer)] = connection.sql(
+            "select accession_number, issuer_cik from filings where transaction_count > 0 order by 1 limit 1"
+        ).fetchall()
+        copy = "insert into transactions select * replace ($issuer as filing_issuer_cik) from transactions "
+        copy += "where accession_number = $accession and line_number = 1 limit 1"
+        connection.execute(copy, {"issuer": issuer, "accession": accession})
+        assert repeated() == [accession]
+        connection.execute(
+            "delete from transactions where accession_number = $a and rowid = (select max(rowid) "
+            "from transactions where accession_number = $a)",
+            {"a": accession},
+        )
+        connection.execute(copy, {"issuer": None, "accession": accession})
+        assert repeated() == [accession]
+        connection.execute("update transactions set filing_issuer_cik = 99 where filing_issuer_cik is null")
+        assert repeated() == []  # an issuer the load never named: outside the night's scope
+        recorded = "insert into load_scope_parties values ($a, 'issuer', $i), ($a, 'former issuer', 99)"
+        connection.execute(recorded, {"a": accession, "i": issuer})  # as a reload that changed the issuer records
+        assert repeated() == [accession]
+    finally:
+        connection.close()

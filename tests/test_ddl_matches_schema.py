@@ -9,7 +9,7 @@ import pytest
 from orchestration.model_assets import MODEL_TABLES
 from orchestration.sql_files import SQL_ROOT
 from orchestration.warehouse_connection import connect, ensure_schema
-from transforms.tables import ALL_TABLES
+from transforms.tables import ALL_TABLES, stored_schema
 
 
 def describe(connection: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str]]:
@@ -25,7 +25,7 @@ def describe(connection: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str
 def test_ddl_and_polars_schema_agree_column_for_column(tmp_path: Path, table: str):
     connection = connect(tmp_path / "warehouse.duckdb")
     ensure_schema(connection)
-    connection.register("frame_shape", pl.DataFrame(schema=ALL_TABLES[table]).to_arrow())
+    connection.register("frame_shape", pl.DataFrame(schema=stored_schema(table)).to_arrow())
     assert describe(connection, table) == describe(connection, "frame_shape")
 
 

@@ -252,6 +252,49 @@ def test_migration_5_gives_every_title_its_smallest_accession_as_a_fresh_build_d
         connection.close()
 
 
+ISSUER_COPIED_TO = ("filing_owners", "transactions", "holdings", "footnotes", "filing_parties")
+
+
+def test_migration_9_gives_every_row_its_filings_issuer_as_a_fresh_build_does(tmp_path: Path):
+    """A fresh build copies each filing's issuer onto its rows; a warehouse of version 8 (no such column) gets the
+    same values from the migration."""
+    from tests.real_corpus import build_real_warehouse
+    from tests.test_vehicles_real import FIXTURE_REAL
+
+    fresh = build_real_warehouse(tmp_path / "fresh.duckdb", FIXTURE_REAL)
+    expected = {table: sorted(fresh.table(table).fetchall(), key=repr) for table in ISSUER_COPIED_TO}
+    for table in ISSUER_COPIED_TO:  # the copy is the filing's own issuer, row for row
+        [(rows, copied, differing)] = (
+            fresh.table(table)
+            .query(
+                "copied_rows",
+                """
+                select count(*), count(copied_rows.filing_issuer_cik),
+                    count(*) filter (where copied_rows.filing_issuer_cik is distinct from filings.issuer_cik)
+                from copied_rows left join filings using (accession_number)
+                """,
+            )
+            .fetchall()
+        )
+        assert rows > 0 and copied == rows and differing == 0, table
+    fresh.close()
+    old = build_real_warehouse(tmp_path / "old.duckdb", FIXTURE_REAL)
+    try:  # back to version 8
+        for table in ISSUER_COPIED_TO:
+            old.execute(f"alter table {table} drop column filing_issuer_cik")
+        old.execute("delete from schema_version")
+        old.execute("insert into schema_version values (8, 'alerts', now()::timestamp)")
+    finally:
+        old.close()
+    connection = connect(tmp_path / "old.duckdb")
+    try:
+        assert [m.version for m in ensure_schema(connection)] == list(range(9, latest_version() + 1))
+        for table in ISSUER_COPIED_TO:
+            assert sorted(connection.table(table).fetchall(), key=repr) == expected[table], table
+    finally:
+        connection.close()
+
+
 def test_a_table_a_migration_brings_is_stated_once_in_its_ddl_file():
     """Past the baseline (the tables of the release before versions), a migration names the tables it brings in a
     `-- creates:` line and never writes a `create table` of its own: sql/ddl/ is the one statement of each table."""

@@ -154,6 +154,20 @@ FILING_TABLES: dict[str, pl.Schema] = {
     "filing_parties": FILING_PARTIES,
     "unknown_elements": UNKNOWN_ELEMENTS,
 }
+# The filing tables whose rows also carry `filing_issuer_cik`: the issuer their filing names (filings.issuer_cik),
+# copied onto each row by the load's SQL (sql/load/insert_filing_rows.sql), not parsed per line. A night looks its
+# lines up by issuer first, and DuckDB skips the row groups of other issuers (docs/performance.md, issue 39); an
+# accession alone, a string of one shape for every filing, skips none.
+ISSUER_COPIED_TO = ("filing_owners", "transactions", "holdings", "footnotes", "filing_parties")
+ISSUER_COPY = {"filing_issuer_cik": pl.Int64()}
+
+
+def stored_schema(table: str) -> pl.Schema:
+    """The columns of `table` as the warehouse stores them: its frame's, then the issuer the load copies on."""
+    copied = ISSUER_COPY if table in ISSUER_COPIED_TO else {}
+    return pl.Schema({**ALL_TABLES[table], **copied})
+
+
 ALL_TABLES: dict[str, pl.Schema] = {
     **FILING_TABLES,
     "index_entries": INDEX_ENTRIES,

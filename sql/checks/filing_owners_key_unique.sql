@@ -2,7 +2,6 @@
 -- severity: error
 -- One row per (accession_number, owner_cik) repeated in filing_owners (expected: none); filings of the last load only.
 select accession_number, owner_cik, count(*) as copies
-from filing_owners
-where accession_number in (select accession_number from load_scope)
+from load_scope_rows('filing_owners')
 group by accession_number, owner_cik
 having count(*) > 1

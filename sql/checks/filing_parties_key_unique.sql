@@ -2,7 +2,6 @@
 -- severity: error
 -- One row per (accession_number, party_position) repeated in filing_parties (expected: none); filings of the last load only.
 select accession_number, party_position, count(*) as copies
-from filing_parties
-where accession_number in (select accession_number from load_scope)
+from load_scope_rows('filing_parties')
 group by accession_number, party_position
 having count(*) > 1

@@ -12,11 +12,15 @@ with scoped as materialized (
 source_lines as (
     select 'transactions' as source_table, accession_number, line_number
     from transactions
-    where accession_number in (select source_accession_number from scoped)
+    where
+        filing_issuer_cik in (select issuer_cik from model_scope)
+        and accession_number in (select source_accession_number from scoped)
     union all
     select 'holdings' as source_table, accession_number, line_number
     from holdings
-    where accession_number in (select source_accession_number from scoped)
+    where
+        filing_issuer_cik in (select issuer_cik from model_scope)
+        and accession_number in (select source_accession_number from scoped)
     union all
     select 'filings' as source_table, accession_number, null as line_number
     from filings

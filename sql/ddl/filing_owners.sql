@@ -21,5 +21,6 @@ create table if not exists filing_owners (
     is_ten_percent_owner BOOLEAN,
     is_other BOOLEAN,
     officer_title VARCHAR,
-    other_text VARCHAR
+    other_text VARCHAR,
+    filing_issuer_cik BIGINT
 );

@@ -29,5 +29,6 @@ create table if not exists filing_parties (
     mail_state VARCHAR,
     mail_zip VARCHAR,
     former_names STRUCT(former_name VARCHAR, date_of_change DATE)[],
-    header_values STRUCT(section VARCHAR, "key" VARCHAR, "value" VARCHAR)[]
+    header_values STRUCT(section VARCHAR, "key" VARCHAR, "value" VARCHAR)[],
+    filing_issuer_cik BIGINT
 );

@@ -3,5 +3,6 @@
 create table if not exists footnotes (
     accession_number VARCHAR USING COMPRESSION uncompressed,
     footnote_id VARCHAR,
-    footnote_text VARCHAR
+    footnote_text VARCHAR,
+    filing_issuer_cik BIGINT
 );

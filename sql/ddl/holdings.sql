@@ -28,5 +28,6 @@ create table if not exists holdings (
     nature_of_ownership VARCHAR,
     nature_of_ownership_footnote_ids VARCHAR[],
     transaction_coding_footnote_ids VARCHAR[],
-    values_given_by_footnote VARCHAR[]
+    values_given_by_footnote VARCHAR[],
+    filing_issuer_cik BIGINT
 );

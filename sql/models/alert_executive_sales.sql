@@ -26,7 +26,7 @@ with sales as (
 sale_owners as materialized (
     select accession_number, owner_position, officer_title
     from filing_owners
-    where accession_number in (select accession_number from sales)
+    where in_model_scope(filing_issuer_cik) and accession_number in (select accession_number from sales)
 ),
 
 executives as (

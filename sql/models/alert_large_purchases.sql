@@ -26,7 +26,7 @@ with purchases as (
 purchase_owners as materialized (
     select accession_number, owner_position, is_director, is_officer, officer_title
     from filing_owners
-    where accession_number in (select accession_number from purchases)
+    where in_model_scope(filing_issuer_cik) and accession_number in (select accession_number from purchases)
 ),
 
 insiders as (

@@ -9,7 +9,8 @@ with triggers as (
         min(coalesce(lines.deemed_execution_date, lines.transaction_date)) as first_trade_date
     from transactions as lines
     where
-        lines.accession_number in (
+        in_model_scope(lines.filing_issuer_cik)
+        and lines.accession_number in (
             select accession_number from filings where in_model_scope(issuer_cik) and in_filing_scope(accession_number)
         )
     group by lines.accession_number

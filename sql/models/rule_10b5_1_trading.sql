@@ -26,7 +26,10 @@ with cited as (
             lines.accession_number = values.accession_number
             and lines.table_kind = values.table_kind
             and lines.line_number = values.line_number
-    where in_filing_scope(values.accession_number) and in_model_scope(values.issuer_cik)
+    where
+        in_filing_scope(values.accession_number)
+        and in_model_scope(values.issuer_cik)
+        and in_model_scope(lines.filing_issuer_cik)
 ),
 
 -- The pattern is tested after the join, inside the aggregate: as a WHERE clause DuckDB would run it over every
@@ -44,6 +47,7 @@ matching as (
     from cited
     inner join footnotes
         on footnotes.accession_number = cited.accession_number and footnotes.footnote_id = cited.footnote_id
+    where in_model_scope(footnotes.filing_issuer_cik)
     group by cited.issuer_cik, cited.accession_number, cited.table_kind, cited.line_number
 )
 

@@ -32,11 +32,12 @@ with lines as (
     from transactions_current as current_lines
     inner join filings on filings.accession_number = current_lines.accession_number
     -- Every filing in scope is one of an issuer in scope: the issuer filters change no row, and let DuckDB use the
-    -- integer issuer first (an accession probe alone is several times slower).
+    -- integer issuer first and skip other issuers' row groups (an accession probe alone reads every row group).
     where
         in_filing_scope(current_lines.accession_number)
         and in_filing_scope(filings.accession_number)
         and in_model_scope(current_lines.issuer_cik)
+        and in_model_scope(current_lines.filing_issuer_cik)
         and in_model_scope(filings.issuer_cik)
 ),
 

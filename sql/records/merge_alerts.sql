@@ -37,7 +37,9 @@ scoped_filings as materialized (
 owner_names as (
     select accession_number, string_agg(owner_name, '; ' order by owner_position) as owner_names
     from filing_owners
-    where accession_number in (select accession_number from screens)
+    where
+        ($full or filing_issuer_cik in (select issuer_cik from scope))
+        and accession_number in (select accession_number from screens)
     group by accession_number
 )
 
