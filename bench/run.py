@@ -324,9 +324,10 @@ def bench_f345(mirror: Path, days: list, work: Path, filings: int, quarters: int
     holdings_as_of_figures(history_dir, f"{quarters}-quarter Form 345 history")
 
 
-def nights_again(folder: Path) -> None:
+def nights_again(folder: Path, before: date | None = None) -> None:
     """Warm and cold nights again on the warehouses a `--keep` run left in `folder` (big and big-empty), over the
-    generated days no night has loaded yet: the nightly's figures for a change, without growing a warehouse."""
+    generated days no night has loaded yet (or, with `before`, the last ones before that day: after other runs took
+    some): the nightly's figures for a change, without growing a warehouse."""
     mirror = folder / "mirror"
     indexes = sorted(mirror.glob("Archives/edgar/daily-index/*/QTR*/master.*.idx"))
     listed = [index for index in indexes if len(index.read_text().splitlines()) > 2]  # header and rule, then filings
@@ -337,7 +338,8 @@ def nights_again(folder: Path) -> None:
         [(grown,)] = rows.sql("select count(*) from transactions").fetchall()
     finally:
         rows.close()
-    nightly_ratio(folder / "big", mirror, days[:-loaded], f"a warehouse of {grown:,} transaction rows", False)
+    unloaded = [day for day in days if day < before] if before else days[:-loaded]
+    nightly_ratio(folder / "big", mirror, unloaded, f"a warehouse of {grown:,} transaction rows", False)
 
 
 @contextmanager
@@ -394,13 +396,26 @@ def main() -> None:
         metavar="FOLDER",
         help="time warm and cold nights again on the warehouses a --keep run left in FOLDER, nothing else",
     )
+    parser.add_argument(
+        "--before",
+        type=date.fromisoformat,
+        metavar="DAY",
+        help="with --nights-again: the nights before DAY (days from it on were loaded already)",
+    )
+    parser.add_argument(
+        "--feed-day",
+        type=date.fromisoformat,
+        default=FEED_AGAIN_DAY,
+        metavar="DAY",
+        help=f"with --feed-again: the feed's simulated day, one no run loaded (default {FEED_AGAIN_DAY})",
+    )
     arguments = parser.parse_args()
     if arguments.nights_again or arguments.feed_again:
         if arguments.nights_again:
-            nights_again(arguments.nights_again)
+            nights_again(arguments.nights_again, arguments.before)
         if arguments.feed_again:
             folder = arguments.feed_again
-            bench_feed(folder / "big", folder, arguments.feed_filings, arguments.feed_samples, fed=FEED_AGAIN_DAY)
+            bench_feed(folder / "big", folder, arguments.feed_filings, arguments.feed_samples, fed=arguments.feed_day)
         print_results()
         return
     chosen = set(arguments.only or BENCHMARKS)
