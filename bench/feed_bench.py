@@ -20,9 +20,11 @@ import dagster as dg
 
 from bench.generate import generate, write_daily_index
 from bench.measure import bench_env, report, timed_nightly
+from bench.night_profile import difference_table, label_table, read_profile, step_table
 from mirror.feed import FeedClock, HeldFiling, MirroredFeed, held_filings
 from mirror.server import serve_in_background
 from orchestration.data_folder import DataFolder
+from orchestration.run_profile import PROFILE_VARIABLE
 
 # A Monday; its accessions (…-25-…) are none of the generated quarter's. The next day's index lists nothing: the
 # empty night the fed night is held against. `--feed-again` takes a day of 2026 (…-26-…), which no run loaded.
@@ -40,11 +42,13 @@ def feed_day(work: Path, filings: int, fed: date = FEED_DAY) -> Path:
     return root
 
 
-def watch_once(data_dir: Path, base_url: str) -> float:
-    """`insider-warehouse watch --once` as a user (or the daemon's run process) runs it; its wall-clock time."""
+def watch_once(data_dir: Path, base_url: str, profile: Path | None = None) -> float:
+    """`insider-warehouse watch --once` as a user (or the daemon's run process) runs it; its wall-clock time.
+    `profile`: where its run profile goes (orchestration/run_profile.py)."""
     command = [sys.executable, "-m", "orchestration.cli", "watch", "--once"]
+    env = bench_env(data_dir, base_url) | ({PROFILE_VARIABLE: str(profile)} if profile else {})
     started = time.perf_counter()
-    done = subprocess.run(command, env=bench_env(data_dir, base_url), capture_output=True, text=True)
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"watch --once on {data_dir} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return time.perf_counter() - started
@@ -61,6 +65,13 @@ def last_publish_bytes_written(data_dir: Path) -> int:
         return int(event.asset_materialization.metadata["bytes written"].value)
     finally:
         instance.dispose()
+
+
+def fresh_profile(big_dir: Path, name: str) -> Path:
+    """A run profile's file beside the big warehouse, emptied (a profile appends)."""
+    profile = big_dir.with_name(f"{big_dir.name}-{name}.jsonl")
+    profile.unlink(missing_ok=True)
+    return profile
 
 
 def next_nightly(accepted_at: datetime) -> datetime:
@@ -110,7 +121,8 @@ def bench_feed(
         watch_once(empty_dir, server.base_url)
         feed.filings = sampled + intraday
         clock.advance_to(intraday[-1].accepted_at)
-        intraday_big = watch_once(big_dir, server.base_url)
+        intraday_profile = fresh_profile(big_dir, "intraday-run")
+        intraday_big = watch_once(big_dir, server.base_url, intraday_profile)
         written = last_publish_bytes_written(big_dir)
         size = DataFolder(big_dir).published.stat().st_size
         intraday_empty = watch_once(empty_dir, server.base_url)
@@ -122,8 +134,16 @@ def bench_feed(
             moment += timedelta(hours=1)
             clock.advance_to(moment)
             watch_once(big_dir, server.base_url)
-        fed_nights = [timed_nightly(big_dir, server.base_url, fed) for _ in range(2)]
-        empty_nights = [timed_nightly(big_dir, server.base_url, fed + timedelta(days=1)) for _ in range(2)]
+        fed_profile, empty_profile = fresh_profile(big_dir, "fed-night"), fresh_profile(big_dir, "nothing-listed-night")
+        fed_nights = [timed_nightly(big_dir, server.base_url, fed, profile=fed_profile)]
+        empty_nights = [timed_nightly(big_dir, server.base_url, fed + timedelta(days=1), profile=empty_profile)]
+        fed_nights.append(timed_nightly(big_dir, server.base_url, fed))
+        empty_nights.append(timed_nightly(big_dir, server.base_url, fed + timedelta(days=1)))
+    entries = read_profile(intraday_profile)
+    print(f"where the run of {INTRADAY_FILINGS} filings went ({intraday_profile}):", file=sys.stderr)
+    print(step_table(entries) + "\n\n" + label_table(entries, top=15) + "\n", file=sys.stderr)
+    print(f"the first fed night against the first nothing-listed night ({fed_profile}):", file=sys.stderr)
+    print(difference_table(read_profile(fed_profile), read_profile(empty_profile), top=15) + "\n", file=sys.stderr)
     longest = max(elapsed for _, elapsed in runs)
     print(
         f"  feed: {len(runs)} sampled polls of {min(n for n, _ in runs)} to {max(n for n, _ in runs)} filings, "
