@@ -6,6 +6,10 @@ A day of feed runs at full scale is hundreds of runs of tens of seconds each; th
 the sensor's run would (the mirror's feed lists only the sampled filings, so no run carries another's backlog). A
 filing's latency is its wait for the poll plus that run's measured time; the longest run is printed, since one
 longer than the interval would queue the next and this sampling would not show it.
+
+The nightly's line needs a day the feed loaded whole, which the sampled day is not (its cursor passes the filings
+no poll sampled): the next business day goes through the feed an hour at a time, and its nightly, which should
+find nothing to do, is held against a night whose index lists nothing.
 """
 
 import statistics
@@ -26,20 +30,36 @@ from mirror.server import serve_in_background
 from orchestration.data_folder import DataFolder
 from orchestration.run_profile import PROFILE_VARIABLE
 
-# A Monday; its accessions (…-25-…) are none of the generated quarter's. The next day's index lists nothing: the
-# empty night the fed night is held against. `--feed-again` takes a day of 2026 (…-26-…), which no run loaded.
+# A Monday; its accessions (…-25-…) are none of the generated quarter's. The feed's polls are sampled over it; the
+# next business day goes through the feed whole, and the day after that lists nothing: the empty night the fed
+# night is held against. `--feed-again` takes days of 2026 (…-26-…), which the run that kept the folder did not load
+# (once per folder: the feed's cursor is then past them, and the nightly refuses days that have not ended).
 FEED_DAY = date(2025, 6, 2)
 FEED_AGAIN_DAY = date(2026, 6, 1)
 NIGHTLY_AT = clock_time(6, 0)  # the schedule's hour, New York, the morning after
 INTRADAY_FILINGS = 20
 
 
-def feed_day(work: Path, filings: int, fed: date = FEED_DAY) -> Path:
-    """A mirror holding one day of `filings` generated filings, accepted 09:00 to 17:00, and an empty next day."""
+def feed_days(work: Path, filings: int, fed: date = FEED_DAY) -> Path:
+    """A mirror holding two business days of `filings` generated filings each, accepted 09:00 to 17:00, from `fed`
+    on, and an empty day after them. One generator call numbers both days' accessions apart."""
     root = work / f"feed-mirror-{fed}"
-    generate(root, filings, first_day=fed, days=1, seed=7)
-    write_daily_index(root, fed + timedelta(days=1), [])
+    _, second = generate(root, 2 * filings, first_day=fed, days=2, seed=7)
+    write_daily_index(root, second + timedelta(days=1), [])
     return root
+
+
+def loaded_count(data_dir: Path, filings: list[HeldFiling]) -> int:
+    """How many of `filings` the read copy of `data_dir` holds."""
+    import duckdb
+
+    connection = duckdb.connect(str(DataFolder(data_dir).published), read_only=True)
+    try:
+        accessions = [filing.accession_number for filing in filings]
+        query = "select count(*) from filings where accession_number in (select unnest($accessions))"
+        return connection.sql(query, params={"accessions": accessions}).fetchall()[0][0]
+    finally:
+        connection.close()
 
 
 def watch_once(data_dir: Path, base_url: str, profile: Path | None = None) -> float:
@@ -95,8 +115,11 @@ def bench_feed(
     big_dir: Path, work: Path, filings: int, samples: int, poll_seconds: float = 60.0, fed: date = FEED_DAY
 ) -> None:
     """The three lines of the feed, on the grown warehouse of `big_dir` (after its nightly benchmark)."""
-    root = feed_day(work, filings, fed)
-    day = held_filings([root])
+    root = feed_days(work, filings, fed)
+    held = held_filings([root])
+    day = [filing for filing in held if filing.accepted_at.date() == fed]
+    whole_day = [filing for filing in held if filing.accepted_at.date() > fed]
+    whole_date = whole_day[0].accepted_at.date()
     windows = sampled_windows(day, samples, poll_seconds)
     sampled = [filing for _, window in windows for filing in window]
     # The intraday run's filings come after the last sampled poll: the cursor has passed the earlier ones.
@@ -126,19 +149,23 @@ def bench_feed(
         written = last_publish_bytes_written(big_dir)
         size = DataFolder(big_dir).published.stat().st_size
         intraday_empty = watch_once(empty_dir, server.base_url)
-        # The rest of the day through the feed an hour at a time (it holds 5,100 entries, about 2,000 filings),
-        # then the nightly over the fed day against the nightly over a day with nothing listed.
-        feed.filings = day
-        moment = intraday[-1].accepted_at
-        while moment < day[-1].accepted_at:
+        # The next day whole through the feed, an hour at a time (it holds 5,100 entries, about 2,000 filings; the
+        # sampled day's other filings are behind the cursor, so the feed never lists them again), then the nightly
+        # over that day against the nightly over the day after it, whose index lists nothing.
+        feed.filings = whole_day
+        moment = whole_day[0].accepted_at - timedelta(minutes=1)
+        while moment < whole_day[-1].accepted_at:
             moment += timedelta(hours=1)
             clock.advance_to(moment)
             watch_once(big_dir, server.base_url)
+        if (fed_count := loaded_count(big_dir, whole_day)) != len(whole_day):
+            raise RuntimeError(f"the feed loaded {fed_count:,} of the fed day's {len(whole_day):,} filings")
+        nothing_listed = whole_date + timedelta(days=1)
         fed_profile, empty_profile = fresh_profile(big_dir, "fed-night"), fresh_profile(big_dir, "nothing-listed-night")
-        fed_nights = [timed_nightly(big_dir, server.base_url, fed, profile=fed_profile)]
-        empty_nights = [timed_nightly(big_dir, server.base_url, fed + timedelta(days=1), profile=empty_profile)]
-        fed_nights.append(timed_nightly(big_dir, server.base_url, fed))
-        empty_nights.append(timed_nightly(big_dir, server.base_url, fed + timedelta(days=1)))
+        fed_nights = [timed_nightly(big_dir, server.base_url, whole_date, profile=fed_profile)]
+        empty_nights = [timed_nightly(big_dir, server.base_url, nothing_listed, profile=empty_profile)]
+        fed_nights.append(timed_nightly(big_dir, server.base_url, whole_date))
+        empty_nights.append(timed_nightly(big_dir, server.base_url, nothing_listed))
     entries = read_profile(intraday_profile)
     print(f"where the run of {INTRADAY_FILINGS} filings went ({intraday_profile}):", file=sys.stderr)
     print(step_table(entries) + "\n\n" + label_table(entries, top=15) + "\n", file=sys.stderr)

@@ -27,7 +27,7 @@ from bench.f345_bench import bench_f345_history, bench_f345_load
 from bench.feed_bench import FEED_AGAIN_DAY, bench_feed
 from bench.generate import generate, issuer_ciks, write_daily_index
 from bench.measure import RESULTS, bench_env, print_results, report, run_measuring_peak_memory, timed_nightly
-from bench.night_profile import label_table, read_profile, step_table
+from bench.night_profile import difference_table, label_table, read_profile, step_table
 from mirror.server import serve_in_background
 from orchestration.model_assets import calendar_frame
 from orchestration.parse_pool import MAX_BATCH_SIZE
@@ -219,21 +219,19 @@ def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str, first
     big one holds): the first night after the warehouse was built, then warm nights (the files in the page cache,
     as on a machine that does nothing else) and cold ones (evicted first, as after a reboot or a day of other work).
     Each night runs on the empty and on the big warehouse in turn: a single night moved by a quarter between runs
-    on this shared machine. Every night on the big warehouse is profiled (bench/night_profile.py); the first and
-    the first cold one are printed. Without `first_night` (warehouses that have had nights already), warm and cold
-    nights only."""
+    on this shared machine. Every night is profiled (bench/night_profile.py); the first and the first cold one on
+    the big warehouse are printed, and for each kind the SQL files whose time grew most from the empty warehouse's.
+    Without `first_night` (warehouses that have had nights already), warm and cold nights only."""
     empty_dir = big_dir.with_name(big_dir.name + "-empty")
     first, warm, cold = days[-2 * TIMED_NIGHTS - 1], days[-2 * TIMED_NIGHTS : -TIMED_NIGHTS], days[-TIMED_NIGHTS:]
     kinds = ("first", "warm", "cold") if first_night else ("warm", "cold")
     timed: dict[str, dict[Path, list[float]]] = {kind: {empty_dir: [], big_dir: []} for kind in kinds}
-    profiles: dict[str, Path] = {}
+    profiles: dict[tuple[str, Path], Path] = {}
 
     def night(kind: str, folder: Path, day: date, base_url: str) -> None:
-        profile = None
-        if folder == big_dir:
-            profile = big_dir.with_name(f"{big_dir.name}-{kind}-night-{day}.jsonl")
-            profile.unlink(missing_ok=True)
-            profiles.setdefault(kind, profile)
+        profile = folder.with_name(f"{folder.name}-{kind}-night-{day}.jsonl")
+        profile.unlink(missing_ok=True)
+        profiles.setdefault((kind, folder), profile)
         timed[kind][folder].append(timed_nightly(folder, base_url, day, cold=kind == "cold", profile=profile))
 
     with serve_in_background([mirror]) as server:
@@ -256,10 +254,14 @@ def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str, first
             "the same nights on an empty warehouse",
             target,
         )
-    for kind in (kind for kind in ("first", "cold") if kind in profiles):
-        entries = read_profile(profiles[kind])
-        print(f"where the {kind} night on {described} went ({profiles[kind]}):", file=sys.stderr)
+    for kind in (kind for kind in ("first", "cold") if (kind, big_dir) in profiles):
+        entries = read_profile(profiles[kind, big_dir])
+        print(f"where the {kind} night on {described} went ({profiles[kind, big_dir]}):", file=sys.stderr)
         print(step_table(entries) + "\n\n" + label_table(entries, top=15) + "\n", file=sys.stderr, flush=True)
+    for kind in kinds:
+        entries, baseline = read_profile(profiles[kind, big_dir]), read_profile(profiles[kind, empty_dir])
+        print(f"the first {kind} night on {described}, against the same night on an empty warehouse:", file=sys.stderr)
+        print(difference_table(entries, baseline, top=15) + "\n", file=sys.stderr, flush=True)
 
 
 def holdings_as_of_figures(big_dir: Path, described: str) -> None:
