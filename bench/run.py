@@ -260,7 +260,8 @@ def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str, first
         print(step_table(entries) + "\n\n" + label_table(entries, top=15) + "\n", file=sys.stderr, flush=True)
     for kind in kinds:
         entries, baseline = read_profile(profiles[kind, big_dir]), read_profile(profiles[kind, empty_dir])
-        print(f"the first {kind} night on {described}, against the same night on an empty warehouse:", file=sys.stderr)
+        which = "the first night after it was built" if kind == "first" else f"the first {kind} night"
+        print(f"{which} on {described}, against the same night on an empty warehouse:", file=sys.stderr)
         print(difference_table(entries, baseline, top=15) + "\n", file=sys.stderr, flush=True)
 
 
