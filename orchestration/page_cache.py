@@ -9,7 +9,7 @@ mincore(2) reported cached; why is not known). Read with O_DIRECT, each block co
 nearly all of it is.
 
 Both are Linux facilities reached through the C library; where either is missing (another platform, a filesystem
-that refuses O_DIRECT) the caller reads through the page cache as before.
+without O_DIRECT such as tmpfs) the caller reads through the page cache as before.
 """
 
 import ctypes
