@@ -18,21 +18,19 @@ import struct
 import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from orchestration.migrations import Migration, latest_version, recorded_version
-from orchestration.page_cache import cached_share, direct_page_reader
 from orchestration.run_profile import profiled
 from orchestration.warehouse_connection import connect, ensure_schema, release_kept
 
 # DuckDB's file: three 4 KiB headers (the file's own, then the two database headers a checkpoint writes in turn),
 # then blocks of 256 KiB, each opening with the 8-byte checksum DuckDB computes over the rest of it and writes with
 # it. Comparing those checksums finds the blocks a night rewrote without reading the others: on a cold 4 GB
-# warehouse, 16,000 reads of one page each instead of the whole file. Blocks start at multiples of 4 KiB, so each
-# checksum page can be read with O_DIRECT.
+# warehouse, 16,000 reads of one page each instead of the whole file.
 HEADER_BYTES = 3 * 4096
 BLOCK_BYTES = 256 * 1024
 CHECKSUM_BYTES = 8
@@ -44,10 +42,6 @@ _OLDER_MANIFEST_PREFIXES = (".blocks-",)  # whole-block digests an earlier relea
 _MANIFEST_HEADER = "<QQQ"  # size, modification time (ns) and block size of the file the checksums describe
 # Reads of checksums in flight at once: a cold file's pages come from the disk in parallel.
 _CHECKSUM_READERS = 8
-# The checksums are read through the page cache when at least this share of a sample of their pages is cached (a
-# warm night), else around it (orchestration/page_cache.py).
-_RESIDENCY_SAMPLES = 256
-_WARM_SHARE = 0.9
 
 
 def _copy(source: BinaryIO, target: BinaryIO) -> None:
@@ -100,9 +94,8 @@ def _blocks(view: memoryview) -> Iterator[memoryview]:
 
 
 def block_checksums(fd: int) -> list[bytes] | None:
-    """The checksum DuckDB stored at the start of each block of the file `fd`, one page a block: through the page
-    cache when it holds nearly all of the file, else around it (orchestration/page_cache.py says why); None when
-    the file is not laid out as DuckDB's (then only a full compare will do)."""
+    """The checksum DuckDB stored at the start of each block of the file `fd`, read one page per block with the
+    kernel's read-ahead off; None when the file is not laid out as DuckDB's (then only a full compare will do)."""
     size = os.fstat(fd).st_size
     if size < HEADER_BYTES or (size - HEADER_BYTES) % BLOCK_BYTES or os.pread(fd, 4, _MAGIC_OFFSET) != _MAGIC:
         return None
@@ -110,24 +103,13 @@ def block_checksums(fd: int) -> list[bytes] | None:
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
     offsets = range(HEADER_BYTES, size, BLOCK_BYTES)
     share = -(-len(offsets) // _CHECKSUM_READERS) or 1
-    cached = cached_share(fd, offsets[:: max(1, len(offsets) // _RESIDENCY_SAMPLES)])
-    around_the_cache = direct_page_reader(fd) if cached is not None and cached < _WARM_SHARE else nullcontext(None)
-    with around_the_cache as read_direct:
 
-        def checksum(offset: int) -> bytes:
-            if read_direct is not None:
-                try:
-                    return read_direct(offset)[:CHECKSUM_BYTES]
-                except OSError:  # a filesystem that opened the file for O_DIRECT but refuses the read
-                    pass
-            return os.pread(fd, CHECKSUM_BYTES, offset)
+    def read(part: range) -> list[bytes]:
+        return [os.pread(fd, CHECKSUM_BYTES, offset) for offset in part]
 
-        def read(part: range) -> list[bytes]:
-            return [checksum(offset) for offset in part]
-
-        with ThreadPoolExecutor(max_workers=_CHECKSUM_READERS, thread_name_prefix="publish-checksums") as readers:
-            parts = [offsets[start : start + share] for start in range(0, len(offsets), share)]
-            return [found for checksums in readers.map(read, parts) for found in checksums]
+    with ThreadPoolExecutor(max_workers=_CHECKSUM_READERS, thread_name_prefix="publish-checksums") as readers:
+        parts = [offsets[start : start + share] for start in range(0, len(offsets), share)]
+        return [checksum for found in readers.map(read, parts) for checksum in found]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ import filecmp
 import os
 import subprocess
 import sys
-import tempfile
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -328,63 +327,3 @@ def test_a_publish_says_how_many_bytes_it_wrote_and_a_small_change_writes_few(tm
     later = publish(warehouse, published)
     assert published.read_bytes() == warehouse.read_bytes()
     assert 0 < later.bytes_written < warehouse.stat().st_size / 4
-
-
-def evicted(path: Path) -> None:
-    """Drop the file from the page cache, as a reboot would (written back first, so every page can go)."""
-    os.sync()
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(descriptor)
-
-
-def storage_reads() -> int:
-    return int(next(line for line in Path("/proc/self/io").read_text().splitlines() if "read_bytes" in line).split()[1])
-
-
-@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="reads from storage are counted by Linux's /proc")
-def test_checksums_of_an_evicted_file_are_read_around_the_cache_a_page_a_block_and_equal_the_cached_ones(
-    tmp_path: Path,
-):
-    from orchestration.page_cache import PAGE_BYTES, cached_share, direct_page_reader
-
-    warehouse = tmp_path / "warehouse.duckdb"
-    add_incompressible_rows(warehouse, 0, 300_000)
-    cached = checksums_of(warehouse)
-    data = warehouse.read_bytes()
-    assert cached == [data[offset : offset + 8] for offset in range(HEADER_BYTES, len(data), BLOCK_BYTES)]
-    evicted(warehouse)
-    descriptor = os.open(warehouse, os.O_RDONLY)
-    try:
-        blocks = range(HEADER_BYTES, len(data), BLOCK_BYTES)
-        share = cached_share(descriptor, blocks)
-        with direct_page_reader(descriptor) as read_direct:
-            direct = read_direct is not None
-            if direct:
-                assert read_direct(HEADER_BYTES + BLOCK_BYTES) == data[HEADER_BYTES + BLOCK_BYTES :][:PAGE_BYTES]
-    finally:
-        os.close(descriptor)
-    if not direct:
-        pytest.skip(f"{tmp_path} is on a filesystem without O_DIRECT: the checksums are read through the cache")
-    assert share is not None and share < 0.1, share
-    evicted(warehouse)
-    before = storage_reads()
-    assert checksums_of(warehouse) == cached
-    # A page a block and the file's header pages, not the pages around them.
-    assert storage_reads() - before <= (len(blocks) + 4) * PAGE_BYTES, storage_reads() - before
-
-
-def test_checksums_of_a_file_in_memory_equal_those_of_the_same_file_on_disk(tmp_path: Path):
-    shared_memory = Path("/dev/shm")
-    if not shared_memory.is_dir() or not os.access(shared_memory, os.W_OK):
-        pytest.skip("no tmpfs at /dev/shm to hold the file in memory")
-    warehouse = tmp_path / "warehouse.duckdb"
-    add_incompressible_rows(warehouse, 0, 50_000)
-    with tempfile.NamedTemporaryFile(dir=shared_memory, suffix=".duckdb") as in_memory:
-        in_memory.write(warehouse.read_bytes())
-        in_memory.flush()
-        evicted(warehouse)
-        in_memory_checksums = checksums_of(Path(in_memory.name))
-    assert in_memory_checksums is not None and in_memory_checksums == checksums_of(warehouse)
