@@ -24,7 +24,7 @@ import dagster as dg
 
 from bench.generate import generate, write_daily_index
 from bench.measure import bench_env, report, timed_nightly
-from bench.night_profile import difference_table, label_table, read_profile, step_table
+from bench.night_profile import difference_table, fresh_profile, label_table, read_profile, step_table
 from mirror.feed import FeedClock, HeldFiling, MirroredFeed, held_filings
 from mirror.server import serve_in_background
 from orchestration.data_folder import DataFolder
@@ -85,13 +85,6 @@ def last_publish_bytes_written(data_dir: Path) -> int:
         return int(event.asset_materialization.metadata["bytes written"].value)
     finally:
         instance.dispose()
-
-
-def fresh_profile(big_dir: Path, name: str) -> Path:
-    """A run profile's file beside the big warehouse, emptied (a profile appends)."""
-    profile = big_dir.with_name(f"{big_dir.name}-{name}.jsonl")
-    profile.unlink(missing_ok=True)
-    return profile
 
 
 def next_nightly(accepted_at: datetime) -> datetime:

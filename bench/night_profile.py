@@ -18,6 +18,14 @@ from orchestration.run_profile import STEP_TOTAL
 OUTSIDE_STEPS = "(before the run)"
 
 
+def fresh_profile(data_dir: Path, name: str) -> Path:
+    """Where a run on the warehouse of `data_dir` profiles itself: a file beside that folder, emptied first (a run
+    appends to its profile)."""
+    profile = data_dir.with_name(f"{data_dir.name}-{name}.jsonl")
+    profile.unlink(missing_ok=True)
+    return profile
+
+
 def read_profile(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -27,7 +27,7 @@ from bench.f345_bench import bench_f345_history, bench_f345_load
 from bench.feed_bench import FEED_AGAIN_DAY, bench_feed
 from bench.generate import generate, issuer_ciks, write_daily_index
 from bench.measure import RESULTS, bench_env, print_results, report, run_measuring_peak_memory, timed_nightly
-from bench.night_profile import difference_table, label_table, read_profile, step_table
+from bench.night_profile import difference_table, fresh_profile, label_table, read_profile, step_table
 from mirror.server import serve_in_background
 from orchestration.model_assets import calendar_frame
 from orchestration.parse_pool import MAX_BATCH_SIZE
@@ -229,8 +229,7 @@ def nightly_ratio(big_dir: Path, mirror: Path, days: list, described: str, first
     profiles: dict[tuple[str, Path], Path] = {}
 
     def night(kind: str, folder: Path, day: date, base_url: str) -> None:
-        profile = folder.with_name(f"{folder.name}-{kind}-night-{day}.jsonl")
-        profile.unlink(missing_ok=True)
+        profile = fresh_profile(folder, f"{kind}-night-{day}")
         profiles.setdefault((kind, folder), profile)
         timed[kind][folder].append(timed_nightly(folder, base_url, day, cold=kind == "cold", profile=profile))
 

@@ -36,6 +36,19 @@ def compression_of(connection: duckdb.DuckDBPyConnection) -> list[tuple]:
     ).fetchall()
 
 
+def stamp_version(connection: duckdb.DuckDBPyConnection, version: int, name: str) -> None:
+    """Record the warehouse as a release of schema `version` left it: the migrations after it not applied."""
+    connection.execute("delete from schema_version")
+    connection.execute("insert into schema_version values (?, ?, now()::timestamp)", [version, name])
+
+
+def migrated_from(path: Path, version: int) -> duckdb.DuckDBPyConnection:
+    """The warehouse at `path`, stamped at `version`, opened as a run opens it: every later migration applied."""
+    connection = connect(path)
+    assert [m.version for m in ensure_schema(connection)] == list(range(version + 1, latest_version() + 1))
+    return connection
+
+
 def build_release(path: Path, release_sql: str) -> None:
     """A warehouse exactly as an earlier release left it: its tables only, no version recorded."""
     connection = duckdb.connect(str(path))
@@ -199,13 +212,12 @@ def test_migration_3_rebuilds_every_owner_groups_vehicles_on_the_next_refresh(tm
         old.execute("drop table vehicle_decisions; drop table security_aliases; drop table filing_sources")
         old.execute("alter table positions drop column flag_same_day_conflict")
         old.execute("update positions set position_key = md5(security_key || coalesce(nature_of_ownership, ''))")
-        old.execute("delete from schema_version; delete from model_pending")
-        old.execute("insert into schema_version values (2, 'beneficial_ownership_amount_flag', now()::timestamp)")
+        old.execute("delete from model_pending")
+        stamp_version(old, 2, "beneficial_ownership_amount_flag")
     finally:
         old.close()
-    connection = connect(tmp_path / "old.duckdb")
+    connection = migrated_from(tmp_path / "old.duckdb", 2)
     try:
-        assert [m.version for m in ensure_schema(connection)] == list(range(3, latest_version() + 1))
         pending = [row[0] for row in connection.sql("select accession_number from model_pending").fetchall()]
         assert len(pending) == connection.sql("select count(*) from filings").fetchall()[0][0] > 100
         refresh_model(connection, pending, calendar_frame(date(2026, 1, 1)))
@@ -239,20 +251,15 @@ def test_migration_5_gives_every_title_its_smallest_accession_as_a_fresh_build_d
             where securities.security_title = latest.security_title
             """
         )
-        old.execute("delete from schema_version")
-        old.execute("insert into schema_version values (4, 'form345_data_sets', now()::timestamp)")
+        stamp_version(old, 4, "form345_data_sets")
         assert old.sql("select * from securities order by all").fetchall() != expected
     finally:
         old.close()
-    connection = connect(tmp_path / "old.duckdb")
+    connection = migrated_from(tmp_path / "old.duckdb", 4)
     try:
-        assert [m.version for m in ensure_schema(connection)] == list(range(5, latest_version() + 1))
         assert connection.sql("select * from securities order by all").fetchall() == expected
     finally:
         connection.close()
-
-
-ISSUER_COPIED_TO = ("filing_owners", "transactions", "holdings", "footnotes", "filing_parties")
 
 
 def test_migration_9_gives_every_row_its_filings_issuer_as_a_fresh_build_does(tmp_path: Path):
@@ -260,6 +267,7 @@ def test_migration_9_gives_every_row_its_filings_issuer_as_a_fresh_build_does(tm
     same values from the migration."""
     from tests.real_corpus import build_real_warehouse
     from tests.test_vehicles_real import FIXTURE_REAL
+    from transforms.tables import ISSUER_COPIED_TO
 
     fresh = build_real_warehouse(tmp_path / "fresh.duckdb", FIXTURE_REAL)
     expected = {table: sorted(fresh.table(table).fetchall(), key=repr) for table in ISSUER_COPIED_TO}
@@ -282,13 +290,11 @@ def test_migration_9_gives_every_row_its_filings_issuer_as_a_fresh_build_does(tm
     try:  # back to version 8
         for table in ISSUER_COPIED_TO:
             old.execute(f"alter table {table} drop column filing_issuer_cik")
-        old.execute("delete from schema_version")
-        old.execute("insert into schema_version values (8, 'alerts', now()::timestamp)")
+        stamp_version(old, 8, "alerts")
     finally:
         old.close()
-    connection = connect(tmp_path / "old.duckdb")
+    connection = migrated_from(tmp_path / "old.duckdb", 8)
     try:
-        assert [m.version for m in ensure_schema(connection)] == list(range(9, latest_version() + 1))
         for table in ISSUER_COPIED_TO:
             assert sorted(connection.table(table).fetchall(), key=repr) == expected[table], table
     finally:
