@@ -6,6 +6,7 @@ newest first, one entry per party of each filing (Reporting, Issuer, …), `type
 `start=5000` the maintenance page with HTTP 503.
 """
 
+import random
 import threading
 import time
 from dataclasses import dataclass, field
@@ -91,17 +92,55 @@ class FeedClock:
                 self.start, self._began = moment, time.monotonic()
 
 
+# Answers that are not the feed, as a proxy, a maintenance window or a broken cache gives them with status 200.
+NOT_THE_FEED_BODIES = {
+    "html": b"<!DOCTYPE html>\n<html><head><title>Maintenance</title></head><body>Back soon.</body></html>\n",
+    "garbage": b"\x1f\x8b\x08garbage, not a feed \x00\xff",
+    "empty": b"",
+}
+FEED_FAULT_KINDS = (*NOT_THE_FEED_BODIES, "stall")
+
+
 @dataclass
 class FeedFaults:
     """What goes wrong with the feed itself (the server's FaultPlan answers 503s, stalls and resets on any path, the
     feed's included): the next `stale_pages` pages served as of `stale_seconds` ago (a cache behind EDGAR); every
-    entry listed twice (`duplicate_entries`), so one filing straddles pages; and filings accepted less than
-    `archive_lag_seconds` ago listed while their Archives path still answers 404."""
+    entry listed twice (`duplicate_entries`), so one filing straddles pages; filings accepted less than
+    `archive_lag_seconds` ago listed while their Archives path still answers 404; the next pages answered, with
+    status 200, by what is not the feed (`wrong_pages`: kinds of NOT_THE_FEED_BODIES) or only after `stall_seconds`
+    (`stalled_pages`); and the same at random (`rates`, kinds of FEED_FAULT_KINDS, drawn from `seed`)."""
 
     stale_pages: int = 0
     stale_seconds: float = 0.0
     duplicate_entries: bool = False
     archive_lag_seconds: float = 0.0
+    wrong_pages: list[str] = field(default_factory=list)
+    stalled_pages: int = 0
+    stall_seconds: float = 30.0
+    rates: dict[str, float] = field(default_factory=dict)
+    seed: int = 0
+    _random: random.Random | None = None
+
+    def __post_init__(self) -> None:
+        unknown = set(self.rates) - set(FEED_FAULT_KINDS) | set(self.wrong_pages) - set(NOT_THE_FEED_BODIES)
+        if unknown:
+            raise ValueError(f"unknown feed fault kinds {sorted(unknown)}; known: {', '.join(FEED_FAULT_KINDS)}")
+        self._random = random.Random(self.seed)
+
+    def next_fault(self) -> str | None:
+        """The fault the next page gets: a scripted one first, else one drawn at the rates, else None."""
+        if self.wrong_pages:
+            return self.wrong_pages.pop(0)
+        if self.stalled_pages > 0:
+            self.stalled_pages -= 1
+            return "stall"
+        assert self._random is not None
+        roll = self._random.random()
+        for kind in FEED_FAULT_KINDS:
+            roll -= self.rates.get(kind, 0.0)
+            if roll < 0:
+                return kind
+        return None
 
 
 @dataclass
@@ -123,6 +162,12 @@ class MirroredFeed:
         if start > LAST_START:
             return 503, MAINTENANCE_PAGE
         now = self.clock.now()
+        with self._lock:
+            fault = self.faults.next_fault()
+        if fault == "stall":
+            time.sleep(self.faults.stall_seconds)
+        elif fault is not None:
+            return 200, NOT_THE_FEED_BODIES[fault]
         with self._lock:
             if self.faults.stale_pages > 0:
                 self.faults.stale_pages -= 1

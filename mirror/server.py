@@ -128,6 +128,13 @@ class MirrorServer(ThreadingHTTPServer):
         if self.wire_times:  # accepted connections inherit it
             self.socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away before its answer (a poll past its deadline) is no fault of the mirror's: quiet.
+        Anything else is printed as usual."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]

@@ -6,7 +6,7 @@ from datetime import datetime
 import dagster as dg
 import requests
 
-from orchestration.alert_delivery import deliver_pending
+from orchestration.alert_delivery import deliver_pending, delivery_lines
 from orchestration.model_assets import published_warehouse
 from orchestration.resources import StorageResource
 from orchestration.run_window import utc_now
@@ -54,17 +54,20 @@ def alerts(storage: StorageResource) -> dg.MaterializeResult:
 @dg.asset(deps=[published_warehouse], group_name="alerts", kinds={"duckdb"})
 def alert_delivery(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
     """Post the alerts the read copy now holds to INSIDER_ALERT_WEBHOOK, if set. A webhook that fails is recorded
-    (alert_deliveries) and retried by the next run; it never fails this one, whose data is already published."""
+    (alert_deliveries) and retried by the next run or feed poll; it never fails this one, whose data is already
+    published."""
     webhook = alert_webhook_setting()
     if webhook is None:
         return dg.MaterializeResult(metadata={"webhook": "none (INSIDER_ALERT_WEBHOOK is not set)"})
     with open_warehouse(storage.warehouse_path) as connection, requests.Session() as session:
         outcome = deliver_pending(connection, webhook, utc_now(), session)
-    if outcome.failed:
-        context.log.warning(
-            f"alert webhook: {outcome.failed} alert(s) not delivered ({outcome.last_error}); "
-            f"{outcome.failed + outcome.waiting} will be posted again by the next run"
-        )
+    for line in delivery_lines(outcome, webhook.max_age_days):
+        context.log.warning(line)
     return dg.MaterializeResult(
-        metadata={"delivered": outcome.delivered, "failed": outcome.failed, "waiting": outcome.waiting}
+        metadata={
+            "delivered": outcome.delivered,
+            "failed": outcome.failed,
+            "refused": outcome.refused,
+            "skipped (too old)": outcome.skipped,
+        }
     )

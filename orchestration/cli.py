@@ -1,6 +1,7 @@
 """`insider-warehouse`: serve a mirror, ingest days, run the offline demo, print what was loaded."""
 
 import argparse
+import math
 import os
 import shlex
 import shutil
@@ -31,6 +32,7 @@ from orchestration.settings import (
     memory_limit_setting,
     read_settings,
 )
+from orchestration.sources.current_feed.poll import DEFAULT_FEED_INTERVAL_SECONDS
 from orchestration.summary import WarehouseTooOldError, format_summary, warehouse_summary
 from orchestration.warehouse_connection import (
     WarehouseLockedError,
@@ -39,7 +41,7 @@ from orchestration.warehouse_connection import (
     history_memory_limit,
     kept_open,
 )
-from transforms.alert_messages import parse_since
+from transforms.alert_messages import parse_since, since_moment
 from transforms.backfill_plan import DEFAULT_DAYS_PER_RUN, PRE_DATA_SET_FIRST_DAY, PRE_DATA_SET_LAST_DAY
 from transforms.f345.files import FIRST_QUARTER
 from transforms.quarters import last_finished_quarter, quarter_label, quarter_start
@@ -117,22 +119,24 @@ def run_job(
     rerun: str,
     ops_config: dict | None = None,
     extra_tags: dict[str, str] | None = None,
-) -> None:
+) -> dg.ExecuteInProcessResult:
     """Run a job over the partitions [first_key, last_key] as one single-run backfill (an unpartitioned job: both
-    None); RunFailedError says why it failed, RunInterruptedError that Ctrl-C stopped it (`rerun` is the command
-    that finishes it). The warehouse is opened (waiting for its lock, saying for whom) and migrated before the run
-    starts, and stays open for it: the run's steps share this instance."""
+    None) and return it; RunFailedError says why it failed, RunInterruptedError that Ctrl-C stopped it (`rerun` is
+    the command that finishes it). The warehouse is opened (waiting for its lock, saying for whom) and migrated
+    before the run starts, and stays open for it: the run's steps share this instance."""
     from orchestration.definitions import defs
+    from orchestration.runs_report import mark_killed_runs, process_tags
 
     read_settings(need_user_agent=True)
     job = defs.resolve_job_def(job_name)
-    tags = dict(extra_tags or {})
+    tags = dict(extra_tags or {}) | process_tags()
     if first_key is not None and last_key is not None:
         tags |= {"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key}
     warehouse = DataFolder(data_dir()).warehouse
     with kept_open(warehouse, history_load=job_name == F345_JOB):
         migrate_warehouse(warehouse)
         with dagster_instance() as instance:
+            mark_killed_runs(instance)
             run_config = QUIET_LOGS | ({"ops": ops_config} if ops_config else {})
             try:
                 result = job.execute_in_process(
@@ -145,6 +149,7 @@ def run_job(
         if was_interrupted(result):
             raise RunInterruptedError(rerun)
         raise RunFailedError(f"{failure_paragraphs(result)} {RUNS_POINTER}")
+    return result
 
 
 def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
@@ -286,14 +291,24 @@ def print_summary(private: bool = False) -> None:
 
 def print_runs(limit: int) -> int:
     """The recent runs of the local Dagster instance (`orchestration/runs_report.py`)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from orchestration.runs_report import format_runs, recent_runs
 
-    if not (DataFolder(data_dir()).dagster_home / "dagster.yaml").exists():
+    folder = DataFolder(data_dir())
+    if not (folder.dagster_home / "dagster.yaml").exists():
         print(format_runs(pl.DataFrame(), ""))
         return 0
-    with dagster_instance() as instance:
-        folder = DataFolder(data_dir())
-        runs, counted_in = recent_runs(instance, folder.warehouse, folder.published, limit)
+    try:
+        with dagster_instance() as instance:
+            runs, counted_in = recent_runs(instance, folder.warehouse, folder.published, limit)
+    except (SQLAlchemyError, OSError) as error:
+        said = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise RunFailedError(
+            f"the run records under {folder.dagster_home} cannot be opened here ({said}): Dagster opens its SQLite "
+            "files for writing even to list runs, so the folder must be writable by you. Run it as the user that "
+            "runs the pipeline, or see the runs in the Dagster UI (make dev)."
+        ) from None
     print(format_runs(runs, counted_in))
     return 0
 
@@ -314,18 +329,20 @@ def run_demo(port: int) -> int:
 def serve_mirror(arguments: argparse.Namespace) -> int:
     """Serve EDGAR-layout folders on loopback, with injected faults and, with --feed-from, the latest-filings feed
     of the filings they hold, each listed from its acceptance time on a clock --feed-speed times as fast as real."""
-    from mirror.feed import FeedClock, MirroredFeed, held_filings
+    from mirror.feed import FeedClock, FeedFaults, MirroredFeed, held_filings
     from mirror.server import FaultPlan, MirrorServer
 
-    rates = {}
-    for setting in arguments.fault_rate:
-        kind, _, rate = setting.partition("=")
-        rates[kind] = float(rate)
     roots = arguments.roots or [DEMO_MIRROR]
+    try:
+        faults = FaultPlan(rates=_rates(arguments.fault_rate, "--fault-rate"), seed=arguments.fault_seed)
+        feed_faults = FeedFaults(
+            rates=_rates(arguments.feed_fault_rate, "--feed-fault-rate"), seed=arguments.fault_seed
+        )
+    except ValueError as error:
+        raise SettingError(str(error)) from None
     feed = None
     if arguments.feed_from is not None:
-        feed = MirroredFeed(held_filings(roots), FeedClock(arguments.feed_from, arguments.feed_speed))
-    faults = FaultPlan(rates=rates, seed=arguments.fault_seed)
+        feed = MirroredFeed(held_filings(roots), FeedClock(arguments.feed_from, arguments.feed_speed), feed_faults)
     try:
         server = MirrorServer(roots, port=arguments.port, faults=faults, feed=feed)
     except OSError as error:
@@ -343,6 +360,18 @@ def serve_mirror(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _rates(settings: list[str], option: str) -> dict[str, float]:
+    """`KIND=RATE` settings as a mapping; SettingError for a rate that is not a number."""
+    rates = {}
+    for setting in settings:
+        kind, _, rate = setting.partition("=")
+        try:
+            rates[kind] = float(rate)
+        except ValueError:
+            raise SettingError(f"{option} {setting}: write KIND=RATE with a rate from 0 to 1, e.g. 503=0.05") from None
+    return rates
+
+
 def _moment(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
@@ -357,12 +386,12 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = 0.0
-    if value <= 0:
+    if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds: write a positive number, e.g. 60")
     return value
 
 
-def _duration(text: str) -> timedelta:
+def _since(text: str) -> timedelta | datetime:
     try:
         return parse_since(text)
     except ValueError as error:
@@ -467,6 +496,14 @@ def mirror_arguments(parser: argparse.ArgumentParser) -> None:
         help="serve the latest-filings feed of the folders' filings, the mirror's clock starting at TIME (New York)",
     )
     parser.add_argument(
+        "--feed-fault-rate",
+        action="append",
+        default=[],
+        metavar="KIND=RATE",
+        help="feed pages answered 200 with what is not the feed (html, garbage, empty) or after a stall (stall), "
+        "e.g. html=0.1; --fault-rate's kinds apply to feed pages too",
+    )
+    parser.add_argument(
         "--feed-speed",
         type=_speed,
         default=1.0,
@@ -486,13 +523,25 @@ def runs_arguments(parser: argparse.ArgumentParser) -> None:
 def watch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--once", action="store_true", help="poll once, load and publish what is new, and stop")
     parser.add_argument(
-        "--interval", type=_seconds, default=60.0, metavar="SECONDS", help="between polls (default: %(default)s)"
+        "--interval",
+        type=_seconds,
+        metavar="SECONDS",
+        help=f"between polls (default: {DEFAULT_FEED_INTERVAL_SECONDS:.0f}); a poll gives up after 80%% of it",
     )
 
 
 def alerts_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--since", type=_duration, default="1h", metavar="DURATION", help="e.g. 30m, 1h, 2d (default: %(default)s)"
+        "--since",
+        type=_since,
+        default="1h",
+        metavar="WHEN",
+        help="a duration (30m, 1h, 2d) or a UTC date or time (2025-01-06, 2025-01-06T09:30); default: %(default)s",
+    )
+    parser.add_argument(
+        "--retry-refused",
+        action="store_true",
+        help="post the alerts the webhook refused (a 4xx) again, with the next run or feed poll",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per line, for scripts")
 
@@ -548,35 +597,36 @@ def command_f345(arguments: argparse.Namespace) -> int:
 
 def command_watch(arguments: argparse.Namespace) -> int:
     """Poll EDGAR's latest-filings feed, load and publish what is new, every --interval seconds (once, with
-    --once); Ctrl-C between two polls ends it cleanly."""
+    --once: exit 1 when the feed could not be read); Ctrl-C ends it, between polls or in one, with 130."""
     from orchestration.resources import EdgarResource, StorageResource
-    from orchestration.sources.current_feed.poll import (
-        FEED_ASSET,
-        FEED_JOB,
-        poll,
-        run_config,
-        run_tags,
-        warehouse_cursor,
-    )
+    from orchestration.sources.current_feed.poll import FEED_JOB, poll_deadline_seconds
+    from orchestration.sources.current_feed.watch import next_wait, poll_once, say
 
+    if arguments.once and arguments.interval is not None:
+        raise SettingError("--interval sets the wait between polls, and --once makes one poll: give one of them")
+    interval = arguments.interval or DEFAULT_FEED_INTERVAL_SECONDS
     read_settings(need_user_agent=True)
     storage = StorageResource()
     client = EdgarResource().client(storage)
+    migrate_warehouse(storage.warehouse_path)
+
+    def run_feed(config: dict, tags: dict[str, str]) -> dg.ExecuteInProcessResult:
+        return run_job(FEED_JOB, None, None, "insider-warehouse watch --once", config, tags)
+
+    failures = 0
     while True:
-        found, polled_at = poll(client, warehouse_cursor(storage.warehouse_path))
-        if found.filings or found.gap_since is not None:
-            config = {FEED_ASSET: {"config": run_config(found, polled_at)}}
-            run_job(FEED_JOB, None, None, "insider-warehouse watch --once", config, run_tags(found))
-            print(f"insider-warehouse: watch: {len(found.filings)} new filing(s) from the feed, loaded and published")
-        else:
-            print(f"insider-warehouse: watch: nothing new in the feed since {found.cursor.accepted_at or 'ever'}")
+        ok = poll_once(storage.warehouse_path, client, poll_deadline_seconds(interval), run_feed)
         if arguments.once:
-            return 0
+            return 0 if ok else 1
+        failures = 0 if ok else failures + 1
+        wait = next_wait(interval, failures)
+        if failures:
+            say(f"polling again in {wait:.0f} s ({failures} failed poll(s) in a row)", error=True)
         try:
-            time.sleep(arguments.interval)
+            time.sleep(wait)
         except KeyboardInterrupt:
-            print("insider-warehouse: watch: stopped between polls; nothing was left half done", file=sys.stderr)
-            return 0
+            say("stopped between polls; nothing was left half done", error=True)
+            return INTERRUPTED_EXIT_STATUS
 
 
 def command_mirror(arguments: argparse.Namespace) -> int:
@@ -595,13 +645,32 @@ def command_runs(arguments: argparse.Namespace) -> int:
 def command_alerts(arguments: argparse.Namespace) -> int:
     from orchestration.alerts_report import format_alerts, recent_alerts
 
+    if arguments.retry_refused:
+        return retry_refused_alerts()
     path = published_path()
     if not path.exists():
         raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
-    now = datetime.now(UTC).replace(tzinfo=None)
-    text = format_alerts(recent_alerts(path, now - arguments.since), arguments.since, arguments.json)
+    moment, window = since_moment(arguments.since, datetime.now(UTC).replace(tzinfo=None))
+    text = format_alerts(recent_alerts(path, moment), window, arguments.json)
     if text:
         print(text)
+    return 0
+
+
+def retry_refused_alerts() -> int:
+    """`alerts --retry-refused`: the refused alerts queued for the webhook again."""
+    from orchestration.sql_files import query_sql_file
+    from orchestration.warehouse_connection import open_warehouse
+
+    path = DataFolder(data_dir()).warehouse
+    if not path.exists():
+        raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
+    with open_warehouse(path) as connection:
+        count = len(query_sql_file(connection, "records/retry_refused_alerts.sql").fetchall())
+    print(
+        f"insider-warehouse: {count} refused alert(s) queued for the webhook again: the next run or feed poll "
+        "(insider-warehouse watch --once) posts them"
+    )
     return 0
 
 
@@ -719,7 +788,9 @@ def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     warnings.filterwarnings("ignore", category=dg.BetaWarning)  # single-run backfill policy is beta, and chosen
     try:
-        return run_command(arguments)
+        status = run_command(arguments)
+        sys.stdout.flush()  # here, where a reader that went away is caught, not at the interpreter's exit
+        return status
     except SettingError as error:
         print(f"insider-warehouse: error: {error}", file=sys.stderr)
         return 2
@@ -744,6 +815,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return INTERRUPTED_EXIT_STATUS
+    except BrokenPipeError:
+        return reader_went_away()
+
+
+def reader_went_away() -> int:
+    """The reader of stdout closed it (`alerts --json | head -1`): what it did not read is not wanted, which is
+    no failure. stdout now points at /dev/null, so the interpreter's last flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 0
 
 
 def run_command(arguments: argparse.Namespace) -> int:

@@ -23,18 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from orchestration.duckdb_file import BLOCK_BYTES, CHECKSUM_BYTES, HEADER_BYTES, is_duckdb_layout
 from orchestration.migrations import Migration, latest_version, recorded_version
 from orchestration.run_profile import profiled
 from orchestration.warehouse_connection import connect, ensure_schema, release_kept
 
-# DuckDB's file: three 4 KiB headers (the file's own, then the two database headers a checkpoint writes in turn),
-# then blocks of 256 KiB, each opening with the 8-byte checksum DuckDB computes over the rest of it and writes with
-# it. Comparing those checksums finds the blocks a night rewrote without reading the others: on a cold 4 GB
-# warehouse, 16,000 reads of one page each instead of the whole file.
-HEADER_BYTES = 3 * 4096
-BLOCK_BYTES = 256 * 1024
-CHECKSUM_BYTES = 8
-_MAGIC_OFFSET, _MAGIC = 8, b"DUCK"
 # Beside each copy, a manifest of its blocks' checksums (`.checksums-<inode>`: renames keep the inode), so the next
 # night reads the standby not at all.
 MANIFEST_PREFIX = ".checksums-"
@@ -97,7 +90,7 @@ def block_checksums(fd: int) -> list[bytes] | None:
     """The checksum DuckDB stored at the start of each block of the file `fd`, read one page per block with the
     kernel's read-ahead off; None when the file is not laid out as DuckDB's (then only a full compare will do)."""
     size = os.fstat(fd).st_size
-    if size < HEADER_BYTES or (size - HEADER_BYTES) % BLOCK_BYTES or os.pread(fd, 4, _MAGIC_OFFSET) != _MAGIC:
+    if not is_duckdb_layout(fd, size):
         return None
     if hasattr(os, "posix_fadvise"):
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)

@@ -5,6 +5,8 @@ it ended, when it started and for how long, and how many of the failures it reco
 (ingest_failures rows last seen while it ran and not resolved since).
 """
 
+import os
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,7 +45,7 @@ def recent_runs(instance: dg.DagsterInstance, warehouse: Path, published: Path, 
                 "run_id": run.run_id[:8],
                 "kind": RUN_KINDS.get(run.job_name, run.job_name),
                 "window": _window(run),
-                "status": run.status.value.lower(),
+                "status": "killed" if was_killed(run) else run.status.value.lower(),
                 "started": _when(started) if started else "not yet",
                 "duration": _duration((ended or now) - started) if started else "",
                 "open_failures": None,
@@ -76,6 +78,44 @@ def _open_failures(
         finally:
             connection.close()
     return None, ""
+
+
+# Tags of a run the CLI started in its own process: which process, on which machine. A run still marked started
+# whose process is gone was killed (SIGKILL, a reboot) before Dagster could record its end.
+PROCESS_TAG = "insider/pid"
+HOST_TAG = "insider/host"
+
+
+def process_tags() -> dict[str, str]:
+    return {PROCESS_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def was_killed(run: dg.DagsterRun) -> bool:
+    """True for a run marked started whose process, on this machine, no longer exists."""
+    if run.status != dg.DagsterRunStatus.STARTED or run.tags.get(HOST_TAG) != socket.gethostname():
+        return False
+    pid = run.tags.get(PROCESS_TAG, "")
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's live process
+        return False
+    return False
+
+
+def mark_killed_runs(instance: dg.DagsterInstance) -> int:
+    """Record the runs whose process was killed as failed, saying so; how many there were."""
+    killed = [
+        record.dagster_run
+        for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+        if was_killed(record.dagster_run)
+    ]
+    for run in killed:
+        instance.report_run_failed(run, "its process ended before the run did (killed); nothing partial was kept")
+    return len(killed)
 
 
 def _window(run: dg.DagsterRun) -> str:

@@ -20,6 +20,7 @@ import polars as pl
 import pyarrow as pa
 
 from orchestration.data_folder import is_read_copy, read_copy_of
+from orchestration.duckdb_file import blocks_missing
 from orchestration.lock_holder import describe_holder
 from orchestration.migrations import Migration, migrate
 from orchestration.run_profile import profiled
@@ -187,6 +188,7 @@ def _open(
         "autoload_known_extensions": "false",
         "memory_limit": memory_limit(history_load),
     }
+    _refuse_cut_short(path, config)
     patience = lock_wait_setting() if wait_seconds is None else wait_seconds
     started = time.monotonic()
     next_notice = started
@@ -213,8 +215,27 @@ def _open(
             pause = min(pause * 2, 2.0)
 
 
-def _unreadable_message(path: Path, error: str) -> str:
-    """One paragraph: which file, what DuckDB said, that nothing was touched, and the ways back."""
+def _refuse_cut_short(path: Path, config: dict[str, str]) -> None:
+    """WarehouseUnreadableError when `path` lacks blocks in use (duckdb_file.blocks_missing): asked of DuckDB in a
+    read-only open, which writes nothing, before any open that could write into it. A file holding every block it
+    counts (every file but a damaged one, or one a kill left mid-checkpoint) costs two header reads."""
+    missing = blocks_missing(path)
+    if missing is None:
+        return
+    try:
+        probe = duckdb.connect(str(path), read_only=True, config=config)
+    except duckdb.IOException:
+        return  # locked by the writer that is using it, or unreadable: the open that follows says which
+    try:
+        [(used,)] = probe.sql("select used_blocks from pragma_database_size()").fetchall()
+    finally:
+        probe.close()
+    if used > missing.on_disk:
+        raise WarehouseUnreadableError(_unreadable_message(path, missing.describe(used), "is damaged"))
+
+
+def _unreadable_message(path: Path, error: str, what: str = "cannot be opened as a DuckDB warehouse") -> str:
+    """One paragraph: which file, what is wrong with it, that nothing was touched, and the ways back."""
     said = error.splitlines()[0].removeprefix("IO Error: ")
     if is_read_copy(path):
         way_back = "The next successful run replaces it (insider-warehouse ingest)"
@@ -227,7 +248,7 @@ def _unreadable_message(path: Path, error: str) -> str:
         read_copy = read_copy_of(path)
         if read_copy.exists():
             way_back += f"; or start from the last read copy: cp {read_copy} {path}"
-    return f"{path} cannot be opened as a DuckDB warehouse ({said}); nothing was changed. {way_back}."
+    return f"{path} {what} ({said}); nothing was changed. {way_back}."
 
 
 def _locked_message(path: Path, error: str, waited: float) -> str:

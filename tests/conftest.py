@@ -6,13 +6,14 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
 
+from mirror.feed import FeedClock, MirroredFeed, held_filings
 from mirror.server import FaultPlan, MirrorServer, serve_in_background
 from orchestration.definitions import defs
 from orchestration.history_load import F345_ASSET, F345_OUTCOME_ASSET
@@ -46,6 +47,15 @@ def shared_sample(request: pytest.FixtureRequest) -> Path:
 def fixture_mirror() -> Iterator[MirrorServer]:
     with serve_in_background([FIXTURE_MIRROR]) as server:
         yield server
+
+
+@pytest.fixture
+def feed_mirror() -> Iterator[tuple[MirrorServer, FeedClock]]:
+    """The fixture mirror serving the latest-filings feed of its filings, its clock stopped at noon of 2025-01-06
+    until the test moves it."""
+    clock = FeedClock(datetime(2025, 1, 6, 12, 0), speed=0.0)
+    with serve_in_background([FIXTURE_MIRROR], feed=MirroredFeed(held_filings([FIXTURE_MIRROR]), clock)) as mirror:
+        yield mirror, clock
 
 
 @pytest.fixture

@@ -334,16 +334,18 @@ class Webhook:
 
     url: str
     posts: list[dict] = field(default_factory=list)
+    status: int = 200  # what it answers; a post answered otherwise is recorded all the same
 
 
 @pytest.fixture
 def webhook():
-    posts: list[dict] = []
+    hook = Webhook("")
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
-            posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
+            hook.posts.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(hook.status)
+            self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"ok")
 
@@ -353,7 +355,8 @@ def webhook():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Webhook(f"http://127.0.0.1:{server.server_port}/services/T0/B0/secret-token", posts)
+    hook.url = f"http://127.0.0.1:{server.server_port}/services/T0/B0/secret-token"
+    yield hook
     server.shutdown()
     server.server_close()
 
@@ -383,8 +386,9 @@ def test_alerts_reach_the_webhook_once_and_a_webhook_down_for_a_whole_run_loses_
     webhook: Webhook,
 ):
     """Run 1 (webhook down) publishes a large purchase and a CFO's sale and posts nothing; run 2 (webhook up) loads
-    a 4/A raising the purchase and posts the sale and the purchase's revision, once each; run 3, with only a near
-    miss new, posts nothing. `insider-warehouse alerts` lists what was published."""
+    a 4/A raising the purchase and posts the sale and the purchase as it now stands (the webhook never had its first
+    revision), once each; run 3, with only a near miss new, posts nothing. `insider-warehouse alerts` lists what was
+    published."""
     from mirror.feed import FeedClock, MirroredFeed, held_filings
     from mirror.server import serve_in_background
     from orchestration import cli
@@ -417,7 +421,8 @@ def test_alerts_reach_the_webhook_once_and_a_webhook_down_for_a_whole_run_loses_
         texts = sorted(post["text"] for post in webhook.posts)
         assert len(texts) == 2
         assert texts[0].startswith("CEO/CFO sale: Owner 201 at Hand Built Corp (HBC), $1,000,000 [SVP/CFO]")
-        assert texts[1].startswith("Revised (was $105,000): Large insider purchase: Owner 101 at Hand Built Corp")
+        # The webhook never had the purchase's first revision: it gets the alert as it stands, not "Revised (was …)".
+        assert texts[1].startswith("Large insider purchase: Owner 101 at Hand Built Corp (HBC), $200,000")
         assert f"filing {raised.accession} line 1" in texts[1]
         values = sorted(post["alert"]["value"] for post in webhook.posts)
         assert values == ["1000000.000000", "200000.000000"]

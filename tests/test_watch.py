@@ -34,13 +34,6 @@ def accepted_by(moment: datetime) -> set[str]:
     return found
 
 
-@pytest.fixture
-def feed_mirror():
-    clock = FeedClock(NOON_JAN_6, speed=0.0)
-    with serve_in_background([FIXTURE_MIRROR], feed=MirroredFeed(held_filings([FIXTURE_MIRROR]), clock)) as mirror:
-        yield mirror, clock
-
-
 def watch_once(cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, base_url: str) -> int:
     from orchestration import cli
 

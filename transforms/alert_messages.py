@@ -21,20 +21,39 @@ _SINCE = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>s|m|min|h|d|w)")
 _UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-def parse_since(text: str) -> timedelta:
-    """'90m', '1h', '2d', '1w' as a duration; ValueError names what is accepted."""
+def parse_since(text: str) -> timedelta | datetime:
+    """'90m', '1h', '2d', '1w' as a duration, or '2025-01-06' / '2025-01-06T09:30' as a moment (UTC, as the alerts'
+    publication times are kept); ValueError names what is accepted."""
     match = _SINCE.fullmatch(text.strip().lower())
-    if match is None:
-        raise ValueError(f"{text!r} is not a duration: give a number and a unit, s, m, h, d or w (e.g. 1h, 90m, 2d)")
-    return timedelta(seconds=float(match["amount"]) * _UNIT_SECONDS[match["unit"]])
+    if match is not None:
+        return timedelta(seconds=float(match["amount"]) * _UNIT_SECONDS[match["unit"]])
+    try:
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=None)
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is neither a duration nor a date: give a number and a unit, s, m, h, d or w (e.g. 1h, 90m, "
+            "2d), or a UTC date or time (e.g. 2025-01-06 or 2025-01-06T09:30)"
+        ) from None
+
+
+def since_moment(since: timedelta | datetime, now: datetime) -> tuple[datetime, str]:
+    """The moment `--since` names and how to say the window: 'the last 2 day(s)', 'since 2025-01-06 00:00 UTC'."""
+    if isinstance(since, datetime):
+        return since, f"since {since:%Y-%m-%d %H:%M} UTC"
+    hours, seconds = divmod(int(since.total_seconds()), 3600)
+    if hours % 24 == 0 and hours:
+        return now - since, f"in the last {hours // 24} day(s)"
+    return now - since, f"in the last {hours} h {seconds // 60} min" if seconds else f"in the last {hours} h"
 
 
 def dollars(value: Decimal | float | int | None) -> str:
     return "an unknown amount" if value is None else f"${Decimal(value):,.0f}"
 
 
-def alert_text(alert: Mapping[str, Any]) -> str:
-    """One line: what fired, who, which issuer, how much, when, and the filing and line it traces to."""
+def alert_text(alert: Mapping[str, Any], first_post: bool = False) -> str:
+    """One line: what fired, who, which issuer, how much, when, and the filing and line it traces to. A revision is
+    told as one ("Revised (was …)") unless this is the `first_post` of the alert its reader gets: then the alert as
+    it now stands."""
     headline = RULE_HEADLINES.get(alert["rule"], alert["rule"])
     issuer = alert.get("issuer_name") or f"CIK {alert['issuer_cik']}"
     if alert.get("issuer_trading_symbol"):
@@ -49,16 +68,16 @@ def alert_text(alert: Mapping[str, Any]) -> str:
     )
     if alert.get("withdrawn_at") is not None:
         return f"Withdrawn (the filings no longer show it): {text}"
-    if (alert.get("revision") or 1) > 1:
+    if (alert.get("revision") or 1) > 1 and not first_post:
         return f"Revised (was {dollars(alert.get('previous_value'))}): {text}"
     return text
 
 
-def webhook_payload(alert: Mapping[str, Any]) -> dict[str, Any]:
+def webhook_payload(alert: Mapping[str, Any], first_post: bool = False) -> dict[str, Any]:
     """Slack's incoming-webhook shape ({"text": …}), which Mattermost, Rocket.Chat and most relays accept, with the
-    alert's fields under "alert" for receivers that parse them."""
+    alert's fields under "alert" for receivers that parse them (`first_post`: see alert_text)."""
     fields = {name: _json_value(value) for name, value in alert.items()}
-    return {"text": alert_text(alert), "alert": fields}
+    return {"text": alert_text(alert, first_post), "alert": fields}
 
 
 def _day(value: date | None) -> str:

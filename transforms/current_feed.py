@@ -37,6 +37,17 @@ class FeedFormatError(ValueError):
     """A page that is not the latest-filings Atom feed; the message says what it is instead."""
 
 
+class FeedUnavailableError(RuntimeError):
+    """The feed could not be read this poll: EDGAR (or a proxy before it) is down, too slow, or answers something
+    that is not the feed. Not a gap: nothing says filings were lost, so the cursor stays where it was and the next
+    poll reads from it again. `reason` is a stable code (`http_503`, `deadline`, `not_the_feed`, …)."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
 @dataclass(frozen=True)
 class FeedParty:
     role: str  # Reporting, Issuer, Filer, Subject, Filed by …
@@ -177,8 +188,10 @@ def poll_feed(fetch_page: Callable[[int], bytes | None], cursor: FeedCursor) -> 
     """Page through the feed from its newest entry until a page reaches back past `cursor` (or the feed ends: a short
     page, or the maintenance page past start=5000, which `fetch_page` gives as None), and return what is new.
 
-    `fetch_page(start)` answers the page at `start`. Filings are merged by accession over all pages read, so one
-    whose entries straddle a page boundary, or that new filings pushed onto the next page, counts once.
+    `fetch_page(start)` answers the page at `start`, or raises FeedUnavailableError when it cannot be had. Filings
+    are merged by accession over all pages read, so one whose entries straddle a page boundary, or that new filings
+    pushed onto the next page, counts once. A page that is not the feed fails the whole poll (FeedUnavailableError
+    `not_the_feed`): the pages before it cannot say whether filings were missed.
     """
     pages: list[FeedPage] = []
     reached = cursor.accepted_at is None
@@ -186,7 +199,10 @@ def poll_feed(fetch_page: Callable[[int], bytes | None], cursor: FeedCursor) -> 
         data = fetch_page(start)
         if data is None:
             break
-        page = parse_feed_page(data)
+        try:
+            page = parse_feed_page(data)
+        except FeedFormatError as error:
+            raise FeedUnavailableError("not_the_feed", f"page start={start}: {error}") from None
         pages.append(page)
         if cursor.accepted_at is not None and any(f.accepted_at < cursor.accepted_at for f in page.filings):
             reached = True

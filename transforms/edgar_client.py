@@ -171,15 +171,17 @@ class EdgarClient:
     def url_for(self, path: str) -> str:
         return f"{self.settings.base_url.rstrip('/')}/{path.lstrip('/')}"
 
-    def get(self, path: str) -> bytes:
-        """Fetch one file, retrying what is worth retrying, honouring Retry-After."""
+    def get(self, path: str, deadline: float | None = None) -> bytes:
+        """Fetch one file, retrying what is worth retrying, honouring Retry-After. With a `deadline` (a
+        `time.monotonic()` value) no attempt waits past it and no retry starts that could not: FetchError `deadline`
+        instead, so a caller on a schedule (a feed poll) is never held longer than its own interval."""
         url = self.url_for(path)
         last_error: FetchError | None = None
         for attempt in range(1, self.settings.max_attempts + 1):
             if self.unreachable is not None:
                 raise self.unreachable
             try:
-                return self._get_once(url)
+                return self._get_once(url, self._time_left(deadline, url, last_error))
             except NotFoundError:
                 raise
             except FetchError as error:
@@ -189,7 +191,10 @@ class EdgarClient:
                 last_error = error
                 if attempt == self.settings.max_attempts:
                     break
-                time.sleep(self._backoff(attempt, error))
+                pause = self._backoff(attempt, error)
+                if deadline is not None and time.monotonic() + pause >= deadline:
+                    raise self._past_deadline(url, error) from None
+                time.sleep(pause)
         assert last_error is not None
         raise FetchError(
             "retries_exhausted",
@@ -197,6 +202,20 @@ class EdgarClient:
             url,
             last_error.status,
         )
+
+    def _time_left(self, deadline: float | None, url: str, last_error: FetchError | None) -> float | None:
+        """Seconds left before `deadline` (None: no deadline); FetchError `deadline` when none are."""
+        if deadline is None:
+            return None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise self._past_deadline(url, last_error)
+        return left
+
+    @staticmethod
+    def _past_deadline(url: str, last_error: FetchError | None) -> FetchError:
+        since = f" (the last attempt: {last_error.reason}, {last_error.detail})" if last_error is not None else ""
+        return FetchError("deadline", f"no answer within the caller's deadline{since}", url)
 
     def _count_connection(self, error: FetchError) -> None:
         """Count connection attempts failing in a row; at `unreachable_after`, declare the host unreachable."""
@@ -218,7 +237,7 @@ class EdgarClient:
         exponential = self.settings.backoff_seconds * 2 ** (attempt - 1)
         return min(exponential * (0.5 + random.random() / 2), self.settings.max_backoff_seconds)
 
-    def _get_once(self, url: str) -> bytes:
+    def _get_once(self, url: str, time_left: float | None = None) -> bytes:
         # Everything but the send happens before the rate-limit slot: a thread's first request builds its session
         # and the request itself, which on a loaded machine took long enough (0.4 s seen) to land the request on
         # the wire next to the ones of the following slots.
@@ -226,6 +245,8 @@ class EdgarClient:
         request = session.prepare_request(requests.Request("GET", url))
         options = session.merge_environment_settings(request.url, {}, True, None, None)
         timeout = (self.settings.connect_timeout_seconds, self.settings.read_timeout_seconds)
+        if time_left is not None:
+            timeout = (min(timeout[0], time_left), min(timeout[1], time_left))
         self.limiter.wait()
         with self._sent_lock:
             self.requests_sent += 1

@@ -1,8 +1,10 @@
--- The cursor the next poll of the latest-filings feed starts from: the latest poll's, or with none yet the newest
--- acceptance time the warehouse holds and the filings accepted in that second (none loaded: no row, the whole feed).
+-- The cursor the next poll of the latest-filings feed starts from: the latest poll's that read the feed, or with
+-- none yet the newest acceptance time the warehouse holds and the filings accepted in that second (none loaded: no
+-- row, the whole feed).
 with latest_poll as (
     select cursor_accepted_at, cursor_accessions
     from feed_polls
+    where failure is null
     order by polled_at desc
     limit 1
 ),

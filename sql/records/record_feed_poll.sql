@@ -18,11 +18,11 @@ select
     polled.folder_cik
 from batch_feed_filings as polled
 anti join filing_latency using (accession_number);
-insert into feed_polls
+insert into feed_polls by name
 select
-    $polled_at::timestamp,
-    $cursor_accepted_at::timestamp,
-    $cursor_accessions::varchar[],
-    (select count(*) from batch_feed_filings)::integer,
-    $gap_since::timestamp
+    $polled_at::timestamp as polled_at,
+    $cursor_accepted_at::timestamp as cursor_accepted_at,
+    $cursor_accessions::varchar[] as cursor_accessions,
+    (select count(*) from batch_feed_filings)::integer as filings,
+    $gap_since::timestamp as gap_since
 where $polled_at::timestamp is not null;

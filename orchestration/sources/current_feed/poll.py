@@ -1,19 +1,34 @@
 """One poll of EDGAR's latest-filings feed, from the cursor the warehouse keeps, as the configuration of the run
 that loads what it found (the sensor's and `insider-warehouse watch`'s)."""
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from orchestration.partitions import EDGAR_TIMEZONE
-from orchestration.sql_files import query_sql_file
-from orchestration.warehouse_connection import connect
-from transforms.current_feed import PAGE_SIZE, FeedCursor, FeedPoll, poll_feed
+from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.warehouse_connection import connect, open_warehouse
+from transforms.current_feed import PAGE_SIZE, FeedCursor, FeedPoll, FeedUnavailableError, poll_feed
 from transforms.edgar_client import EdgarClient, FetchError
 
 FEED_JOB = "load_current_filings"
 FEED_ASSET = "feed_filings"
+# How often the feed is polled unless told otherwise (`watch --interval`, INSIDER_FEED_INTERVAL_SECONDS).
+DEFAULT_FEED_INTERVAL_SECONDS = 60.0
+# A poll gives up after this share of the interval between polls, so a stalled feed never holds the next poll back;
+# but never sooner than the floor: a first poll reads the whole feed, 51 pages at 10 requests a second.
+POLL_DEADLINE_SHARE = 0.8
+POLL_DEADLINE_FLOOR_SECONDS = 8.0
+# The feed asset's configuration for a run no poll started: it loads no new filings, retries the ones earlier
+# polls could not load, and finishes what a stopped run left unpublished (refresh, checks, publish, alerts).
+FINISH_RUN_CONFIG: dict = {FEED_ASSET: {"config": {}}}
+
+
+def poll_deadline_seconds(interval_seconds: float) -> float:
+    """How long one poll may take when polls are `interval_seconds` apart."""
+    return max(interval_seconds * POLL_DEADLINE_SHARE, POLL_DEADLINE_FLOOR_SECONDS)
 
 
 def feed_page_path(start: int) -> str:
@@ -22,15 +37,16 @@ def feed_page_path(start: int) -> str:
     return f"cgi-bin/browse-edgar?{query}"
 
 
-def page_fetcher(client: EdgarClient) -> Callable[[int], bytes | None]:
-    """`fetch_page(start)` through the shared client (User-Agent, rate limit, back-off); a page EDGAR will not give
-    (its maintenance page past the end, an outage once the retries are spent) ends the paging, not the poll."""
+def page_fetcher(client: EdgarClient, deadline: float | None = None) -> Callable[[int], bytes | None]:
+    """`fetch_page(start)` through the shared client (User-Agent, rate limit, back-off), none of it past `deadline`
+    (`time.monotonic()`). A page it cannot have fails the poll (FeedUnavailableError): the pages a poll reads all
+    lie before start=5000, which the feed serves, so a page refused there means the feed is down, not ended."""
 
     def fetch_page(start: int) -> bytes | None:
         try:
-            return client.get(feed_page_path(start))
-        except FetchError:
-            return None
+            return client.get(feed_page_path(start), deadline=deadline)
+        except FetchError as error:
+            raise FeedUnavailableError(error.reason, f"page start={start}: {error.detail}") from None
 
     return fetch_page
 
@@ -53,10 +69,18 @@ def warehouse_cursor(warehouse: Path) -> FeedCursor:
     return FeedCursor(rows[0][0], frozenset(rows[0][1] or ()))
 
 
-def poll(client: EdgarClient, cursor: FeedCursor) -> tuple[FeedPoll, datetime]:
-    """A poll of the feed from `cursor`, and when it was made (naive UTC, as the pipeline's own times)."""
+def poll(client: EdgarClient, cursor: FeedCursor, deadline_seconds: float | None = None) -> tuple[FeedPoll, datetime]:
+    """A poll of the feed from `cursor`, and when it was made (naive UTC, as the pipeline's own times);
+    FeedUnavailableError when the feed cannot be read within `deadline_seconds`."""
     polled_at = datetime.now(UTC).replace(tzinfo=None)
-    return poll_feed(page_fetcher(client), cursor), polled_at
+    deadline = None if deadline_seconds is None else time.monotonic() + deadline_seconds
+    return poll_feed(page_fetcher(client, deadline), cursor), polled_at
+
+
+def record_poll_failure(warehouse: Path, polled_at: datetime, error: FeedUnavailableError) -> None:
+    """Keep a poll that could not read the feed in feed_polls, with why; the cursor stays the last good poll's."""
+    with open_warehouse(warehouse) as connection:
+        run_sql_file(connection, "records/record_feed_poll_failure.sql", polled_at=polled_at, failure=str(error))
 
 
 _NEW_YORK = ZoneInfo(EDGAR_TIMEZONE)

@@ -9,12 +9,24 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from orchestration.resources import EdgarResource, StorageResource
-from orchestration.settings import SettingError, check_seconds
+from orchestration.settings import SettingError, alert_webhook_setting, check_seconds
 from orchestration.sources.current_feed.jobs import feed_job
-from orchestration.sources.current_feed.poll import FEED_ASSET, poll, run_config, run_tags, warehouse_cursor
-from transforms.current_feed import FeedCursor
+from orchestration.sources.current_feed.poll import (
+    DEFAULT_FEED_INTERVAL_SECONDS,
+    FEED_ASSET,
+    FILINGS_TAG,
+    FINISH_RUN_CONFIG,
+    poll,
+    poll_deadline_seconds,
+    run_config,
+    run_tags,
+    warehouse_cursor,
+)
+from orchestration.sources.current_feed.watch import next_wait
+from orchestration.warehouse_connection import WarehouseLockedError
+from orchestration.writer_state import writer_state
+from transforms.current_feed import FeedCursor, FeedUnavailableError
 
-DEFAULT_FEED_INTERVAL_SECONDS = 60.0
 # The sensor is evaluated this often; it polls the feed only once the configured interval has passed.
 SENSOR_TICK_SECONDS = 15
 
@@ -41,15 +53,19 @@ def current_filings(
     """Poll the feed from the sensor's cursor (with none yet: the read copy's, or the newest acceptance time it
     holds, or the whole feed) and request one run for what the poll found. The cursor moves with every request, so a
     filing is requested once; the run key is the filings, so a repeated tick requests nothing twice; one run at a
-    time (the instance's queue), as DuckDB has one writer."""
+    time (the instance's queue), as DuckDB has one writer. A poll that finds nothing requests a run without filings
+    when the writer holds work a stopped run did not publish, or alerts the webhook is still to get. A feed that
+    cannot be read is a skipped tick saying why, the cursor untouched; the next polls back off, doubling the wait."""
     try:
         interval = feed_interval_seconds()
     except SettingError as error:
         return dg.SkipReason(str(error))
     state = _state(context.cursor)
     now = datetime.now(UTC).timestamp()
-    if now - state.get("polled", 0.0) < interval:
-        return dg.SkipReason(f"the feed is polled every {interval:.0f} s")
+    failures = int(state.get("failures", 0))
+    wait = next_wait(interval, failures)
+    if now - state.get("polled", 0.0) < wait:
+        return dg.SkipReason(f"the feed is polled every {wait:.0f} s")
     if "accepted_at" in state:
         cursor = FeedCursor(
             datetime.fromisoformat(state["accepted_at"]) if state["accepted_at"] else None,
@@ -57,7 +73,14 @@ def current_filings(
         )
     else:
         cursor = warehouse_cursor(storage.published_path)
-    found, polled_at = poll(edgar.client(storage), cursor)
+    try:
+        found, polled_at = poll(edgar.client(storage), cursor, poll_deadline_seconds(interval))
+    except FeedUnavailableError as error:
+        context.update_cursor(json.dumps({**state, "polled": now, "failures": failures + 1}))
+        return dg.SkipReason(
+            f"the feed could not be read ({error}); the cursor stays at {cursor.accepted_at or 'the start'}, the "
+            f"next poll in {next_wait(interval, failures + 1):.0f} s"
+        )
     after = found.cursor
     context.update_cursor(
         json.dumps(
@@ -65,15 +88,35 @@ def current_filings(
                 "accepted_at": after.accepted_at.isoformat() if after.accepted_at else None,
                 "accessions": sorted(after.accessions),
                 "polled": now,
+                "failures": 0,
             }
         )
     )
     if not found.filings and found.gap_since is None:
-        return dg.SkipReason(f"no new filings in the feed since {cursor.accepted_at or 'ever'}")
+        return _finishing_run(storage, polled_at) or dg.SkipReason(
+            f"no new filings in the feed since {cursor.accepted_at or 'ever'}"
+        )
     accessions = [filing.accession_number for filing in found.filings]
     key = hashlib.sha256("|".join(accessions or [polled_at.isoformat()]).encode()).hexdigest()[:16]
     return dg.RunRequest(
         run_key=f"feed-{key}",
         run_config={"ops": {FEED_ASSET: {"config": run_config(found, polled_at)}}},
         tags=run_tags(found),
+    )
+
+
+def _finishing_run(storage: StorageResource, polled_at: datetime) -> dg.RunRequest | None:
+    """A run without filings when the writer holds unpublished work or alerts to post; None when it holds neither,
+    or a run is writing it now (that run publishes and posts)."""
+    try:
+        state = writer_state(storage.warehouse_path, wait_seconds=0)
+    except WarehouseLockedError:
+        return None
+    wants_posting = state.alerts_to_post and alert_webhook_setting() is not None
+    if not state.unpublished and not wants_posting:
+        return None
+    return dg.RunRequest(
+        run_key=f"feed-finish-{polled_at.isoformat()}",
+        run_config={"ops": FINISH_RUN_CONFIG},
+        tags={FILINGS_TAG: "0"},
     )

@@ -1,0 +1,247 @@
+"""The feed under faults: a read copy never left stale by a stopped run, a feed that is down never taken for a gap,
+a page that is not the feed never a traceback, a stalled feed never holding a poll past its deadline, a damaged
+writer never written to. Each case as `insider-warehouse watch` meets it over a loopback mirror whose feed
+misbehaves (mirror/feed.py FeedFaults, mirror/server.py FaultPlan)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from mirror.feed import FeedClock, FeedFaults, MirroredFeed, held_filings
+from mirror.server import FaultPlan, serve_in_background
+from tests.conftest import FIXTURE_MIRROR, TEST_USER_AGENT, read_table
+from tests.test_watch import EVENING_JAN_8, NEVER_PARSES, NOON_JAN_6, accepted_by, published, watch_once
+
+FEED_PATH = "/cgi-bin/browse-edgar"
+
+
+def resources(data_dir: Path, base_url: str) -> dict:
+    from orchestration.resources import EdgarResource, StorageResource
+
+    return {
+        "storage": StorageResource(data_dir=str(data_dir)),
+        "edgar": EdgarResource(user_agent=TEST_USER_AGENT, base_url=base_url, requests_per_second=500),
+    }
+
+
+def load_without_publishing(data_dir: Path, base_url: str) -> None:
+    """What a run killed after its load leaves: the feed asset alone loads a poll's filings and records the cursor,
+    and nothing refreshes or publishes them."""
+    from orchestration.sources.current_feed.assets import feed_filings
+    from orchestration.sources.current_feed.poll import FEED_ASSET, poll, run_config
+    from transforms.current_feed import FeedCursor
+
+    given = resources(data_dir, base_url)
+    found, polled_at = poll(given["edgar"].client(given["storage"]), FeedCursor())
+    config = {"ops": {FEED_ASSET: {"config": run_config(found, polled_at)}}}
+    assert dg.materialize([feed_filings], resources=given, run_config=config).success
+
+
+def test_a_run_stopped_after_its_load_is_published_by_the_next_poll_and_by_the_sensor(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], feed_mirror
+):
+    """Case 1: the load and the cursor committed, the refresh and publish never ran. The next `watch --once` finds
+    nothing new in the feed, and still finishes the work and publishes it; so does the sensor's next tick."""
+    from orchestration.sources.current_feed.poll import FINISH_RUN_CONFIG, warehouse_cursor
+    from orchestration.sources.current_feed.sensor import current_filings
+
+    mirror, _ = feed_mirror
+    load_without_publishing(cli_data_dir, mirror.base_url)
+    loadable = accepted_by(NOON_JAN_6) - {NEVER_PARSES}
+    assert {row[0] for row in read_table(cli_data_dir, "select accession_number from filings")} == loadable
+    assert not (cli_data_dir / "published" / "warehouse.duckdb").exists()
+
+    cursor = warehouse_cursor(cli_data_dir / "warehouse.duckdb")
+    state = {"accepted_at": cursor.accepted_at.isoformat(), "accessions": sorted(cursor.accessions), "polled": 0}
+    monkeypatch.setenv("INSIDER_FEED_INTERVAL_SECONDS", "0.001")
+    with dg.build_sensor_context(resources=resources(cli_data_dir, mirror.base_url), cursor=json.dumps(state)) as tick:
+        request = current_filings(tick)
+    assert isinstance(request, dg.RunRequest) and request.run_config == {"ops": FINISH_RUN_CONFIG}
+
+    capsys.readouterr()
+    assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+    printed = capsys.readouterr().out
+    assert "finished what a stopped run left unpublished" in printed and "nothing new in the feed" in printed
+    rows = published(cli_data_dir, "select accession_number, count(*) from filings group by 1")
+    assert {accession for accession, _ in rows} == loadable and {copies for _, copies in rows} == {1}
+    assert published(
+        cli_data_dir, "select count(*) from filing_latency where published_at is null and loaded_at is not null"
+    ) == [(0,)]
+
+
+def test_the_nightly_publishes_what_a_stopped_feed_run_loaded(cli_data_dir: Path, monkeypatch, feed_mirror):
+    from orchestration import cli
+
+    mirror, _ = feed_mirror
+    load_without_publishing(cli_data_dir, mirror.base_url)
+    monkeypatch.setenv("EDGAR_BASE_URL", mirror.base_url)
+    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    assert cli.main(["ingest", "--start", "2025-01-10", "--end", "2025-01-10"]) == 0
+    held = {row[0] for row in published(cli_data_dir, "select accession_number from filings")}
+    assert accepted_by(NOON_JAN_6) - {NEVER_PARSES} <= held
+
+
+def failing_watch(data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys, base_url: str) -> tuple[int, str, str]:
+    from orchestration import cli
+
+    monkeypatch.setenv("EDGAR_BASE_URL", base_url)
+    monkeypatch.setenv("EDGAR_REQUESTS_PER_SECOND", "500")
+    capsys.readouterr()
+    status = cli.main(["watch", "--once"])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def assert_failed_poll_changed_nothing(data_dir: Path, err: str, polls_before: list[tuple], cursor_before) -> None:
+    """One line, no traceback; a failed poll recorded; the cursor, the read copy and every earlier poll as they were
+    (no gap, no run)."""
+    from orchestration.sources.current_feed.poll import warehouse_cursor
+
+    assert "the feed could not be read" in err and "Traceback" not in err, err
+    assert len([line for line in err.splitlines() if line.strip()]) == 1, err
+    polls = read_table(data_dir, "select polled_at, cursor_accepted_at, gap_since, failure from feed_polls order by 1")
+    assert polls[: len(polls_before)] == polls_before and len(polls) == len(polls_before) + 1
+    assert polls[-1][1] is None and polls[-1][2] is None and polls[-1][3]
+    assert not any(gap for _, _, gap, _ in polls)
+    assert warehouse_cursor(data_dir / "warehouse.duckdb") == cursor_before
+
+
+@pytest.mark.parametrize("status", [503, 500, 403, 404])
+def test_a_feed_answering_an_error_is_a_failed_poll_not_a_gap(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys, status: int
+):
+    """Case 2: the feed's first page answers an error (retries spent, or refused outright). `watch --once` says so
+    in one line and exits 1; nothing else changes: no gap, no run, the cursor where it was."""
+    from orchestration.sources.current_feed.poll import warehouse_cursor
+
+    monkeypatch.setattr("orchestration.sources.current_feed.poll.POLL_DEADLINE_FLOOR_SECONDS", 3.0)
+    monkeypatch.setattr("orchestration.sources.current_feed.poll.POLL_DEADLINE_SHARE", 0.05)  # 3 s for --once
+    clock = FeedClock(NOON_JAN_6, speed=0.0)
+    plan = FaultPlan(retry_after="0")
+    with serve_in_background(
+        [FIXTURE_MIRROR], faults=plan, feed=MirroredFeed(held_filings([FIXTURE_MIRROR]), clock)
+    ) as mirror:
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+        polls_before = read_table(
+            cli_data_dir, "select polled_at, cursor_accepted_at, gap_since, failure from feed_polls"
+        )
+        cursor = warehouse_cursor(cli_data_dir / "warehouse.duckdb")
+        copy_before = (cli_data_dir / "published" / "warehouse.duckdb").stat().st_mtime_ns
+        clock.advance_to(EVENING_JAN_8)  # new filings wait in the feed; the feed will not give them
+        plan.statuses[FEED_PATH] = [status] * 50
+        exit_status, _, err = failing_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+    assert exit_status == 1
+    assert_failed_poll_changed_nothing(cli_data_dir, err, polls_before, cursor)
+    assert (cli_data_dir / "published" / "warehouse.duckdb").stat().st_mtime_ns == copy_before
+    assert f"http_{status}" in err or (status >= 500 and "deadline" in err) or "retries_exhausted" in err
+
+
+def test_a_feed_that_refuses_connections_on_a_new_folder_builds_nothing(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    from tests.test_alerts import closed_port_url
+
+    closed = closed_port_url().split("/services")[0]
+    exit_status, out, err = failing_watch(cli_data_dir, monkeypatch, capsys, closed)
+    assert exit_status == 1 and "nothing new" not in out
+    assert "the feed could not be read (host_unreachable" in err and "Traceback" not in err
+    assert not (cli_data_dir / "published" / "warehouse.duckdb").exists()
+    [(failure,)] = read_table(cli_data_dir, "select failure from feed_polls")
+    assert failure.startswith("host_unreachable")
+
+
+@pytest.mark.parametrize("kind", ["html", "garbage", "empty"])
+def test_a_page_that_is_not_the_feed_is_a_failed_poll_in_one_line(cli_data_dir: Path, monkeypatch, capsys, kind):
+    """Case 3: a proxy's or maintenance page's 200, garbage, an empty body: one line, exit 1, nothing changed; the
+    next poll, the feed back, loads what was waiting."""
+    from orchestration.sources.current_feed.poll import warehouse_cursor
+
+    faults = FeedFaults()
+    clock = FeedClock(NOON_JAN_6, speed=0.0)
+    with serve_in_background(
+        [FIXTURE_MIRROR], feed=MirroredFeed(held_filings([FIXTURE_MIRROR]), clock, faults)
+    ) as mirror:
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+        polls_before = read_table(
+            cli_data_dir, "select polled_at, cursor_accepted_at, gap_since, failure from feed_polls"
+        )
+        cursor = warehouse_cursor(cli_data_dir / "warehouse.duckdb")
+        clock.advance_to(EVENING_JAN_8)
+        faults.wrong_pages.append(kind)
+        exit_status, _, err = failing_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+        assert exit_status == 1 and "not_the_feed" in err
+        assert_failed_poll_changed_nothing(cli_data_dir, err, polls_before, cursor)
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+    rows = published(cli_data_dir, "select accession_number, count(*) from filings group by 1")
+    assert {accession for accession, _ in rows} == accepted_by(EVENING_JAN_8) - {NEVER_PARSES}
+    assert {copies for _, copies in rows} == {1}
+
+
+def test_a_stalled_feed_fails_the_poll_at_its_deadline_not_after_the_retries(tmp_path: Path):
+    """Case 4: a feed page that answers only after 30 s (and would again on each retry) ends the poll at its
+    deadline; and a poll's deadline is shorter than the interval between polls."""
+    from orchestration.sources.current_feed.poll import poll, poll_deadline_seconds
+    from transforms.current_feed import FeedCursor, FeedUnavailableError
+    from transforms.edgar_client import ClientSettings, EdgarClient
+    from transforms.rate_limit import NoRateLimit
+
+    assert all(poll_deadline_seconds(interval) < interval for interval in (10, 30, 60, 300))
+    faults = FeedFaults(stalled_pages=10, stall_seconds=30.0)
+    feed = MirroredFeed(held_filings([FIXTURE_MIRROR]), FeedClock(NOON_JAN_6, speed=0.0), faults)
+    with serve_in_background([FIXTURE_MIRROR], feed=feed) as mirror:
+        client = EdgarClient(ClientSettings(user_agent=TEST_USER_AGENT, base_url=mirror.base_url), NoRateLimit())
+        started = time.monotonic()
+        with pytest.raises(FeedUnavailableError) as failed:
+            poll(client, FeedCursor(), deadline_seconds=2.0)
+        took = time.monotonic() - started
+    assert failed.value.reason == "deadline" and took < faults.stall_seconds
+
+
+def test_watch_goes_on_after_failed_polls_backs_off_and_stops_with_130(cli_data_dir: Path, tmp_path: Path):
+    """In the loop a failed poll is one warning line and a longer wait, not the end of `watch`; the filings come
+    in once the feed is back; Ctrl-C ends it with 130, as the README says."""
+    from tests.test_messages import cli_env
+
+    faults = FeedFaults(wrong_pages=["html", "garbage"])
+    feed = MirroredFeed(held_filings([FIXTURE_MIRROR]), FeedClock(NOON_JAN_6, speed=0.0), faults)
+    with serve_in_background([FIXTURE_MIRROR], feed=feed) as mirror:
+        env = cli_env(cli_data_dir, EDGAR_BASE_URL=mirror.base_url, EDGAR_REQUESTS_PER_SECOND="500")
+        command = [sys.executable, "-m", "orchestration.cli", "watch", "--interval", "1"]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        copy = cli_data_dir / "published" / "warehouse.duckdb"
+        deadline = time.monotonic() + 180
+        while not copy.exists() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.5)
+        time.sleep(1.5)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert err.count("the feed could not be read") == 2 and "Traceback" not in err
+    assert "polling again in 2 s" in err and "polling again in 4 s" in err
+    assert "new filing(s) in the feed" in out
+    loaded = {row[0] for row in published(cli_data_dir, "select accession_number from filings")}
+    assert loaded == accepted_by(NOON_JAN_6) - {NEVER_PARSES}
+
+
+def test_a_writer_file_cut_short_is_never_written_to(cli_data_dir: Path, monkeypatch, capsys, feed_mirror):
+    """Case 6: the writer's file cut to half its size. `watch --once` refuses it in one line naming the file and the
+    ways back, writes nothing into it, and says the same again when run again."""
+    mirror, clock = feed_mirror
+    assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+    writer = cli_data_dir / "warehouse.duckdb"
+    os.truncate(writer, writer.stat().st_size // 2)
+    cut = writer.read_bytes()
+    clock.advance_to(EVENING_JAN_8)
+    for _ in range(2):
+        exit_status, _, err = failing_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+        assert exit_status == 1 and "Traceback" not in err, err
+        assert f"{writer} is damaged" in err or f"{writer} cannot be opened" in err
+        assert "nothing was changed" in err and f"cp {cli_data_dir / 'published' / 'warehouse.duckdb'} {writer}" in err
+        assert writer.read_bytes() == cut and not Path(f"{writer}.wal").exists()
