@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-from-lock
 UV_VERSION := 0.13.9
 
-.PHONY: setup demo test run dev notebook migrate bench bench-quick crash-loop fault-soak dictionary lock clean
+.PHONY: setup demo feed-demo test run dev notebook migrate bench bench-quick crash-loop fault-soak dictionary lock clean
 
 # The dependencies' bytecode is compiled once here: where PYTHONDONTWRITEBYTECODE is set (this project's
 # development machines, many containers) Python would otherwise compile Dagster's sources again in every process
@@ -26,6 +26,9 @@ setup: $(INSTALLED) ## create .venv from the lockfile
 
 demo: setup ## offline: serve fixtures/mirror on 127.0.0.1, ingest its days into data/, print the summary
 	$(BIN)/insider-warehouse demo
+
+feed-demo: setup ## offline, about 3 minutes: the mirror's filings arrive in its latest-filings feed as if accepted now; watch loads and publishes each, then the summary shows their latency
+	$(BIN)/insider-warehouse demo --feed
 
 # The local Dagster instance (data/dagster): telemetry off, one run at a time. A user's own settings there are kept.
 DAGSTER_HOME_DIR := $(CURDIR)/data/dagster

@@ -9,7 +9,7 @@ newest first, one entry per party of each filing (Reporting, Issuer, …), `type
 import random
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from html import escape
 from pathlib import Path
@@ -70,6 +70,16 @@ def held_filings(roots: list[Path]) -> list[HeldFiling]:
                 path.stem, header.form_type, accepted, header.filing_date, parties, folder_cik
             )
     return sorted(found.values(), key=lambda filing: (filing.accepted_at, filing.accession_number))
+
+
+def replayed(filings: list[HeldFiling], start: datetime, spacing_seconds: float) -> list[HeldFiling]:
+    """The filings listed as if EDGAR accepted them one every `spacing_seconds` from `start`, in their own order: a
+    demo sees a week's filings arrive in minutes, each accepted today, so the latency the warehouse measures from
+    acceptance to read copy is the pipeline's own (the submissions keep their headers' acceptance times)."""
+    return [
+        replace(filing, accepted_at=start + timedelta(seconds=spacing_seconds * number))
+        for number, filing in enumerate(filings)
+    ]
 
 
 @dataclass

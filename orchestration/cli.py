@@ -326,6 +326,60 @@ def run_demo(port: int) -> int:
     return 0
 
 
+# The feed demo: its own data folder under the data folder (made anew each time, so every filing arrives), the
+# fixture mirror's filings listed one every FEED_DEMO_SPACING_SECONDS from its start, polled every
+# FEED_DEMO_INTERVAL_SECONDS: eleven filings in about three minutes.
+FEED_DEMO_FOLDER = "feed-demo"
+FEED_DEMO_SPACING_SECONDS = 15.0
+FEED_DEMO_INTERVAL_SECONDS = 10.0
+
+
+def run_feed_demo(port: int) -> int:
+    """Offline, the day as it happens: the fixture mirror's filings listed in its latest-filings feed as if EDGAR
+    accepted them now, a few seconds apart, polled, loaded and published as `watch` does; then the summary with
+    their time from acceptance to the read copy."""
+    from zoneinfo import ZoneInfo
+
+    from mirror.feed import FeedClock, MirroredFeed, held_filings, replayed
+    from mirror.server import serve_in_background
+    from orchestration.partitions import EDGAR_TIMEZONE
+    from orchestration.resources import EdgarResource, StorageResource
+    from orchestration.sources.current_feed.poll import FEED_JOB, poll_deadline_seconds
+    from orchestration.sources.current_feed.watch import poll_once
+
+    folder = data_dir() / FEED_DEMO_FOLDER
+    shutil.rmtree(folder, ignore_errors=True)
+    os.environ["INSIDER_DATA_DIR"] = str(folder)
+    os.environ.setdefault("EDGAR_USER_AGENT", DEMO_USER_AGENT)
+    start = datetime.now(ZoneInfo(EDGAR_TIMEZONE)).replace(tzinfo=None, microsecond=0)
+    filings = replayed(held_filings([DEMO_MIRROR]), start, FEED_DEMO_SPACING_SECONDS)
+    feed = MirroredFeed(filings, FeedClock(start))
+    minutes = (filings[-1].accepted_at - start).total_seconds() / 60
+    with serve_in_background([DEMO_MIRROR], port=port, feed=feed) as server:
+        os.environ["EDGAR_BASE_URL"] = server.base_url
+        print(
+            f"EDGAR mirror of {DEMO_MIRROR.relative_to(PROJECT_ROOT)} on {server.base_url}: its feed lists its "
+            f"{len(filings)} filings one every {FEED_DEMO_SPACING_SECONDS:.0f} s, as if accepted now; polling every "
+            f"{FEED_DEMO_INTERVAL_SECONDS:.0f} s into {folder} for about {minutes:.0f} min",
+            file=sys.stderr,
+        )
+        storage = StorageResource()
+        client = EdgarResource().client(storage)
+        migrate_warehouse(storage.warehouse_path)
+
+        def run_feed(config: dict, tags: dict[str, str]) -> dg.ExecuteInProcessResult:
+            return run_job(FEED_JOB, None, None, "insider-warehouse demo --feed", config, tags)
+
+        while True:
+            polled_at = feed.clock.now()
+            poll_once(storage.warehouse_path, client, poll_deadline_seconds(FEED_DEMO_INTERVAL_SECONDS), run_feed)
+            if polled_at >= filings[-1].accepted_at:
+                break
+            time.sleep(FEED_DEMO_INTERVAL_SECONDS)
+    print_summary()
+    return 0
+
+
 def serve_mirror(arguments: argparse.Namespace) -> int:
     """Serve EDGAR-layout folders on loopback, with injected faults and, with --feed-from, the latest-filings feed
     of the filings they hold, each listed from its acceptance time on a clock --feed-speed times as fast as real."""
@@ -441,6 +495,12 @@ def _command(commands: argparse._SubParsersAction, name: str, summary: str) -> a
 
 def demo_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=0, help="mirror port (default: any free port)")
+    parser.add_argument(
+        "--feed",
+        action="store_true",
+        help=f"the latest-filings feed instead: the mirror's filings arrive as if accepted now and are polled, "
+        f"loaded and published within seconds, into {FEED_DEMO_FOLDER}/ under the data folder (made anew)",
+    )
 
 
 def ingest_arguments(parser: argparse.ArgumentParser) -> None:
@@ -555,7 +615,7 @@ def no_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def command_demo(arguments: argparse.Namespace) -> int:
-    return run_demo(arguments.port)
+    return run_feed_demo(arguments.port) if arguments.feed else run_demo(arguments.port)
 
 
 def command_ingest(arguments: argparse.Namespace) -> int:

@@ -514,3 +514,109 @@ def test_a_webhook_setting_that_is_not_a_url_is_refused_without_echoing_it(cli_d
         del os.environ["INSIDER_ALERT_WEBHOOK"]
     error = capsys.readouterr().err
     assert "INSIDER_ALERT_WEBHOOK must be an http(s) URL" in error and "secret-token" not in error
+
+
+def alert_watch(data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys, base_url: str) -> tuple[str, str]:
+    """`watch --once`; what it printed (stdout, stderr)."""
+    from tests.test_watch import watch_once
+
+    capsys.readouterr()
+    assert watch_once(data_dir, monkeypatch, base_url) == 0
+    captured = capsys.readouterr()
+    return captured.out, captured.err
+
+
+def deliveries(data_dir: Path) -> list[tuple]:
+    from tests.conftest import read_table
+
+    return read_table(data_dir, "select alert_key, status, attempts, last_error from alert_deliveries order by 1")
+
+
+@pytest.fixture
+def two_alerts(tmp_path: Path):
+    """A mirror whose feed lists, by 2024-03-05 17:00, a director's large purchase and a CFO's sale (two alerts),
+    and on 2024-03-11 a small purchase elsewhere: the newest filing, six days after the alerts'."""
+    from mirror.feed import FeedClock, MirroredFeed, held_filings
+    from mirror.server import serve_in_background
+
+    root = tmp_path / "mirror"
+    later = filing(OTHER, [109], "2024-03-11 16:00", [buy("2024-03-08", "10", "10")])
+    serve(root, [LP_DIRECTOR, ES_CFO, later])
+    clock = FeedClock(datetime(2024, 3, 5, 17, 0), speed=0.0)
+    with serve_in_background([root], feed=MirroredFeed(held_filings([root]), clock)) as mirror:
+        yield mirror, clock
+
+
+def test_alerts_left_by_an_outage_are_posted_by_a_quiet_poll_and_whatever_their_age(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys, webhook: Webhook, two_alerts
+):
+    """The webhook is down for the run that publishes two alerts: one is tried, the other recorded as not tried.
+    A poll that finds nothing new posts both once the webhook is back; and alerts failed by an outage are posted even
+    when the next filing is days newer than the maximum age (which keeps history loads from posting)."""
+    mirror, clock = two_alerts
+    monkeypatch.setenv("INSIDER_ALERT_ATTEMPTS", "2")
+    monkeypatch.setenv("INSIDER_ALERT_BACKOFF_SECONDS", "0.01")
+    monkeypatch.setenv("INSIDER_ALERT_WEBHOOK", closed_port_url())
+    _, err = alert_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+    assert "2 alert(s) not delivered" in err
+    assert [(status, attempts) for _, status, attempts, _ in deliveries(cli_data_dir)] == [("failed", 2), ("failed", 0)]
+
+    monkeypatch.setenv("INSIDER_ALERT_WEBHOOK", webhook.url)
+    clock.advance_to(datetime(2024, 3, 11, 17, 0))  # the newest filing is now six days after the alerts'
+    alert_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+    assert sorted(post["alert"]["rule"] for post in webhook.posts) == ["executive_sale", "large_purchase"]
+    assert {status for _, status, _, _ in deliveries(cli_data_dir)} == {"delivered"}
+
+
+def test_a_quiet_feed_still_posts_what_an_outage_left(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys, webhook: Webhook, two_alerts
+):
+    mirror, _ = two_alerts
+    monkeypatch.setenv("INSIDER_ALERT_ATTEMPTS", "1")
+    monkeypatch.setenv("INSIDER_ALERT_WEBHOOK", closed_port_url())
+    alert_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+    assert webhook.posts == []
+    monkeypatch.setenv("INSIDER_ALERT_WEBHOOK", webhook.url)
+    out, _ = alert_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)  # the clock did not move: nothing new
+    assert "nothing new in the feed" in out and "posted 2 alert(s) that were waiting" in out
+    assert len(webhook.posts) == 2
+
+
+def test_a_webhook_refusing_an_alert_is_not_posted_again_until_asked(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys, webhook: Webhook, two_alerts
+):
+    """A 400 says the payload will not be taken: recorded as refused, said in one line with how to retry, and not
+    posted again by later polls; `alerts --retry-refused` queues it, and the next poll posts it."""
+    from orchestration import cli
+
+    mirror, _ = two_alerts
+    monkeypatch.setenv("INSIDER_ALERT_WEBHOOK", webhook.url)
+    webhook.status = 400
+    _, err = alert_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+    assert "2 alert(s) refused by the webhook" in err and "--retry-refused" in err
+    assert len(webhook.posts) == 2 and {row[1] for row in deliveries(cli_data_dir)} == {"refused"}
+    alert_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+    assert len(webhook.posts) == 2  # refused ones are not posted again by themselves
+
+    webhook.status = 200
+    assert cli.main(["alerts", "--retry-refused"]) == 0
+    assert "2 refused alert(s) queued" in capsys.readouterr().out
+    alert_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+    assert len(webhook.posts) == 4 and {row[1] for row in deliveries(cli_data_dir)} == {"delivered"}
+
+
+def test_alerts_too_old_to_post_are_recorded_as_skipped_with_the_reason(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys, webhook: Webhook, two_alerts
+):
+    """Alerts published while no webhook was set, six days older than the newest filing when one is: not posted,
+    each recorded as skipped with why, and said in one line."""
+    mirror, clock = two_alerts
+    alert_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+    monkeypatch.setenv("INSIDER_ALERT_WEBHOOK", webhook.url)
+    clock.advance_to(datetime(2024, 3, 11, 17, 0))
+    _, err = alert_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
+    assert webhook.posts == []
+    assert "2 alert(s) on filings more than 3 days before the newest were not posted" in err
+    rows = deliveries(cli_data_dir)
+    assert [status for _, status, _, _ in rows] == ["skipped", "skipped"]
+    assert all("INSIDER_ALERT_MAX_AGE_DAYS" in reason and "2024-03-05" in reason for _, _, _, reason in rows)

@@ -5,6 +5,7 @@ misbehaves (mirror/feed.py FeedFaults, mirror/server.py FaultPlan)."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -245,3 +246,160 @@ def test_a_writer_file_cut_short_is_never_written_to(cli_data_dir: Path, monkeyp
         assert f"{writer} is damaged" in err or f"{writer} cannot be opened" in err
         assert "nothing was changed" in err and f"cp {cli_data_dir / 'published' / 'warehouse.duckdb'} {writer}" in err
         assert writer.read_bytes() == cut and not Path(f"{writer}.wal").exists()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--interval", "nan"], ["--interval", "inf"], ["--interval", "-1"], ["--once", "--interval", "10"]],
+)
+def test_watch_refuses_an_interval_it_cannot_keep_in_one_line(cli_data_dir: Path, capsys, arguments: list[str]):
+    from orchestration import cli
+
+    with pytest.raises(SystemExit) as refused:
+        status = cli.main(["watch", *arguments])
+        raise SystemExit(status)
+    assert refused.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--interval" in err and "Traceback" not in err
+
+
+def test_a_poll_whose_filings_are_not_served_yet_says_none_was_loaded(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    feed = MirroredFeed(
+        held_filings([FIXTURE_MIRROR]), FeedClock(NOON_JAN_6, speed=0.0), FeedFaults(archive_lag_seconds=10**9)
+    )
+    with serve_in_background([FIXTURE_MIRROR], feed=feed) as mirror:
+        capsys.readouterr()
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+    listed = len(accepted_by(NOON_JAN_6))
+    out = capsys.readouterr().out
+    assert f"{listed} new filing(s) in the feed: 0 loaded and published, {listed} not loaded" in out
+
+
+def test_alerts_since_takes_a_date_and_a_closed_reader_is_no_error(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys, feed_mirror
+):
+    from orchestration import cli
+    from tests.test_messages import cli_env
+
+    mirror, _ = feed_mirror
+    assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+    capsys.readouterr()
+    assert cli.main(["alerts", "--since", "2025-01-06"]) == 0
+    assert "published since 2025-01-06 00:00 UTC" in capsys.readouterr().out
+    env = cli_env(cli_data_dir)
+    for command in ("summary", "alerts --since 3650d --json", "runs"):
+        done = subprocess.run(
+            f"{sys.executable} -m orchestration.cli {command} | head -c0; exit ${{PIPESTATUS[0]}}",
+            shell=True,
+            executable="/bin/bash",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0 and done.stderr == "", (command, done.stderr)
+
+
+def test_a_killed_run_is_shown_killed_and_recorded_failed_by_the_next(cli_data_dir: Path, feed_mirror, capsys):
+    """SIGKILL leaves Dagster no time to record a run's end: `runs` tells it by its process being gone, and the
+    next run records it as failed."""
+    from orchestration import cli
+    from tests.test_messages import cli_env
+
+    mirror, _ = feed_mirror
+    env = cli_env(cli_data_dir, EDGAR_BASE_URL=mirror.base_url, EDGAR_REQUESTS_PER_SECOND="500")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.cli", "watch", "--once"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    runs_db = cli_data_dir / "dagster" / "history" / "runs.db"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if runs_db.exists() and started_runs(runs_db):
+            break
+        time.sleep(0.2)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert started_runs(runs_db), "the run had not started when it was killed"
+    capsys.readouterr()
+    assert cli.main(["runs"]) == 0
+    assert re.search(r"┆ killed\s+┆", capsys.readouterr().out)
+    done = subprocess.run(process.args, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not started_runs(runs_db)
+    assert cli.main(["runs"]) == 0
+    listed = capsys.readouterr().out
+    assert not re.search(r"┆ killed\s+┆", listed) and re.search(r"┆ failure\s+┆", listed)
+
+
+def started_runs(runs_db: Path) -> list[tuple]:
+    """The runs Dagster's own run storage (SQLite) marks STARTED, read without Dagster."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{runs_db}?mode=ro", uri=True) as connection:
+        try:
+            return connection.execute("select run_id from runs where status = 'STARTED'").fetchall()
+        except sqlite3.OperationalError:  # not created yet
+            return []
+
+
+def test_runs_on_a_folder_it_cannot_write_is_one_line(cli_data_dir: Path, monkeypatch, feed_mirror, tmp_path: Path):
+    """Dagster opens its run storage for writing even to list runs: on a read-only data folder (mounted read-only
+    here, as root ignores file modes) `runs` says so in one line and exits 1."""
+    from tests.test_messages import cli_env
+
+    mirror, _ = feed_mirror
+    assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+    script = (
+        f"mount --bind {cli_data_dir} {cli_data_dir} && mount -o remount,bind,ro {cli_data_dir} && "
+        f"{sys.executable} -m orchestration.cli runs"
+    )
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("no mount namespace here (unshare -m) to make a read-only folder in")
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], env=cli_env(cli_data_dir), capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "cannot be opened here" in done.stderr
+
+
+def test_the_feed_fault_soak_ends_with_every_filing_loaded_once_and_published(tmp_path: Path):
+    """`make fault-soak`'s feed phase at a small scale: polls hour by hour through a feed that answers pages that are
+    not the feed and a server that throttles, resets and corrupts, some runs SIGKILLed; with the nightly after it,
+    every filing is loaded once and published, and nothing is left unpublished."""
+    from bench.fault_soak import DEFAULT_RATES, feed_soak
+    from bench.generate import generate
+
+    mirror = tmp_path / "mirror"
+    calendar = generate(mirror, 30, days=2, seed=7)
+    feed_rates = {"html": 0.15, "garbage": 0.1, "empty": 0.1}
+    outcome = feed_soak(
+        mirror, calendar, DEFAULT_RATES, feed_rates, seed=7, work=tmp_path, step_hours=3.0, kill_rate=0.3
+    )
+    assert outcome["feed_ok"], outcome
+    assert outcome["feed_polls_exits"].get("1", 0) >= 1  # the faults did land: some polls could not read the feed
+
+
+def test_the_feed_demo_shows_filings_arriving_and_their_latency(
+    cli_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    """`make feed-demo` (here with the filings two seconds apart): in its own folder every fixture filing arrives
+    through the feed, and the summary gives their time from acceptance to the read copy, in seconds."""
+    from orchestration import cli
+
+    monkeypatch.setattr(cli, "FEED_DEMO_SPACING_SECONDS", 2.0)
+    monkeypatch.setattr(cli, "FEED_DEMO_INTERVAL_SECONDS", 1.0)
+    assert cli.main(["demo", "--feed"]) == 0
+    out = capsys.readouterr().out
+    folder = cli_data_dir / "feed-demo"
+    held = {row[0] for row in published(folder, "select accession_number from filings")}
+    assert held == {filing.accession_number for filing in held_filings([FIXTURE_MIRROR])} - {NEVER_PARSES}
+    assert out.count("new filing(s) in the feed") >= 2
+    latency = out.split("feed latency today (acceptance to read copy):")[1]
+    assert re.search(rf"│ {len(held)}\s+┆ (\d+ min )?\d+ s\s+┆", latency), latency

@@ -113,6 +113,7 @@ def feed_filings(
     failed = len(targets) - len(loaded)
     if failed:
         context.log.warning(f"{failed} of the feed's filings could not be loaded yet: recorded in ingest_failures")
+    new = {filing.accession_number for filing in config.filings}
     return dg.MaterializeResult(
         metadata={
             "filings in the poll": len(config.filings),
@@ -120,6 +121,8 @@ def feed_filings(
             "already loaded": len(held),
             "loaded": len(loaded),
             "not loaded (recorded)": failed,
+            "new, loaded": len(new & loaded),
+            "new, not loaded": len(new - loaded - held),
             "accessions": dg.MetadataValue.json(sorted(loaded)),
             "gap since": config.gap_since or "",
         }

@@ -38,15 +38,24 @@ PREFIX = "insider-warehouse: watch:"
 
 @dataclass(frozen=True)
 class FeedRunCounts:
-    loaded: int
-    not_loaded: int
+    """Of the poll's new filings, how many the run loaded and how many it could not; and how many filings of earlier
+    polls it fetched again in vain."""
+
+    new_loaded: int
+    new_not_loaded: int
+    earlier_not_loaded: int
 
 
 def feed_run_counts(result: dg.ExecuteInProcessResult) -> FeedRunCounts:
     """What the feed asset says it loaded and could not load, from its materialization's metadata."""
     [materialization] = result.asset_materializations_for_node(FEED_ASSET)
-    metadata = materialization.metadata
-    return FeedRunCounts(int(metadata["loaded"].value), int(metadata["not loaded (recorded)"].value))
+    count = {
+        name: int(value.value)
+        for name, value in materialization.metadata.items()
+        if name != "accessions" and isinstance(value.value, int)
+    }
+    new_not_loaded = count["new, not loaded"]
+    return FeedRunCounts(count["new, loaded"], new_not_loaded, count["not loaded (recorded)"] - new_not_loaded)
 
 
 def say(line: str, error: bool = False) -> None:
@@ -89,12 +98,14 @@ def poll_once(warehouse: Path, client: EdgarClient, deadline_seconds: float, run
         return False
     if found.filings or found.gap_since is not None:
         counts = feed_run_counts(run_feed({FEED_ASSET: {"config": run_config(found, polled_at)}}, run_tags(found)))
-        line = f"{len(found.filings)} new filing(s) in the feed: {counts.loaded} loaded and published"
-        if counts.not_loaded:
+        line = f"{len(found.filings)} new filing(s) in the feed: {counts.new_loaded} loaded and published"
+        if counts.new_not_loaded:
             line += (
-                f", {counts.not_loaded} not loaded (not served by EDGAR's Archives yet, or failed: recorded in "
+                f", {counts.new_not_loaded} not loaded (not served by EDGAR's Archives yet, or failed: recorded in "
                 "ingest_failures, fetched again by the next polls and by the nightly)"
             )
+        if counts.earlier_not_loaded:
+            line += f"; {counts.earlier_not_loaded} listed by earlier polls still not loaded (see ingest_failures)"
         say(line)
         return True
     say(f"nothing new in the feed since {found.cursor.accepted_at or 'ever'}")
