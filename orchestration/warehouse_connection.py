@@ -7,12 +7,14 @@ it rolls the whole batch back. The limits come from the settings (orchestration/
 instance opens.
 """
 
+import hashlib
 import os
 import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -22,10 +24,10 @@ import pyarrow as pa
 from orchestration.data_folder import is_read_copy, read_copy_of
 from orchestration.duckdb_file import blocks_missing
 from orchestration.lock_holder import describe_holder
-from orchestration.migrations import Migration, migrate
+from orchestration.migrations import Migration, latest_version, migrate, recorded_version
 from orchestration.run_profile import profiled
 from orchestration.settings import lock_wait_setting, memory_limit_setting
-from orchestration.sql_files import SQL_ROOT, run_sql_file
+from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
 
 
 class WarehouseLockedError(RuntimeError):
@@ -277,14 +279,35 @@ def sql_files_in(folder: str) -> list[str]:
     return sorted(str(path.relative_to(SQL_ROOT)) for path in (SQL_ROOT / folder).glob("*.sql"))
 
 
+@cache
+def schema_objects_digest() -> str:
+    """The digest of this release's views, macros and reference rows (the text of sql/views/ and sql/seeds/)."""
+    digest = hashlib.sha256()
+    for folder in SCHEMA_OBJECT_FOLDERS:
+        for relative_path in sql_files_in(folder):
+            digest.update(relative_path.encode() + b"\0" + (SQL_ROOT / relative_path).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+SCHEMA_OBJECT_FOLDERS = ("views", "seeds")
+
+
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> list[Migration]:
     """Bring the schema to this release's version (a new warehouse from `sql/ddl/`, an older one by its
-    migrations), then the views, macros and reference rows, in one transaction; returns the migrations applied."""
+    migrations), then the views, macros and reference rows, in one transaction; returns the migrations applied.
+    A warehouse already at this release's version and objects is only read: a run opens it many times."""
+    digest = schema_objects_digest()
+    if recorded_version(connection) == latest_version():
+        [(written,)] = query_sql_file(connection, "queries/schema_objects_digest.sql").fetchall()
+        if written == digest:
+            return []
     with transaction(connection):
-        applied = migrate(connection, datetime.now(UTC).replace(tzinfo=None))
-        for folder in ("views", "seeds"):
+        now = datetime.now(UTC).replace(tzinfo=None)
+        applied = migrate(connection, now)
+        for folder in SCHEMA_OBJECT_FOLDERS:
             for relative_path in sql_files_in(folder):
                 run_sql_file(connection, relative_path)
+        run_sql_file(connection, "records/record_schema_objects.sql", digest=digest, now=now)
     return applied
 
 

@@ -45,6 +45,7 @@ def test_every_ddl_file_states_grain_and_key_and_has_a_schema_or_is_pipeline_sta
         "model_scope_groups",
         "model_versions",
         "schema_version",
+        "schema_objects",
         "feed_polls",  # a poll's cursor, written by SQL from its values
         "filing_latency",  # filled by SQL from a poll's filings
         "alerts",  # merged by SQL from the screens
