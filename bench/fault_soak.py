@@ -38,6 +38,11 @@ DEFAULT_RATES = {
 }
 
 
+# The soak's own queries: how an ingest ended (bench/sql/).
+BENCH_SQL = Path(__file__).resolve().parent / "sql"
+OUTCOME_COUNTS = str(BENCH_SQL / "ingest_outcome_counts.sql")
+UNACCOUNTED_FILINGS = str(BENCH_SQL / "unaccounted_filings.sql")
+
 # What the feed answers besides the server's faults: pages that are not the feed, and stalls past a poll's deadline.
 DEFAULT_FEED_RATES = {"html": 0.03, "garbage": 0.02, "empty": 0.02, "stall": 0.01}
 
@@ -70,8 +75,8 @@ def ingest(data_dir: Path, base_url: str, first: str, last: str, may_fail: bool 
 def counts(data_dir: Path) -> dict[str, int]:
     connection = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
     try:
-        [(listed, loaded, open_failures)] = query_sql_file(connection, "queries/ingest_outcome_counts.sql").fetchall()
-        unaccounted = len(query_sql_file(connection, "queries/unaccounted_filings.sql").fetchall())
+        [(listed, loaded, open_failures)] = query_sql_file(connection, OUTCOME_COUNTS).fetchall()
+        unaccounted = len(query_sql_file(connection, UNACCOUNTED_FILINGS).fetchall())
     finally:
         connection.close()
     return {"listed": listed, "loaded": loaded, "open_failures": open_failures, "unaccounted": unaccounted}

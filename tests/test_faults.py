@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.fault_soak import UNACCOUNTED_FILINGS
 from mirror.server import FaultPlan, serve_in_background
 from orchestration.sql_files import query_sql_file
 from tests.conftest import FIXTURE_MIRROR, materialize_days, read_table
@@ -27,7 +28,7 @@ def unaccounted(data_dir: Path) -> list[tuple]:
     """Listed filings that are neither loaded nor recorded as failed."""
     connection = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
     try:
-        return query_sql_file(connection, "queries/unaccounted_filings.sql").fetchall()
+        return query_sql_file(connection, UNACCOUNTED_FILINGS).fetchall()
     finally:
         connection.close()
 
