@@ -72,28 +72,17 @@ def cli(data_dir: Path, base_url: str, *arguments: str) -> None:
 def build_real_filings(work: Path) -> Path:
     """The 161 real filings of ../shared/edgar-real, loaded and refreshed as tests/real_corpus.py does, with the SQL
     models built on them."""
-    from orchestration.sql_models import all_models, materialize_model
+    from orchestration.sql_models import materialize_model, models_in_dependency_order
     from tests.real_corpus import build_real_warehouse
 
     warehouse = work / "real-filings.duckdb"
     connection = build_real_warehouse(warehouse, SHARED / "edgar-real")
     try:
-        for model in _in_dependency_order(all_models()):
+        for model in models_in_dependency_order():
             materialize_model(connection, model, {})
     finally:
         connection.close()
     return warehouse
-
-
-def _in_dependency_order(models: dict) -> list:
-    from orchestration.sql_models import upstream_assets
-
-    done: list[str] = []
-    while len(done) < len(models):
-        for name, model in models.items():
-            if name not in done and all(dep in done for dep in upstream_assets(model, set()) if dep in models):
-                done.append(name)
-    return [models[name] for name in done]
 
 
 def build_demo(work: Path) -> Path:

@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from orchestration.refresh_chain import refresh_steps
 from orchestration.sql_files import SQL_ROOT, split_statements
-from orchestration.sql_models import all_models, materialize_model, upstream_assets
+from orchestration.sql_models import all_models, materialize_model, models_in_dependency_order, upstream_assets
 from orchestration.warehouse_connection import ensure_schema
 from transforms.ownership_fields import element_destinations
 from transforms.sgml import HEADER_PARTY_FIELDS
@@ -147,7 +147,7 @@ def build_dictionary() -> str:
     """The dictionary as Markdown, from an empty warehouse built in memory with every table and model."""
     connection = duckdb.connect()
     ensure_schema(connection)
-    for model in _models_in_order():
+    for model in models_in_dependency_order():
         materialize_model(connection, model, {})
     columns: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for table, column, kind in connection.sql(
@@ -216,16 +216,6 @@ def _computed_in(table: str, is_model: bool, is_view: bool) -> str | None:
         return f"sql/views/{table}.sql"
     written_by = refresh_file_of(table)
     return f"sql/{written_by}" if written_by else None
-
-
-def _models_in_order():
-    models = all_models()
-    done: list[str] = []
-    while len(done) < len(models):
-        for name, model in models.items():
-            if name not in done and all(dep in done for dep in upstream_assets(model, set()) if dep in models):
-                done.append(name)
-    return [models[name] for name in done]
 
 
 def write_dictionary(path: Path = DICTIONARY_PATH) -> Path:

@@ -109,6 +109,27 @@ def upstream_assets(model: SqlModel, asset_names: set[str]) -> list[str]:
     return sorted(found)
 
 
+class ModelCycleError(ValueError):
+    """Models that read each other: no order builds them."""
+
+
+def models_in_dependency_order(models: dict[str, SqlModel] | None = None) -> list[SqlModel]:
+    """The models (default: all of them), each after every model it reads: passes over them in name order, taking
+    each whose inputs are built; ModelCycleError when a pass takes none."""
+    models = all_models() if models is None else models
+    done: list[str] = []
+    while len(done) < len(models):
+        taken = 0
+        for name, model in models.items():
+            if name not in done and all(dep in done for dep in upstream_assets(model, set()) if dep in models):
+                done.append(name)
+                taken += 1
+        if not taken:
+            waiting = sorted(set(models) - set(done))
+            raise ModelCycleError(f"the models {', '.join(waiting)} read each other: no order builds them")
+    return [models[name] for name in done]
+
+
 def model_statement(relative_path: str, model: SqlModel, scope: str | None = None, into: str | None = None) -> str:
     """The statements of `sql/<relative_path>` for `model`: `__model_table__` becomes its table name (or `into`),
     which cannot be a bound parameter (so it must be a plain identifier), `__model_building__` the table a full build

@@ -1,5 +1,6 @@
 """Each SQL model on a few hand-built filings; every expected figure is worked out by hand in the comments."""
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from orchestration.sql_models import (
     all_models,
     materialize_model,
     model_chunks,
+    models_in_dependency_order,
     upstream_assets,
 )
 from orchestration.warehouse_connection import connect, ensure_schema
@@ -133,14 +135,8 @@ def warehouse(tmp_path_factory):
 
 
 def build_in_dependency_order(connection, chunk_filings: int = MODEL_CHUNK_FILINGS, **overrides) -> None:
-    models = all_models()
-    done: set[str] = set()
-    while len(done) < len(models):
-        for name, model in models.items():
-            needs = {dep for dep in upstream_assets(model, set()) if dep in models}
-            if name not in done and needs <= done:
-                materialize_model(connection, model, overrides.get(name, {}), chunk_filings)
-                done.add(name)
+    for model in models_in_dependency_order():
+        materialize_model(connection, model, overrides.get(model.name, {}), chunk_filings)
 
 
 def rows(connection, sql: str, **params) -> list[tuple]:
@@ -435,3 +431,22 @@ def test_late_trades_redo_exactly_the_windows_that_read_them(tmp_path: Path):
     assert rebuilt_in_full() == incremental
     assert rows(connection, "select count(*) from transaction_values where transaction_date = '2024-07-01'") == [(0,)]
     connection.close()
+
+
+def test_models_are_built_after_what_they_read_and_a_cycle_is_refused():
+    from orchestration.sql_models import ModelCycleError
+
+    ordered = [model.name for model in models_in_dependency_order()]
+    assert sorted(ordered) == sorted(all_models())
+    for position, model in enumerate(models_in_dependency_order()):
+        assert {dep for dep in upstream_assets(model, set()) if dep in all_models()} <= set(ordered[:position])
+    models = all_models()
+    reader = next(model for model in models.values() if "transaction_values" in upstream_assets(model, set()))
+    looped = {
+        "transaction_values": replace(
+            models["transaction_values"], reads=models["transaction_values"].reads | {reader.name}
+        ),
+        reader.name: reader,
+    }
+    with pytest.raises(ModelCycleError, match="read each other"):
+        models_in_dependency_order(looped)
