@@ -234,7 +234,8 @@ def _sec_quoted(column: str) -> pl.Expr:
 
 
 def read_set(folder: Path) -> dict[str, pl.DataFrame]:
-    """A data set's TSVs as text frames, by the same reading rules as transforms/f345.read_tsv (quotes undone)."""
+    """A data set's TSVs as text frames, by the same reading rules as transforms/f345/reader.read_tsv (quotes
+    undone)."""
     return {
         path.stem: unquoted(pl.read_csv(path, separator="\t", quote_char=None, infer_schema=False))
         for path in sorted(folder.glob("*.tsv"))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from mirror.envelope import party_block
+from mirror.envelope import submission as envelope
 from transforms.edgar_calendar import is_business_day
 from transforms.edgar_urls import daily_index_path
 
@@ -75,43 +77,12 @@ def mutate(template: Template, rng: random.Random, issuer: int, owners: list[int
 
 
 def submission(accession: str, form: str, accepted: datetime, owners: list[int], issuer: int, xml: bytes) -> bytes:
-    header = [
-        f"<SEC-DOCUMENT>{accession}.txt : {accepted:%Y%m%d}",
-        f"<SEC-HEADER>{accession}.hdr.sgml : {accepted:%Y%m%d}",
-        f"<ACCEPTANCE-DATETIME>{accepted:%Y%m%d%H%M%S}",
-        f"ACCESSION NUMBER:\t\t{accession}",
-        f"CONFORMED SUBMISSION TYPE:\t{form}",
-        "PUBLIC DOCUMENT COUNT:\t\t1",
-        f"FILED AS OF DATE:\t\t{accepted:%Y%m%d}",
-        "",
-    ]
-    for cik in owners:
-        header += [
-            "REPORTING-OWNER:",
-            "",
-            "\tOWNER DATA:",
-            f"\t\tCOMPANY CONFORMED NAME:\t\t\tOWNER {cik}",
-            f"\t\tCENTRAL INDEX KEY:\t\t\t{cik:010d}",
-            "",
-        ]
-    header += [
-        "ISSUER:",
-        "",
-        "\tCOMPANY DATA:",
-        f"\t\tCOMPANY CONFORMED NAME:\t\t\tISSUER {issuer}",
-        f"\t\tCENTRAL INDEX KEY:\t\t\t{issuer:010d}",
-        "",
-        "</SEC-HEADER>",
-        "<DOCUMENT>",
-        f"<TYPE>{form}",
-        "<SEQUENCE>1",
-        "<FILENAME>form.xml",
-        "<TEXT>",
-        "<XML>",
-        '<?xml version="1.0"?>',
-    ]
-    tail = ["</XML>", "</TEXT>", "</DOCUMENT>", "</SEC-DOCUMENT>", ""]
-    return "\n".join(header).encode() + b"\n" + xml + b"\n" + "\n".join(tail).encode()
+    """A generated filing's submission: its owners and its issuer in the header."""
+    parties = [line for cik in owners for line in party_block("REPORTING-OWNER", "OWNER DATA", cik, f"OWNER {cik}")]
+    parties += party_block("ISSUER", "COMPANY DATA", issuer, f"ISSUER {issuer}")
+    return envelope(
+        xml, accession, form, accepted, parties=parties, filename="form.xml", xml_declaration=True, strip=False
+    )
 
 
 def issuer_ciks(filings: int) -> list[int]:

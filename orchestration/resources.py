@@ -57,8 +57,8 @@ class StorageResource(dg.ConfigurableResource):
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["StorageResource"]:
         """The warehouse stays open for the run (or the step, where each step is its own process): the blocks
-        one step read are still in DuckDB's buffers for the next (`warehouse.kept_open`). A run loading history
-        opens it under the history load's memory limit, as `insider-warehouse f345` does."""
+        one step read are still in DuckDB's buffers for the next (`warehouse_connection.kept_open`). A run loading
+        history opens it under the history load's memory limit, as `insider-warehouse f345` does."""
         with kept_open(self.warehouse_path, history_load=is_history_load(context.run)):
             yield self
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tests.envelope import submission
+from mirror.envelope import submission
 
 
 @dataclass

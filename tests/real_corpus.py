@@ -1,6 +1,6 @@
 """Real filings (fixtures/edgar-real, fixtures/edgar-sample or their ../shared originals) into a real warehouse.
 
-The bare ownershipDocuments of edgar-real have no SGML header: each is wrapped (tests/envelope.py) with its
+The bare ownershipDocuments of edgar-real have no SGML header: each is wrapped (mirror/envelope.py) with its
 MANIFEST accession and form, accepted at 17:00 on its period of report (the MANIFEST knows no acceptance time), so
 filings of one owner group keep their order. Submissions (.txt) are loaded as filed.
 """
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import duckdb
 
+from mirror.envelope import submission
 from orchestration.model_assets import calendar_frame
 from orchestration.warehouse_connection import connect, ensure_schema
 from orchestration.warehouse_load import load_filings
 from orchestration.warehouse_refresh import refresh_model
-from tests.envelope import submission
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
 
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from bench.generate import generate
+from mirror.envelope import submission
 from tests.conftest import FIXTURE_MIRROR, FIXTURE_SAMPLE
-from tests.envelope import submission
 from tests.test_fuzz_parser import mutated
 from transforms import normalize
 from transforms.normalize import normalize_batch

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING
-from transforms.current_feed import OWNERSHIP_FORMS, FeedFormatError, merged, parse_feed_page
+from transforms.current_feed import FeedFormatError, merged, parse_feed_page
+from transforms.forms import OWNERSHIP_FORMS
 
 FIXTURE_ATOM = PROJECT_ROOT / "fixtures" / "edgar-real" / "atom"
 SHARED_ATOM = SHARED / "edgar-real" / "atom"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from mirror.envelope import submission
 from orchestration.model_assets import calendar_frame
 from orchestration.warehouse_connection import connect, ensure_schema
 from orchestration.warehouse_load import load_filings
 from orchestration.warehouse_refresh import refresh_model
-from tests.envelope import submission
 from tests.test_sql_models import build_in_dependency_order
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
 

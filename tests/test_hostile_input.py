@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from mirror.envelope import submission
 from mirror.server import serve_in_background
 from tests.conftest import FIXTURE_MIRROR, materialize_days, read_table
-from tests.envelope import submission
 from transforms.accession import InvalidAccessionError
 from transforms.normalize import NormalizedFiling, ParseFailure, normalize_submission
 from transforms.ownership_xml import MAX_XML_BYTES

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from mirror.envelope import submission
 from tests.conftest import FIXTURE_MIRROR
-from tests.envelope import submission
 from transforms.normalize import (
     COMPILED_PARSER_BUILT,
     NormalizedFiling,

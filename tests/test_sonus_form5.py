@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from mirror.envelope import submission
 from orchestration.warehouse_connection import connect, ensure_schema
 from orchestration.warehouse_load import load_filings
 from tests.conftest import PROJECT_ROOT
-from tests.envelope import submission
 from transforms.normalize import NormalizedFiling, normalize_submission, to_frames
 
 DOCUMENT = PROJECT_ROOT / "fixtures/documents/form5-sonus-networks-2003.xml"

@@ -22,9 +22,9 @@ from datetime import date, datetime
 from lxml import etree
 
 from transforms.accession import InvalidAccessionError, canonical_accession
+from transforms.forms import OWNERSHIP_FORMS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-OWNERSHIP_FORMS = frozenset({"3", "3/A", "4", "4/A", "5", "5/A"})
 # The feed's entries a page holds at most; the feed answers past start=5000 with its maintenance page (HTTP 503).
 PAGE_SIZE = 100
 LAST_START = 5000

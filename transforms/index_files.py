@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from transforms.accession import Accession, InvalidAccessionError
-
-OWNERSHIP_FORMS = frozenset({"3", "3/A", "4", "4/A", "5", "5/A"})
+from transforms.forms import OWNERSHIP_FORMS
 
 # `edgar/data/<cik>/<accession>.txt`, with the trailing CIK, date and file name of form/company indexes.
 _FIXED_WIDTH_TAIL = re.compile(r"\s(\d{1,10})\s+(\d{8}|\d{4}-\d{2}-\d{2})\s+(edgar/\S+)\s*$")

@@ -1,6 +1,6 @@
 """Load one quarter of the SEC's Form 345 data sets into the filing tables, the filing itself staying the authority.
 
-A quarter's filings are loaded like parsed submissions (`warehouse.load_filings`: every row of an accession
+A quarter's filings are loaded like parsed submissions (`warehouse_load.load_filings`: every row of an accession
 replaced in one transaction, idempotent, pending for the model refresh), with filing_sources saying 'f345' and the
 quarter. An accession already loaded from its own submission is left as it is; a submission loaded later replaces
 the data set's rows of its accession.
