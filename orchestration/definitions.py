@@ -8,7 +8,7 @@ import dagster as dg
 
 from orchestration.alert_assets import alert_delivery, alerts
 from orchestration.checks import warehouse_checks
-from orchestration.model_assets import published_warehouse, warehouse_model
+from orchestration.model_assets import published_warehouse, warehouse_model_asset
 from orchestration.resources import EdgarResource, ParsingResource, StorageResource
 from orchestration.run_logging import RUN_WARNINGS_LOGGER, run_warnings_logger
 from orchestration.sources import current_feed, edgar_daily, f345
@@ -17,7 +17,7 @@ from orchestration.sql_models import model_assets
 SOURCES = (edgar_daily, f345, current_feed)
 PIPELINE_ASSETS = [
     *(asset for source in SOURCES for asset in source.ASSETS),
-    warehouse_model,
+    warehouse_model_asset([loader for source in SOURCES for loader in source.FILING_TABLE_LOADERS]),
     published_warehouse,
     alerts,
     alert_delivery,

@@ -1,6 +1,7 @@
 """The warehouse model: dimensions, amendment links, positions over time, beneficial ownership; then publish."""
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -86,39 +87,48 @@ def record_overrides(connection: duckdb.DuckDBPyConnection, digest: str) -> None
     run_sql_file(connection, "model_runtime/model_version_record.sql", name=OVERRIDES_VERSION, digest=digest)
 
 
-def model_table_deps(table: str) -> list[str]:
+def model_table_deps(table: str, filing_table_loaders: Sequence[str] = ()) -> list[str]:
     """The assets `table`'s rows come from, as the refresh steps' headers say (refresh_chain.table_lineage); a
-    table fed by the filing tables is fed by the Form 345 quarters too, which load them."""
+    table fed by the filing tables is fed too by the assets of other sources that load them (`filing_table_loaders`,
+    which each source declares)."""
     lineage = table_lineage(refresh_steps(), {*FILING_TABLES, *MODEL_TABLES}).get(table, [])
-    return [*lineage, "f345_quarter"] if set(lineage) & set(FILING_TABLES) else lineage
+    return [*lineage, *filing_table_loaders] if set(lineage) & set(FILING_TABLES) else lineage
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(table, description=description, deps=model_table_deps(table), kinds={"duckdb"})
-        for table, description in MODEL_TABLES.items()
-    ],
-    group_name="model",
-)
-def warehouse_model(storage: StorageResource):
-    """Rebuild what the loads since the last refresh changed, for their filings' issuers, owners and owner groups
-    only, in one transaction per chunk of whole issuers (a run stopped after its load, or between chunks, leaves the
-    filings not yet refreshed pending for the next run's refresh; a long backlog is refreshed a chunk at a time so
-    memory follows the chunk, transforms/refresh_chunks.py).
+def warehouse_model_asset(filing_table_loaders: Sequence[str] = ()) -> dg.AssetsDefinition:
+    """The model's tables as one multi-asset, fed by the filing tables and by `filing_table_loaders`."""
 
-    Scoping keeps the nightly cost proportional to the day's filings and their groups' histories, not to the
-    warehouse. The model is not partitioned by day: it is one state of the whole warehouse, and a partitioned asset
-    costs Dagster two event-log writes per day of a backfill (16 s of a 62-day backfill for these tables and
-    models alone).
-    """
-    overrides_path = vehicle_overrides_path()
-    overrides, digest = read_vehicle_overrides(overrides_path), overrides_digest(overrides_path)
-    with open_warehouse(storage.warehouse_path) as connection:
-        refresh_pending(connection, overrides, digest, calendar_frame(new_york_today()))
-        record_overrides(connection, digest)
-        counts = dict(query_sql_file(connection, "queries/table_row_counts.sql").fetchall())
-    for table in MODEL_TABLES:
-        yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": counts[table]})
+    @dg.multi_asset(
+        specs=[
+            dg.AssetSpec(
+                table, description=description, deps=model_table_deps(table, filing_table_loaders), kinds={"duckdb"}
+            )
+            for table, description in MODEL_TABLES.items()
+        ],
+        group_name="model",
+        name="warehouse_model",
+    )
+    def warehouse_model(storage: StorageResource):
+        """Rebuild what the loads since the last refresh changed, for their filings' issuers, owners and owner
+        groups only, in one transaction per chunk of whole issuers (a run stopped after its load, or between chunks,
+        leaves the filings not yet refreshed pending for the next run's refresh; a long backlog is refreshed a chunk
+        at a time so memory follows the chunk, transforms/refresh_chunks.py).
+
+        Scoping keeps the nightly cost proportional to the day's filings and their groups' histories, not to the
+        warehouse. The model is not partitioned by day: it is one state of the whole warehouse, and a partitioned
+        asset costs Dagster two event-log writes per day of a backfill (16 s of a 62-day backfill for these tables
+        and models alone).
+        """
+        overrides_path = vehicle_overrides_path()
+        overrides, digest = read_vehicle_overrides(overrides_path), overrides_digest(overrides_path)
+        with open_warehouse(storage.warehouse_path) as connection:
+            refresh_pending(connection, overrides, digest, calendar_frame(new_york_today()))
+            record_overrides(connection, digest)
+            counts = dict(query_sql_file(connection, "queries/table_row_counts.sql").fetchall())
+        for table in MODEL_TABLES:
+            yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": counts[table]})
+
+    return warehouse_model
 
 
 @dg.asset(

@@ -13,13 +13,11 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from orchestration.history_load import F345_JOB
-from orchestration.sources.current_feed.poll import FILINGS_TAG
+from orchestration.sources.load_jobs import KIND_TAG, WINDOW_TAG
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse_connection import WarehouseLockedError, connect, registered
 from transforms.quarters import quarter_label
 
-RUN_KINDS = {"ingest_edgar_days": "days", F345_JOB: "quarters", "load_current_filings": "feed"}
 RUNS_SCHEMA = pl.Schema(
     {
         "run_id": pl.String,
@@ -43,7 +41,7 @@ def recent_runs(instance: dg.DagsterInstance, warehouse: Path, published: Path, 
         rows.append(
             {
                 "run_id": run.run_id[:8],
-                "kind": RUN_KINDS.get(run.job_name, run.job_name),
+                "kind": run.tags.get(KIND_TAG, run.job_name),
                 "window": _window(run),
                 "status": "killed" if was_killed(run) else run.status.value.lower(),
                 "started": _when(started) if started else "not yet",
@@ -119,13 +117,13 @@ def mark_killed_runs(instance: dg.DagsterInstance) -> int:
 
 
 def _window(run: dg.DagsterRun) -> str:
-    if FILINGS_TAG in run.tags:
-        return f"{run.tags[FILINGS_TAG]} filing(s) from the feed"
+    if WINDOW_TAG in run.tags:
+        return run.tags[WINDOW_TAG]
     first = run.tags.get("dagster/asset_partition_range_start") or run.tags.get("dagster/partition")
     last = run.tags.get("dagster/asset_partition_range_end") or first
     if first is None:
         return ""
-    if run.job_name == F345_JOB:
+    if run.tags.get(KIND_TAG) == "quarters":
         first, last = (quarter_label(datetime.fromisoformat(key).date()) for key in (first, last))
     return first if first == last else f"{first} to {last}"
 

@@ -15,3 +15,5 @@ ASSETS = [feed_filings]
 JOBS = [feed_job]
 SCHEDULES: list = []
 SENSORS = [current_filings]
+# Assets that load the filing tables outside the nightly's own step: the model's tables are fed by them too.
+FILING_TABLE_LOADERS: list[str] = []

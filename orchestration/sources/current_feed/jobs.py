@@ -7,5 +7,6 @@ feed_job = load_job(
     FEED_JOB,
     FEED_ASSET,
     description="Load the filings a poll of EDGAR's latest-filings feed found, refresh what they change, publish.",
+    kind="feed",
     filing_checks=True,
 )

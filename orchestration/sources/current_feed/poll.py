@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from orchestration.partitions import EDGAR_TIMEZONE
+from orchestration.sources.load_jobs import WINDOW_TAG
 from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.warehouse_connection import connect, open_warehouse
 from transforms.current_feed import PAGE_SIZE, FeedCursor, FeedPoll, FeedUnavailableError, poll_feed
@@ -98,7 +99,15 @@ FIRST_FILING_TAG = "insider/first"
 def run_tags(found: FeedPoll) -> dict[str, str]:
     """The run's tags, shown in the UI's run list and by `insider-warehouse runs`: how many filings, the first."""
     accessions = [filing.accession_number for filing in found.filings]
-    return {FILINGS_TAG: str(len(accessions)), FIRST_FILING_TAG: accessions[0] if accessions else ""}
+    return {
+        FILINGS_TAG: str(len(accessions)),
+        FIRST_FILING_TAG: accessions[0] if accessions else "",
+        WINDOW_TAG: f"{len(accessions)} filing(s) from the feed",
+    }
+
+
+# The tags of a run no poll started: it finishes what a stopped run left, and retries earlier feed filings.
+FINISH_RUN_TAGS = {FILINGS_TAG: "0", WINDOW_TAG: "finishing a stopped run, retrying earlier filings"}
 
 
 def run_config(found: FeedPoll, polled_at: datetime) -> dict:

@@ -14,8 +14,8 @@ from orchestration.sources.current_feed.jobs import feed_job
 from orchestration.sources.current_feed.poll import (
     DEFAULT_FEED_INTERVAL_SECONDS,
     FEED_ASSET,
-    FILINGS_TAG,
     FINISH_RUN_CONFIG,
+    FINISH_RUN_TAGS,
     poll,
     poll_deadline_seconds,
     run_config,
@@ -118,5 +118,5 @@ def _finishing_run(storage: StorageResource, polled_at: datetime) -> dg.RunReque
     return dg.RunRequest(
         run_key=f"feed-finish-{polled_at.isoformat()}",
         run_config={"ops": FINISH_RUN_CONFIG},
-        tags={FILINGS_TAG: "0"},
+        tags=FINISH_RUN_TAGS,
     )

@@ -19,6 +19,7 @@ from orchestration.settings import alert_webhook_setting
 from orchestration.sources.current_feed.poll import (
     FEED_ASSET,
     FINISH_RUN_CONFIG,
+    FINISH_RUN_TAGS,
     poll,
     record_poll_failure,
     run_config,
@@ -67,7 +68,7 @@ def finish_unpublished(warehouse: Path, run_feed: RunFeed) -> bool:
     state = writer_state(warehouse)
     if not state.unpublished:
         return False
-    run_feed(FINISH_RUN_CONFIG, {})
+    run_feed(FINISH_RUN_CONFIG, FINISH_RUN_TAGS)
     say(f"finished what a stopped run left unpublished ({state.describe()}): published")
     return True
 

@@ -15,3 +15,5 @@ ASSETS = [edgar_daily_index, raw_submissions, filing_tables, ingest_outcome]
 JOBS = [ingest_job]
 SCHEDULES = [nightly_ingest]
 SENSORS: list = []
+# Assets that load the filing tables outside the nightly's own step: the model's tables are fed by them too.
+FILING_TABLE_LOADERS: list[str] = []

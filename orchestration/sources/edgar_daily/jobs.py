@@ -18,6 +18,7 @@ ingest_job = load_job(
     "index_days",
     "index_entries",
     description="Discover, fetch, parse and load the EDGAR ownership filings of a range of days.",
+    kind="days",
     outcome="ingest_outcome",
 )
 

@@ -6,6 +6,7 @@ from orchestration.partitions import daily_partitions
 from orchestration.resources import StorageResource
 from orchestration.run_window import window_days
 from orchestration.sources.edgar_daily.run_outcome import unreadable_days_failure
+from orchestration.sources.load_jobs import OUTCOME_TAGS
 from orchestration.sql_files import query_sql_file
 from orchestration.warehouse_connection import open_warehouse
 
@@ -16,6 +17,7 @@ from orchestration.warehouse_connection import open_warehouse
     deps=["published_warehouse", "index_days"],
     group_name="model",
     kinds={"duckdb"},
+    tags=OUTCOME_TAGS,
 )
 def ingest_outcome(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
     """Fails the run, after everything readable was loaded and published, when a business day of the window had

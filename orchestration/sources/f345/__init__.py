@@ -5,6 +5,7 @@ Each quarter is fetched (or read from the raw archive), read (transforms/f345/re
 which quarters could not be loaded (`f345_outcome`).
 """
 
+from orchestration.history_load import F345_ASSET
 from orchestration.sources.f345.assets import f345_outcome, f345_quarter
 from orchestration.sources.f345.jobs import f345_job
 
@@ -12,3 +13,5 @@ ASSETS = [f345_quarter, f345_outcome]
 JOBS = [f345_job]
 SCHEDULES: list = []
 SENSORS: list = []
+# Assets that load the filing tables outside the nightly's own step: the model's tables are fed by them too.
+FILING_TABLE_LOADERS: list[str] = [F345_ASSET]

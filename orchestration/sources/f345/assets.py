@@ -24,6 +24,7 @@ from orchestration.sources.f345.load import (
     quarter_subject,
     verify_quarter,
 )
+from orchestration.sources.load_jobs import OUTCOME_TAGS
 from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.warehouse_connection import open_warehouse
 from orchestration.warehouse_load import failure, record_outcomes
@@ -239,6 +240,7 @@ def record_unloaded(storage: StorageResource, labels: list[str], error: FetchErr
     deps=["published_warehouse", "f345_quarter"],
     group_name="f345",
     kinds={"duckdb"},
+    tags=OUTCOME_TAGS,
 )
 def f345_outcome(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
     """Fails the run, after every quarter that could be read was loaded and published, when one of its quarters

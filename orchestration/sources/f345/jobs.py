@@ -7,5 +7,6 @@ f345_job = load_job(
     F345_JOB,
     F345_ASSET,
     description="Fetch and load a range of quarters of the SEC's Form 345 data sets, then refresh and publish.",
+    kind="quarters",
     outcome=F345_OUTCOME_ASSET,
 )
