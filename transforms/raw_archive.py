@@ -54,7 +54,7 @@ class RawArchive:
     def write(self, accession: str | Accession, raw: bytes) -> Path:
         """Write whole-or-nothing (temporary file, rename); durable after the next `sync`."""
         target = self.path_for(accession)
-        _write_atomically(target, gzip.compress(raw, compresslevel=6, mtime=0), durable=False)
+        write_whole(target, gzip.compress(raw, compresslevel=6, mtime=0), durable=False)
         with self._lock:
             self._unsynced = True
         return target
@@ -67,10 +67,12 @@ class RawArchive:
                 self._unsynced = False
 
 
-def _write_atomically(target: Path, data: bytes, durable: bool = True) -> None:
-    """Temporary file, (fsync,) rename: a crash never leaves half a file."""
+def write_whole(target: Path, data: bytes, durable: bool = True) -> None:
+    """Every download's way to disk: a temporary file beside `target`, then a rename, so a crash never leaves half a
+    file under the final name; `durable`, the file and the rename are on disk before it returns (fsync of the file,
+    then of its folder). The archive's submissions skip that and are made durable together (`RawArchive.sync`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=".gz")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -81,6 +83,12 @@ def _write_atomically(target: Path, data: bytes, durable: bool = True) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    if durable:
+        folder = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 def cached_fetch(fetch: Callable[[str], bytes], root: Path) -> Callable[[str], bytes]:
@@ -94,7 +102,7 @@ def cached_fetch(fetch: Callable[[str], bytes], root: Path) -> Callable[[str], b
         if target.is_file():
             return gzip.decompress(target.read_bytes())
         raw = fetch(path)
-        _write_atomically(target, gzip.compress(raw, compresslevel=6, mtime=0))
+        write_whole(target, gzip.compress(raw, compresslevel=6, mtime=0))
         return raw
 
     return fetch_once

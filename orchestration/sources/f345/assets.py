@@ -39,6 +39,7 @@ from transforms.f345.files import (
 )
 from transforms.f345.reader import F345FormatError, F345Quarter, quarter_frames
 from transforms.quarters import quarter_label, quarter_start
+from transforms.raw_archive import write_whole
 
 quarterly_partitions = dg.TimeWindowPartitionsDefinition(
     start=datetime.combine(FIRST_QUARTER, datetime.min.time()),
@@ -67,9 +68,9 @@ def quarter_files(client, storage: StorageResource, label: str) -> dict[str, byt
         try:
             files = read_quarter_zip(data)
         except F345ZipError as error:
-            _write_whole(damaged, data)
+            write_whole(damaged, data)
             raise FetchError("damaged_zip", str(error), client.url_for(path)) from None
-        _write_whole(kept, data)
+        write_whole(kept, data)
         return files
     return None
 
@@ -88,14 +89,6 @@ def set_aside(kept: Path) -> None:
     """Move a kept zip out of the way (to `set_aside_path`), if there is one."""
     if kept.exists():
         kept.replace(set_aside_path(kept))
-
-
-def _write_whole(target: Path, data: bytes) -> None:
-    """`data` at `target`, written beside it then renamed: never a partial file under the final name."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(target)
 
 
 class F345Config(dg.Config):
