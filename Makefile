@@ -68,7 +68,7 @@ crash-loop: setup ## SIGKILL the ingest run, then a history load, 50 times each 
 	$(BIN)/python -m bench.crash_loop --runs 50
 	$(BIN)/python -m bench.crash_loop --runs 50 --f345
 
-fault-soak: setup ## ingest a generated 5,000-filing week from a mirror injecting every fault; all must end loaded or recorded
+fault-soak: setup ## a generated 5,000-filing week from a mirror injecting every fault, by ingest and then by the feed (watch --once hour by hour, some runs killed, then the nightly); all must end loaded once and published
 	$(BIN)/python -m bench.fault_soak --filings 5000 --days 5
 
 dictionary: setup ## regenerate docs/data_dictionary.md (CI fails when it is stale)

@@ -68,7 +68,7 @@ def test_each_refresh_file_states_what_it_reads_and_writes(relative_path: str):
 
 def test_the_derived_order_runs_every_step_after_what_it_reads_is_written():
     steps = refresh_steps()
-    assert len(STEP_FILES) == 17 and len(steps) == 18  # the 17 files and the Python step
+    assert len(steps) == len(STEP_FILES) + 1 and len(STEP_FILES) >= 17  # every file, and the Python step
     position = {step.name: number for number, step in enumerate(steps)}
     writer = {table: step for step in steps for table in step.writes}
     for step in steps:
