@@ -72,7 +72,8 @@ def test_a_leaf_a_later_schema_adds_goes_last_in_its_table_as_its_migration_puts
     from transforms.ownership_fields import TRANSACTION_LEAVES, Leaf
     from transforms.tables import TRANSACTIONS, row_schema
 
-    added = Leaf("trade_venue", "tradeVenue", "text", schema_version=7)
+    newest = max(leaf.schema_version for leaf in TRANSACTION_LEAVES)
+    added = Leaf("trade_venue", "tradeVenue", "text", schema_version=max(newest, 9) + 1)
     schema = row_schema((added, *TRANSACTION_LEAVES))
     assert list(schema)[: len(TRANSACTIONS)] == list(TRANSACTIONS)
     assert list(schema)[len(TRANSACTIONS) :] == ["trade_venue", "trade_venue_footnote_ids"]

@@ -270,7 +270,10 @@ def test_migration_9_gives_every_row_its_filings_issuer_as_a_fresh_build_does(tm
     from transforms.tables import ISSUER_COPIED_TO
 
     fresh = build_real_warehouse(tmp_path / "fresh.duckdb", FIXTURE_REAL)
-    expected = {table: sorted(fresh.table(table).fetchall(), key=repr) for table in ISSUER_COPIED_TO}
+    # Compared by column name: the version-8 warehouse below is a fresh one less the column, so a column a later
+    # version added (one a recipe adds) stands before the migrated one, where a real version-8 warehouse has none.
+    names = {table: ", ".join(fresh.table(table).columns) for table in ISSUER_COPIED_TO}
+    expected = {table: sorted(fresh.table(table).project(names[table]).fetchall(), key=repr) for table in names}
     for table in ISSUER_COPIED_TO:  # the copy is the filing's own issuer, row for row
         [(rows, copied, differing)] = (
             fresh.table(table)
@@ -296,7 +299,7 @@ def test_migration_9_gives_every_row_its_filings_issuer_as_a_fresh_build_does(tm
     connection = migrated_from(tmp_path / "old.duckdb", 8)
     try:
         for table in ISSUER_COPIED_TO:
-            assert sorted(connection.table(table).fetchall(), key=repr) == expected[table], table
+            assert sorted(connection.table(table).project(names[table]).fetchall(), key=repr) == expected[table], table
     finally:
         connection.close()
 

@@ -160,12 +160,26 @@ FILING_TABLES: dict[str, pl.Schema] = {
 # accession alone, a string of one shape for every filing, skips none.
 ISSUER_COPIED_TO = ("filing_owners", "transactions", "holdings", "footnotes", "filing_parties")
 ISSUER_COPY = {"filing_issuer_cik": pl.Int64()}
+# The schema version that added filing_issuer_cik (sql/migrations/0009_filing_issuer_on_rows.sql).
+ISSUER_COPY_VERSION = 9
+
+
+def _columns_added_after(version: int) -> set[str]:
+    """The columns of the leaves a schema version after `version` added (and their footnote columns)."""
+    leaves = (*DOCUMENT_LEAVES, *OWNER_LEAVES, *TRANSACTION_LEAVES, *HOLDING_LEAVES)
+    later = {leaf.column for leaf in leaves if leaf.schema_version > version}
+    return later | {f"{column}_footnote_ids" for column in later}
 
 
 def stored_schema(table: str) -> pl.Schema:
-    """The columns of `table` as the warehouse stores them: its frame's, then the issuer the load copies on."""
-    copied = ISSUER_COPY if table in ISSUER_COPIED_TO else {}
-    return pl.Schema({**ALL_TABLES[table], **copied})
+    """The columns of `table` as the warehouse stores them, in the order its migrations added them: its frame's,
+    with the issuer the load copies on where migration 9 put it, before the columns later versions append."""
+    columns = list(ALL_TABLES[table].items())
+    if table not in ISSUER_COPIED_TO:
+        return pl.Schema(columns)
+    later = _columns_added_after(ISSUER_COPY_VERSION)
+    split = next((number for number, (name, _) in enumerate(columns) if name in later), len(columns))
+    return pl.Schema([*columns[:split], *ISSUER_COPY.items(), *columns[split:]])
 
 
 ALL_TABLES: dict[str, pl.Schema] = {
