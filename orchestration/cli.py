@@ -57,9 +57,9 @@ DEMO_USER_AGENT = "insider-warehouse demo demo@example.invalid"
 # The steps' warnings, one line each, instead of Dagster's console logger (orchestration/run_logging.py).
 QUIET_LOGS = {"loggers": {RUN_WARNINGS_LOGGER: {}}}
 # Dagster's switch for one "materialization planned" event per asset of a ranged run, not one per day and asset:
-# a 62-day backfill wrote 987 of them to the sqlite event log at 10 ms each before its first step. What it gives
-# up is Dagster marking each day of a failed run's range as failed; the warehouse records every failure anyway
-# (ingest_failures), and the next run retries it.
+# a long backfill wrote hundreds of them to the sqlite event log before its first step (docs/performance.md). What
+# it gives up is Dagster marking each day of a failed run's range as failed; the warehouse records every failure
+# anyway (ingest_failures), and the next run retries it.
 PLANNED_EVENTS_AS_RANGES = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
 
 

@@ -116,8 +116,8 @@ def warehouse_model_asset(filing_table_loaders: Sequence[str] = ()) -> dg.Assets
 
         Scoping keeps the nightly cost proportional to the day's filings and their groups' histories, not to the
         warehouse. The model is not partitioned by day: it is one state of the whole warehouse, and a partitioned
-        asset costs Dagster two event-log writes per day of a backfill (16 s of a 62-day backfill for these tables
-        and models alone).
+        asset costs Dagster two event-log writes per day of a backfill (seconds of every long backfill for these
+        tables and models alone: docs/performance.md).
         """
         overrides_path = vehicle_overrides_path()
         overrides, digest = read_vehicle_overrides(overrides_path), overrides_digest(overrides_path)

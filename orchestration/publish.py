@@ -256,7 +256,8 @@ def publish(warehouse_path: Path, published_path: Path) -> Published:
 
     A killed run never exposes a partial copy (the rename comes last; a half-updated standby is healed by the next
     run, which compares every block). The copy is not fsynced: it is derived data, the private warehouse is
-    DuckDB's durable original, and on a 3 GB warehouse the flush cost 3.6 s a night. After a power loss a damaged
+    DuckDB's durable original, and the flush of a big warehouse cost seconds a night (docs/performance.md, "What
+    the code's choices were measured at"). After a power loss a damaged
     read copy fails loudly (DuckDB checksums every block) and the next run publishes it again.
     """
     connection = connect(warehouse_path)

@@ -73,10 +73,11 @@ def kept_open(path: Path, history_load: bool = False) -> Iterator[None]:
     `history_load`, one opened under `memory_limit(history_load=True)`.
 
     A run's steps each open the warehouse, and a fresh instance reads every block it scans again, from the page
-    cache into DuckDB's buffers: on a 10M-line warehouse four key checks took 0.66 s in a fresh instance and 0.27 s
-    in one whose buffers an earlier step had filled. The instance opens at the first `connect` and holds DuckDB's
-    write lock until the block ends (or `release_kept`); a cursor is its own session (temp tables, settings) and
-    closing it leaves the instance open. Nested blocks on one path share the outer block's instance.
+    cache into DuckDB's buffers, where one whose buffers an earlier step filled reads them there (less than half
+    the time: docs/performance.md, "What the code's choices were measured at"). The instance opens at the first
+    `connect` and holds DuckDB's write lock until the block ends (or `release_kept`); a cursor is its own session
+    (temp tables, settings) and closing it leaves the instance open. Nested blocks on one path share the outer
+    block's instance.
     """
     key = path.resolve()
     if key in _KEPT:
@@ -158,8 +159,7 @@ class ReadOnlyCursor:
 
 
 # The limit a history load (`insider-warehouse f345`) runs under unless one is set: the 80-quarter history loads and
-# refreshes within 4 GB of memory under it, where a quarter of RAM (5 GB on a 24 GB machine) took 6.1 GB
-# (docs/performance.md).
+# refreshes within 4 GB of memory under it, where a quarter of RAM let it grow past that (docs/performance.md).
 HISTORY_MEMORY_LIMIT_GB = 2
 
 

@@ -18,7 +18,8 @@ from transforms.vehicle_overrides import first_unappliable, override_lines
 from transforms.vehicles import Override, OverrideNotAppliedError, VehicleAssignment, assign_vehicles
 
 # Lines handed to transforms/vehicles.py at a time (whole owner groups): a rebuild of every group (migration 3)
-# holds one batch's lines as Python objects, not the warehouse's (5M lines at once took 10 GB).
+# holds one batch's lines as Python objects, not the warehouse's (all of them at once ran to gigabytes:
+# docs/performance.md).
 VEHICLE_BATCH_LINES = 200_000
 
 

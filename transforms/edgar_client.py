@@ -239,8 +239,8 @@ class EdgarClient:
 
     def _get_once(self, url: str, time_left: float | None = None) -> bytes:
         # Everything but the send happens before the rate-limit slot: a thread's first request builds its session
-        # and the request itself, which on a loaded machine took long enough (0.4 s seen) to land the request on
-        # the wire next to the ones of the following slots.
+        # and the request itself, which on a loaded machine took long enough to land the request on the wire next
+        # to the ones of the following slots.
         session = self.session
         request = session.prepare_request(requests.Request("GET", url))
         options = session.merge_environment_settings(request.url, {}, True, None, None)

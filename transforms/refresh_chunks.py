@@ -7,7 +7,8 @@ through issuers a few hundred at a time gives the same warehouse as one pass ove
 
 from collections.abc import Iterable
 
-# Filings per chunk: 560,000 in one refresh peaked at 3.6 GB with the warehouse's buffers; a night is far below.
+# Filings per chunk: a refresh's memory follows its chunk (a whole quarter of the data sets in one ran past the
+# history load's limit: docs/performance.md); a night is far below.
 REFRESH_CHUNK_FILINGS = 250_000
 
 
