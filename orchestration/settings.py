@@ -99,15 +99,26 @@ def check_memory_limit(value: str, name: str = "INSIDER_DUCKDB_MEMORY_LIMIT") ->
     return value
 
 
-def check_count(value: str | int, name: str) -> int:
-    """A whole number of workers between 1 and MAX_WORKERS."""
+def check_whole_number(value: str | int, name: str, highest: int, example: int = 2) -> int:
+    """A whole number from 1 to `highest`."""
     try:
         count = int(str(value).strip())
     except ValueError:
-        raise SettingError(f"{name}={value!r} is not a whole number (e.g. {name}=2)") from None
-    if not 1 <= count <= MAX_WORKERS:
-        raise SettingError(f"{name}={value!r} must be between 1 and {MAX_WORKERS} (e.g. {name}=2)")
+        raise SettingError(f"{name}={value!r} is not a whole number (e.g. {name}={example})") from None
+    if not 1 <= count <= highest:
+        raise SettingError(f"{name}={value!r} must be between 1 and {highest} (e.g. {name}={example})")
     return count
+
+
+def check_count(value: str | int, name: str) -> int:
+    """A whole number of workers between 1 and MAX_WORKERS."""
+    return check_whole_number(value, name, MAX_WORKERS)
+
+
+# The oldest an alert may be, in days before the newest filing, and still be posted: up to a year.
+MAX_ALERT_AGE_DAYS = 366
+# Posts of one alert before the webhook is taken to be down.
+MAX_ALERT_ATTEMPTS = 20
 
 
 def check_seconds(value: str | float, name: str) -> float:
@@ -262,10 +273,14 @@ def alert_webhook_setting(environment: Mapping[str, str] | None = None) -> Alert
     default = AlertWebhook(url)
     return AlertWebhook(
         url=url,
-        attempts=check_count(attempts, "INSIDER_ALERT_ATTEMPTS") if attempts else default.attempts,
+        attempts=check_whole_number(attempts, "INSIDER_ALERT_ATTEMPTS", MAX_ALERT_ATTEMPTS, 3)
+        if attempts
+        else default.attempts,
         backoff_seconds=check_seconds(backoff, "INSIDER_ALERT_BACKOFF_SECONDS") if backoff else default.backoff_seconds,
         timeout_seconds=check_seconds(timeout, "INSIDER_ALERT_TIMEOUT_SECONDS") if timeout else default.timeout_seconds,
-        max_age_days=check_count(max_age, "INSIDER_ALERT_MAX_AGE_DAYS") if max_age else default.max_age_days,
+        max_age_days=check_whole_number(max_age, "INSIDER_ALERT_MAX_AGE_DAYS", MAX_ALERT_AGE_DAYS, 3)
+        if max_age
+        else default.max_age_days,
     )
 
 
