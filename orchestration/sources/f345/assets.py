@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from orchestration.data_folder import DataFolder
 from orchestration.progress import progress
@@ -110,31 +111,31 @@ def f345_quarter(
     """The run's quarters of the Form 345 data sets loaded into the filing tables (filing_sources: 'f345'), each
     in its own transaction; filings already loaded from their own submission are left as they are."""
     client = edgar.client(storage)
-    with open_warehouse(storage.warehouse_path) as connection:
-        [(limit,)] = query_sql_file(connection, "queries/memory_limit.sql").fetchall()
-        run_sql_file(connection, "load/start_load_scope.sql")
-    context.log.info(f"loading under a DuckDB memory limit of {limit}")
     quarters: dict[str, dict[str, object]] = {}
     labels = [quarter_label(datetime.fromisoformat(key).date()) for key in context.partition_keys]
-    for number, label in enumerate(progress(labels, desc="f345 quarters", unit="quarter", disable=len(labels) < 2)):
-        try:
-            quarters[label], rows = load_quarter(context, storage, client, label)
-            if rows is not None and not rows.left_out.is_empty():
-                quarters[label] |= fetch_left_out(storage, client, label, rows)
-            if rows is not None and config.verify > 0:
-                quarters[label] |= verify_loaded(storage, client, label, rows, config.verify)
-        except HostUnreachableError as error:
-            # Every quarter left would fail the same way: recorded, and the run's outcome says so.
-            unloaded = [left for left in labels[number:] if left not in quarters]
-            record_unloaded(storage, unloaded, error)
-            quarters |= {left: {"failed": error.reason} for left in unloaded}
-            break
-        except (FetchError, F345FormatError) as error:
-            if isinstance(error, F345FormatError):  # a whole zip whose files do not read: fetched again next run
-                set_aside(kept_zip(storage, label))
-            record_unloaded(storage, [label], error)
-            context.log.error(f"{label}: not loaded: {error}")
-            quarters[label] = {"failed": getattr(error, "reason", "unreadable_data_set")}
+    with open_warehouse(storage.warehouse_path) as connection:  # one connection for the run's quarters
+        [(limit,)] = query_sql_file(connection, "queries/memory_limit.sql").fetchall()
+        run_sql_file(connection, "load/start_load_scope.sql")
+        context.log.info(f"loading under a DuckDB memory limit of {limit}")
+        for number, label in enumerate(progress(labels, desc="f345 quarters", unit="quarter", disable=len(labels) < 2)):
+            try:
+                quarters[label], rows = load_quarter(context, connection, storage, client, label)
+                if rows is not None and not rows.left_out.is_empty():
+                    quarters[label] |= fetch_left_out(connection, storage, client, label, rows)
+                if rows is not None and config.verify > 0:
+                    quarters[label] |= verify_loaded(connection, storage, client, label, rows, config.verify)
+            except HostUnreachableError as error:
+                # Every quarter left would fail the same way: recorded, and the run's outcome says so.
+                unloaded = [left for left in labels[number:] if left not in quarters]
+                record_unloaded(connection, unloaded, error)
+                quarters |= {left: {"failed": error.reason} for left in unloaded}
+                break
+            except (FetchError, F345FormatError) as error:
+                if isinstance(error, F345FormatError):  # a whole zip whose files do not read: fetched again next run
+                    set_aside(kept_zip(storage, label))
+                record_unloaded(connection, [label], error)
+                context.log.error(f"{label}: not loaded: {error}")
+                quarters[label] = {"failed": getattr(error, "reason", "unreadable_data_set")}
     return dg.MaterializeResult(
         metadata={
             "quarters": dg.MetadataValue.json(quarters),
@@ -149,7 +150,11 @@ def f345_quarter(
 
 
 def load_quarter(
-    context: dg.AssetExecutionContext, storage: StorageResource, client, label: str
+    context: dg.AssetExecutionContext,
+    connection: duckdb.DuckDBPyConnection,
+    storage: StorageResource,
+    client,
+    label: str,
 ) -> tuple[dict[str, object], F345Quarter | None]:
     """One quarter fetched (or read from data/raw) and loaded in one transaction, which also resolves its earlier
     failure; what it did, for the asset's metadata, and its rows (None if the SEC has not published it)."""
@@ -179,8 +184,7 @@ def load_quarter(
             f"{rows.malformed_lines[0].describe()}); {rows.left_out.height} filing(s) left out whole, recorded in "
             "ingest_failures (stage f345) and fetched from EDGAR instead"
         )
-    with open_warehouse(storage.warehouse_path) as connection:
-        loaded = load_f345_quarter(connection, label, rows, utc_now())
+    loaded = load_f345_quarter(connection, label, rows, utc_now())
     done = {
         "published": True,
         "filings loaded": loaded.loaded,
@@ -194,17 +198,19 @@ def load_quarter(
     return done, rows
 
 
-def fetch_left_out(storage: StorageResource, client, label: str, rows: F345Quarter) -> dict[str, object]:
+def fetch_left_out(
+    connection: duckdb.DuckDBPyConnection, storage: StorageResource, client, label: str, rows: F345Quarter
+) -> dict[str, object]:
     """The filings a quarter's malformed lines left out, loaded from their own submission (`load_left_out`)."""
-    with open_warehouse(storage.warehouse_path) as connection:
-        loaded, failed = load_left_out(connection, client, storage.raw_archive, label, rows, utc_now())
+    loaded, failed = load_left_out(connection, client, storage.raw_archive, label, rows, utc_now())
     return {"left out, then loaded from their own submission": loaded, "left out, and could not be fetched": failed}
 
 
-def verify_loaded(storage: StorageResource, client, label: str, rows: F345Quarter, count: int) -> dict[str, object]:
+def verify_loaded(
+    connection: duckdb.DuckDBPyConnection, storage: StorageResource, client, label: str, rows: F345Quarter, count: int
+) -> dict[str, object]:
     """`count` filings of a loaded quarter fetched and reconciled (`verify_quarter`); the agreement, for metadata."""
-    with open_warehouse(storage.warehouse_path) as connection:
-        verified = verify_quarter(connection, client, storage.raw_archive, label, rows, count, utc_now())
+    verified = verify_quarter(connection, client, storage.raw_archive, label, rows, count, utc_now())
     compared = verified.reconciliation
     return {
         "filings verified": verified.fetched,
@@ -216,15 +222,16 @@ def verify_loaded(storage: StorageResource, client, label: str, rows: F345Quarte
     }
 
 
-def record_unloaded(storage: StorageResource, labels: list[str], error: FetchError | F345FormatError) -> None:
+def record_unloaded(
+    connection: duckdb.DuckDBPyConnection, labels: list[str], error: FetchError | F345FormatError
+) -> None:
     """Record quarters that could not be loaded in ingest_failures (stage 'f345'), for the run's outcome to report
     and a rerun to resolve."""
     reason = getattr(error, "reason", "unreadable_data_set")
     detail = getattr(error, "detail", str(error))
     url = getattr(error, "url", None)
     rows = [failure(quarter_subject(label), F345_STAGE, reason, detail, url, quarter_start(label)) for label in labels]
-    with open_warehouse(storage.warehouse_path) as connection:
-        record_outcomes(connection, rows, [], utc_now())
+    record_outcomes(connection, rows, [], utc_now())
 
 
 @dg.asset(
