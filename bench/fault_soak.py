@@ -44,7 +44,7 @@ OUTCOME_COUNTS = str(BENCH_SQL / "ingest_outcome_counts.sql")
 UNACCOUNTED_FILINGS = str(BENCH_SQL / "unaccounted_filings.sql")
 
 # What the feed answers besides the server's faults: pages that are not the feed, and stalls past a poll's deadline.
-DEFAULT_FEED_RATES = {"html": 0.03, "garbage": 0.02, "empty": 0.02, "stall": 0.01}
+DEFAULT_FEED_RATES = {"html": 0.03, "garbage": 0.02, "empty": 0.02, "stall": 0.003}
 
 
 def cli_env(data_dir: Path, base_url: str) -> dict[str, str]:

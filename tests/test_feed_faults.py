@@ -19,6 +19,7 @@ from mirror.feed import FeedClock, FeedFaults, MirroredFeed, held_filings
 from mirror.server import FaultPlan, serve_in_background
 from tests.conftest import FIXTURE_MIRROR, TEST_USER_AGENT, read_table
 from tests.test_watch import EVENING_JAN_8, NEVER_PARSES, NOON_JAN_6, accepted_by, published, watch_once
+from transforms.current_feed import NOT_THE_FEED_READS
 
 FEED_PATH = "/cgi-bin/browse-edgar"
 
@@ -160,8 +161,8 @@ def test_a_feed_that_refuses_connections_on_a_new_folder_builds_nothing(
 
 @pytest.mark.parametrize("kind", ["html", "garbage", "empty"])
 def test_a_page_that_is_not_the_feed_is_a_failed_poll_in_one_line(cli_data_dir: Path, monkeypatch, capsys, kind):
-    """Case 3: a proxy's or maintenance page's 200, garbage, an empty body: one line, exit 1, nothing changed; the
-    next poll, the feed back, loads what was waiting."""
+    """Case 3: a proxy's or maintenance page's 200, garbage, an empty body, again on each read: one line, exit 1,
+    nothing changed; the next poll, the feed back, loads what was waiting."""
     from orchestration.sources.current_feed.poll import warehouse_cursor
 
     faults = FeedFaults()
@@ -175,7 +176,7 @@ def test_a_page_that_is_not_the_feed_is_a_failed_poll_in_one_line(cli_data_dir: 
         )
         cursor = warehouse_cursor(cli_data_dir / "warehouse.duckdb")
         clock.advance_to(EVENING_JAN_8)
-        faults.wrong_pages.append(kind)
+        faults.wrong_pages += [kind] * NOT_THE_FEED_READS  # read again, and again not the feed
         exit_status, _, err = failing_watch(cli_data_dir, monkeypatch, capsys, mirror.base_url)
         assert exit_status == 1 and "not_the_feed" in err
         assert_failed_poll_changed_nothing(cli_data_dir, err, polls_before, cursor)
@@ -210,7 +211,7 @@ def test_watch_goes_on_after_failed_polls_backs_off_and_stops_with_130(cli_data_
     in once the feed is back; Ctrl-C ends it with 130, as the README says."""
     from tests.test_messages import cli_env
 
-    faults = FeedFaults(wrong_pages=["html", "garbage"])
+    faults = FeedFaults(wrong_pages=["html", "garbage", "empty"] * 2)  # two polls' worth: each page is read 3 times
     feed = MirroredFeed(held_filings([FIXTURE_MIRROR]), FeedClock(NOON_JAN_6, speed=0.0), faults)
     with serve_in_background([FIXTURE_MIRROR], feed=feed) as mirror:
         env = cli_env(cli_data_dir, EDGAR_BASE_URL=mirror.base_url, EDGAR_REQUESTS_PER_SECOND="500")
@@ -378,7 +379,7 @@ def test_the_feed_fault_soak_ends_with_every_filing_loaded_once_and_published(tm
 
     mirror = tmp_path / "mirror"
     calendar = generate(mirror, 30, days=2, seed=7)
-    feed_rates = {"html": 0.15, "garbage": 0.1, "empty": 0.1}
+    feed_rates = {"html": 0.3, "garbage": 0.2, "empty": 0.2}
     outcome = feed_soak(
         mirror, calendar, DEFAULT_RATES, feed_rates, seed=7, work=tmp_path, step_hours=3.0, kill_rate=0.3
     )
@@ -403,3 +404,14 @@ def test_the_feed_demo_shows_filings_arriving_and_their_latency(
     assert out.count("new filing(s) in the feed") >= 2
     latency = out.split("feed latency today (acceptance to read copy):")[1]
     assert re.search(rf"│ {len(held)}\s+┆ (\d+ min )?\d+ s\s+┆", latency), latency
+
+
+def test_a_page_that_is_not_the_feed_once_is_read_again(cli_data_dir: Path, monkeypatch, capsys):
+    """A proxy's glitch on one read is not an outage: the page is read again and the poll goes on."""
+    faults = FeedFaults(wrong_pages=["html"])
+    feed = MirroredFeed(held_filings([FIXTURE_MIRROR]), FeedClock(NOON_JAN_6, speed=0.0), faults)
+    with serve_in_background([FIXTURE_MIRROR], feed=feed) as mirror:
+        assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+    assert faults.wrong_pages == []  # the glitch was served
+    loaded = {row[0] for row in published(cli_data_dir, "select accession_number from filings")}
+    assert loaded == accepted_by(NOON_JAN_6) - {NEVER_PARSES}

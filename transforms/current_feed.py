@@ -184,25 +184,39 @@ class FeedPoll:
     gap_since: datetime | None  # the cursor's time, when the feed no longer reaches back to it: filings lost to it
 
 
+# Reads of one page that answered something other than the feed before the poll gives up: a proxy's or cache's
+# glitch passes on a second read, an outage does not.
+NOT_THE_FEED_READS = 3
+
+
+def _read_page(fetch_page: Callable[[int], bytes | None], start: int) -> FeedPage | None:
+    """The page at `start` (None past the feed's end), read again when what came was not the feed."""
+    for _ in range(NOT_THE_FEED_READS):
+        data = fetch_page(start)
+        if data is None:
+            return None
+        try:
+            return parse_feed_page(data)
+        except FeedFormatError as error:
+            refused = error
+    raise FeedUnavailableError("not_the_feed", f"page start={start}, {NOT_THE_FEED_READS} reads: {refused}")
+
+
 def poll_feed(fetch_page: Callable[[int], bytes | None], cursor: FeedCursor) -> FeedPoll:
     """Page through the feed from its newest entry until a page reaches back past `cursor` (or the feed ends: a short
     page, or the maintenance page past start=5000, which `fetch_page` gives as None), and return what is new.
 
     `fetch_page(start)` answers the page at `start`, or raises FeedUnavailableError when it cannot be had. Filings
     are merged by accession over all pages read, so one whose entries straddle a page boundary, or that new filings
-    pushed onto the next page, counts once. A page that is not the feed fails the whole poll (FeedUnavailableError
-    `not_the_feed`): the pages before it cannot say whether filings were missed.
+    pushed onto the next page, counts once. A page that is not the feed is read again; still not the feed, it fails
+    the whole poll (FeedUnavailableError `not_the_feed`): the pages before it cannot say whether filings were missed.
     """
     pages: list[FeedPage] = []
     reached = cursor.accepted_at is None
     for start in range(0, LAST_START + PAGE_SIZE, PAGE_SIZE):
-        data = fetch_page(start)
-        if data is None:
+        page = _read_page(fetch_page, start)
+        if page is None:
             break
-        try:
-            page = parse_feed_page(data)
-        except FeedFormatError as error:
-            raise FeedUnavailableError("not_the_feed", f"page start={start}: {error}") from None
         pages.append(page)
         if cursor.accepted_at is not None and any(f.accepted_at < cursor.accepted_at for f in page.filings):
             reached = True
