@@ -4,6 +4,7 @@ DuckDB runs a multi-statement string in auto-commit, one statement at a time, so
 statements run inside the caller's explicit transaction.
 """
 
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,12 @@ _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Quoted text and line comments, matched left to right so that a quote inside a comment (or `--` inside a quote)
 # is not taken for the other: a `$name` in either binds nothing.
 _QUOTED_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*")
+
+
+def beside(module_file: str, name: str) -> str:
+    """A SQL file kept in the `sql/` folder beside the module that runs it (its one caller), as the path the runners
+    here take: relative to sql/, so labels and messages name it the same way."""
+    return os.path.relpath(Path(module_file).resolve().parent / "sql" / name, SQL_ROOT)
 
 
 @cache

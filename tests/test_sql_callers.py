@@ -56,6 +56,27 @@ def test_every_sql_file_has_a_caller_in_the_pipeline():
     )
 
 
+def sql_named_beside(path: Path) -> set[str]:
+    """The files a module names with `beside(__file__, "name.sql")`: its package's own sql/ folder."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "beside" and len(node.args) == 2:
+            name = node.args[1]
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                found.add(name.value)
+    return found
+
+
+def test_sql_kept_beside_its_caller_is_called_there_and_exists():
+    """A package's own sql/ folder holds what its modules, and only they, run."""
+    for folder in sorted((PROJECT_ROOT / "orchestration").rglob("sql")):
+        package = folder.parent
+        named = set().union(*(sql_named_beside(module) for module in package.glob("*.py")))
+        kept = {path.name for path in folder.glob("*.sql")}
+        assert kept <= named, f"{folder.relative_to(PROJECT_ROOT)}: no module beside it runs {sorted(kept - named)}"
+        assert named <= kept, f"{package.relative_to(PROJECT_ROOT)} runs files not in its sql/: {sorted(named - kept)}"
+
+
 def test_every_sql_path_the_code_names_is_a_file():
     files = sql_files()
     missing = sorted(

@@ -12,7 +12,7 @@ from orchestration.resources import EdgarResource, StorageResource
 from orchestration.retry_policy import MAX_ATTEMPTS
 from orchestration.run_window import utc_now
 from orchestration.sources.current_feed.poll import FEED_ASSET
-from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.warehouse_connection import open_warehouse, registered, transaction
 from orchestration.warehouse_load import load_filings
 from transforms.edgar_urls import index_file_name
@@ -72,8 +72,12 @@ def feed_filings(
     with open_warehouse(storage.warehouse_path) as connection:
         run_sql_file(connection, "load/start_load_scope.sql")
         with registered(connection, {"batch_accessions": accessions}):
-            held = {row[0] for row in query_sql_file(connection, "queries/loaded_from_submission.sql").fetchall()}
-        retries = query_sql_file(connection, "queries/feed_filings_to_retry.sql", max_attempts=MAX_ATTEMPTS).fetchall()
+            held = {
+                row[0] for row in query_sql_file(connection, beside(__file__, "loaded_from_submission.sql")).fetchall()
+            }
+        retries = query_sql_file(
+            connection, beside(__file__, "feed_filings_to_retry.sql"), max_attempts=MAX_ATTEMPTS
+        ).fetchall()
     listed += [row for row in retries if row[0] not in {accession for accession, *_ in listed}]
     targets = [
         SubmissionTarget(accession, index_file_name(accession, cik), accepted_at.date())
@@ -96,7 +100,7 @@ def feed_filings(
         with registered(connection, {"batch_feed_filings": polled}), transaction(connection):
             run_sql_file(
                 connection,
-                "records/record_feed_poll.sql",
+                beside(__file__, "record_feed_poll.sql"),
                 polled_at=polled_at,
                 cursor_accepted_at=datetime.fromisoformat(config.cursor_accepted_at)
                 if config.cursor_accepted_at

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from orchestration.partitions import EDGAR_TIMEZONE
 from orchestration.sources.load_jobs import WINDOW_TAG
-from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.warehouse_connection import connect, open_warehouse
 from transforms.current_feed import PAGE_SIZE, FeedCursor, FeedPoll, FeedUnavailableError, poll_feed
 from transforms.edgar_client import EdgarClient, FetchError
@@ -62,7 +62,7 @@ def warehouse_cursor(warehouse: Path) -> FeedCursor:
         tables = {row[0] for row in connection.sql("select table_name from duckdb_tables()").fetchall()}
         if "feed_polls" not in tables:
             return FeedCursor()
-        rows = query_sql_file(connection, "queries/feed_cursor.sql").fetchall()
+        rows = query_sql_file(connection, beside(__file__, "feed_cursor.sql")).fetchall()
     finally:
         connection.close()
     if not rows or rows[0][0] is None:
@@ -81,7 +81,9 @@ def poll(client: EdgarClient, cursor: FeedCursor, deadline_seconds: float | None
 def record_poll_failure(warehouse: Path, polled_at: datetime, error: FeedUnavailableError) -> None:
     """Keep a poll that could not read the feed in feed_polls, with why; the cursor stays the last good poll's."""
     with open_warehouse(warehouse) as connection:
-        run_sql_file(connection, "records/record_feed_poll_failure.sql", polled_at=polled_at, failure=str(error))
+        run_sql_file(
+            connection, beside(__file__, "record_feed_poll_failure.sql"), polled_at=polled_at, failure=str(error)
+        )
 
 
 _NEW_YORK = ZoneInfo(EDGAR_TIMEZONE)

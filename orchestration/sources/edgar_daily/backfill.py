@@ -8,7 +8,7 @@ from pathlib import Path
 
 from orchestration.progress import progress
 from orchestration.resources import EdgarResource, StorageResource
-from orchestration.sql_files import query_read_copy
+from orchestration.sql_files import beside, query_read_copy
 from transforms.backfill_plan import BackfillEstimate, backfill_runs, estimate
 from transforms.edgar_client import NotFoundError
 from transforms.edgar_urls import full_index_path
@@ -44,7 +44,7 @@ def estimate_backfill(first: date, last: date) -> tuple[BackfillEstimate, Counte
 
 def backfilled_days(published_path: Path, first: date, last: date) -> set[date]:
     """The days of [first, last] the read copy says a run has read; none without a read copy."""
-    rows = query_read_copy(published_path, "queries/backfilled_days.sql", first=first, last=last)
+    rows = query_read_copy(published_path, beside(__file__, "backfilled_days.sql"), first=first, last=last)
     return {day for (day,) in rows or ()}
 
 

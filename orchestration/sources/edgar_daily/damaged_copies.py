@@ -3,7 +3,7 @@
 A stored copy can go bad after its filing was loaded (a disk fault, a copy cut short by a power loss before the
 archive's `sync`). The parse pool sets such a copy aside and leaves the filing's rows alone; this fetches it
 again through the same client, archive and parser as the nightly, and reloads it. If that fails too, the rows
-the warehouse had stay, the failure is recorded, and a later run retries it (queries/filings_to_retry.sql).
+the warehouse had stay, the failure is recorded, and a later run retries it (sql/filings_to_retry.sql beside it).
 """
 
 from collections.abc import Callable, Sequence
@@ -14,7 +14,7 @@ import polars as pl
 from orchestration.fetch_and_parse import fetch_and_parse
 from orchestration.parse_pool import ParsedBatch
 from orchestration.resources import EdgarResource, StorageResource
-from orchestration.sql_files import query_sql_file
+from orchestration.sql_files import beside, query_sql_file
 from orchestration.warehouse_connection import open_warehouse, registered
 from transforms.fetch_submissions import SubmissionTarget
 
@@ -42,7 +42,7 @@ def loaded_accessions(storage: StorageResource, accessions: Sequence[str]) -> se
     """The `accessions` the warehouse holds rows of."""
     asked = pl.DataFrame({"accession_number": list(accessions)}, schema={"accession_number": pl.String})
     with open_warehouse(storage.warehouse_path) as connection, registered(connection, {"batch_accessions": asked}):
-        return {row[0] for row in query_sql_file(connection, "queries/loaded_accessions.sql").fetchall()}
+        return {row[0] for row in query_sql_file(connection, beside(__file__, "loaded_accessions.sql")).fetchall()}
 
 
 def refetch_loaded(

@@ -13,7 +13,7 @@ from orchestration.resources import EdgarResource, ParsingResource, StorageResou
 from orchestration.run_window import utc_now, window_days
 from orchestration.sources.edgar_daily.damaged_copies import refetch_loaded
 from orchestration.sources.edgar_daily.submission_assets import filings_for_run
-from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.warehouse_connection import open_warehouse, registered
 from orchestration.warehouse_load import load_filings
 from transforms.tables import FILING_TABLES
@@ -34,7 +34,7 @@ def loaded_by_feed(connection: duckdb.DuckDBPyConnection, accessions: list[str])
     """The accessions a feed run already loaded from the archived copy this run would parse again."""
     frame = pl.DataFrame({"accession_number": accessions}, schema={"accession_number": pl.String})
     with registered(connection, {"batch_accessions": frame}):
-        return {row[0] for row in query_sql_file(connection, "queries/loaded_by_feed.sql").fetchall()}
+        return {row[0] for row in query_sql_file(connection, beside(__file__, "loaded_by_feed.sql")).fetchall()}
 
 
 @dg.multi_asset(

@@ -7,7 +7,7 @@ from orchestration.resources import StorageResource
 from orchestration.run_window import window_days
 from orchestration.sources.edgar_daily.run_outcome import unreadable_days_failure
 from orchestration.sources.load_jobs import OUTCOME_TAGS
-from orchestration.sql_files import query_sql_file
+from orchestration.sql_files import beside, query_sql_file
 from orchestration.warehouse_connection import open_warehouse
 
 
@@ -25,7 +25,7 @@ def ingest_outcome(context: dg.AssetExecutionContext, storage: StorageResource) 
     days = window_days(context)
     with open_warehouse(storage.warehouse_path) as connection:
         unreadable = query_sql_file(
-            connection, "queries/unreadable_days.sql", first_day=days[0], last_day=days[-1]
+            connection, beside(__file__, "unreadable_days.sql"), first_day=days[0], last_day=days[-1]
         ).fetchall()
     if unreadable:
         raise unreadable_days_failure(unreadable)

@@ -13,7 +13,7 @@ from orchestration.resources import EdgarResource, StorageResource
 from orchestration.retry_policy import MAX_ATTEMPTS, MAX_RETRIES_PER_RUN
 from orchestration.run_window import utc_now, window_days
 from orchestration.sources.edgar_daily.run_outcome import unreachable_failure
-from orchestration.sql_files import query_sql_file
+from orchestration.sql_files import beside, query_sql_file
 from orchestration.warehouse_connection import open_warehouse
 from orchestration.warehouse_load import failure, record_outcomes
 from transforms.fetch_submissions import SubmissionTarget
@@ -22,10 +22,10 @@ from transforms.fetch_submissions import SubmissionTarget
 def filings_for_run(connection: duckdb.DuckDBPyConnection, days: list[date]) -> tuple[list[SubmissionTarget], int]:
     """The window's listed filings plus earlier filings still worth retrying; returns (targets, retry count)."""
     window = {"first_day": days[0], "end_day": days[-1] + timedelta(days=1)}
-    listed = query_sql_file(connection, "queries/listed_filings.sql", **window).fetchall()
+    listed = query_sql_file(connection, beside(__file__, "listed_filings.sql"), **window).fetchall()
     retries = query_sql_file(
         connection,
-        "queries/filings_to_retry.sql",
+        beside(__file__, "filings_to_retry.sql"),
         first_day=days[0],
         max_attempts=MAX_ATTEMPTS,
         max_filings=MAX_RETRIES_PER_RUN,

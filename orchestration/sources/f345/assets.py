@@ -26,7 +26,7 @@ from orchestration.sources.f345.load import (
     verify_quarter,
 )
 from orchestration.sources.load_jobs import OUTCOME_TAGS
-from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.warehouse_connection import open_warehouse
 from orchestration.warehouse_load import failure, record_outcomes
 from transforms.edgar_client import FetchError, HostUnreachableError, NotFoundError
@@ -248,7 +248,7 @@ def f345_outcome(context: dg.AssetExecutionContext, storage: StorageResource) ->
     labels = [quarter_label(datetime.fromisoformat(key).date()) for key in context.partition_keys]
     with open_warehouse(storage.warehouse_path) as connection:
         unloaded = query_sql_file(
-            connection, "queries/unloaded_quarters.sql", subjects=[quarter_subject(label) for label in labels]
+            connection, beside(__file__, "unloaded_quarters.sql"), subjects=[quarter_subject(label) for label in labels]
         ).fetchall()
     if unloaded:
         raise unloaded_quarters_failure(

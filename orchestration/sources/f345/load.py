@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from orchestration.fetch_and_parse import fetch_and_parse
-from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.warehouse_connection import registered, transaction
 from orchestration.warehouse_load import failure, load_filings
 from transforms.edgar_urls import index_file_name
@@ -44,7 +44,9 @@ def accessions_from_filings(connection: duckdb.DuckDBPyConnection, rows: F345Qua
     """The accessions of the set the warehouse holds from their own submission."""
     listed = rows.frames["filings"].select("accession_number").unique()
     with registered(connection, {"batch_f345_accessions": listed}):
-        return {row[0] for row in query_sql_file(connection, "queries/accessions_from_filings.sql").fetchall()}
+        return {
+            row[0] for row in query_sql_file(connection, beside(__file__, "accessions_from_filings.sql")).fetchall()
+        }
 
 
 def verify_quarter(
@@ -135,7 +137,9 @@ def load_f345_quarter(
         table: _without(rows.frames[table], kept) if table in rows.frames else pl.DataFrame(schema=schema)
         for table, schema in FILING_TABLES.items()
     }
-    open_failures = {row[0] for row in query_sql_file(connection, "queries/open_f345_failures.sql").fetchall()}
+    open_failures = {
+        row[0] for row in query_sql_file(connection, beside(__file__, "open_f345_failures.sql")).fetchall()
+    }
     subjects = [quarter_subject(quarter), *accessions]
     resolved = [(subject, F345_STAGE) for subject in subjects if subject in open_failures]
     failures = malformed_line_failures(quarter, rows)
@@ -160,9 +164,10 @@ def reconcile_quarter(
     f345 = {table: rows.frames[table].join(reconciled, on="accession_number", how="semi") for table in TABLE_KEYS}
     with registered(connection, {"batch_reconciled": reconciled}):
         filed = {
-            table: query_sql_file(connection, "queries/filing_table_rows.sql", table=table).pl() for table in TABLE_KEYS
+            table: query_sql_file(connection, beside(__file__, "filing_table_rows.sql"), table=table).pl()
+            for table in TABLE_KEYS
         }
     result = reconcile(f345, filed, rows.carried, rows.table_kinds)
     with registered(connection, {"batch_reconciliation": result}), transaction(connection):
-        run_sql_file(connection, "records/record_reconciliation.sql", quarter=quarter, now=now)
+        run_sql_file(connection, beside(__file__, "record_reconciliation.sql"), quarter=quarter, now=now)
     return result
