@@ -136,6 +136,7 @@ RUN_TIME_COLUMNS = {
     "loaded_at",
     "built_at",
     "applied_at",
+    "written_at",  # schema_objects: when the views and seeds were written
     "computed_at",
     "first_seen",
     "last_seen",
