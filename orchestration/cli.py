@@ -345,7 +345,7 @@ def run_feed_demo(port: int) -> int:
     from orchestration.partitions import EDGAR_TIMEZONE
     from orchestration.resources import EdgarResource, StorageResource
     from orchestration.sources.current_feed.poll import FEED_JOB, poll_deadline_seconds
-    from orchestration.sources.current_feed.watch import poll_once
+    from orchestration.sources.current_feed.watch import poll_once, say
 
     folder = data_dir() / FEED_DEMO_FOLDER
     shutil.rmtree(folder, ignore_errors=True)
@@ -372,7 +372,11 @@ def run_feed_demo(port: int) -> int:
 
         while True:
             polled_at = feed.clock.now()
-            poll_once(storage.warehouse_path, client, poll_deadline_seconds(FEED_DEMO_INTERVAL_SECONDS), run_feed)
+            failed = poll_once(
+                storage.warehouse_path, client, poll_deadline_seconds(FEED_DEMO_INTERVAL_SECONDS), run_feed
+            )
+            if failed:
+                say(failed, error=True)
             if polled_at >= filings[-1].accepted_at:
                 break
             time.sleep(FEED_DEMO_INTERVAL_SECONDS)
@@ -675,13 +679,15 @@ def command_watch(arguments: argparse.Namespace) -> int:
 
     failures = 0
     while True:
-        ok = poll_once(storage.warehouse_path, client, poll_deadline_seconds(interval), run_feed)
+        failed = poll_once(storage.warehouse_path, client, poll_deadline_seconds(interval), run_feed)
         if arguments.once:
-            return 0 if ok else 1
-        failures = 0 if ok else failures + 1
+            if failed:
+                say(f"{failed}; run again later: insider-warehouse watch --once", error=True)
+            return 1 if failed else 0
+        failures = failures + 1 if failed else 0
         wait = next_wait(interval, failures)
-        if failures:
-            say(f"polling again in {wait:.0f} s ({failures} failed poll(s) in a row)", error=True)
+        if failed:
+            say(f"{failed}; polling again in {wait:.0f} s ({failures} failed poll(s) in a row)", error=True)
         try:
             time.sleep(wait)
         except KeyboardInterrupt:

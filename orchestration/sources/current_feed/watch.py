@@ -85,9 +85,10 @@ def post_waiting_alerts(warehouse: Path) -> None:
         say(line, error=True)
 
 
-def poll_once(warehouse: Path, client: EdgarClient, deadline_seconds: float, run_feed: RunFeed) -> bool:
-    """One poll: finish what is unpublished, read the feed, load and publish what is new; False when the feed could
-    not be read (said in one line and recorded, nothing else changed)."""
+def poll_once(warehouse: Path, client: EdgarClient, deadline_seconds: float, run_feed: RunFeed) -> str | None:
+    """One poll: finish what is unpublished, read the feed, load and publish what is new. When the feed could not
+    be read, the poll is recorded and nothing else changes: the returned words say why, for the caller's one line
+    (None: the poll read the feed)."""
     finished = finish_unpublished(warehouse, run_feed)
     cursor = warehouse_cursor(warehouse)
     try:
@@ -95,8 +96,7 @@ def poll_once(warehouse: Path, client: EdgarClient, deadline_seconds: float, run
     except FeedUnavailableError as error:
         record_poll_failure(warehouse, utc_now(), error)
         since = cursor.accepted_at or "the start"
-        say(f"the feed could not be read ({error}); nothing was loaded and the cursor stays at {since}", error=True)
-        return False
+        return f"the feed could not be read ({error}); nothing was loaded and the cursor stays at {since}"
     if found.filings or found.gap_since is not None:
         counts = feed_run_counts(run_feed({FEED_ASSET: {"config": run_config(found, polled_at)}}, run_tags(found)))
         line = f"{len(found.filings)} new filing(s) in the feed: {counts.new_loaded} loaded and published"
@@ -108,11 +108,11 @@ def poll_once(warehouse: Path, client: EdgarClient, deadline_seconds: float, run
         if counts.earlier_not_loaded:
             line += f"; {counts.earlier_not_loaded} listed by earlier polls still not loaded (see ingest_failures)"
         say(line)
-        return True
+        return None
     say(f"nothing new in the feed since {found.cursor.accepted_at or 'ever'}")
     if not finished:
         post_waiting_alerts(warehouse)
-    return True
+    return None
 
 
 def next_wait(interval_seconds: float, failures_in_a_row: int) -> float:
