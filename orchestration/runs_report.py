@@ -88,9 +88,14 @@ def process_tags() -> dict[str, str]:
     return {PROCESS_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
 
 
+# What a run's process records before it ends it: a run left in one of these by its process is not running.
+_UNFINISHED = (dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED)
+
+
 def was_killed(run: dg.DagsterRun) -> bool:
-    """True for a run marked started whose process, on this machine, no longer exists."""
-    if run.status != dg.DagsterRunStatus.STARTED or run.tags.get(HOST_TAG) != socket.gethostname():
+    """True for a run not yet ended whose process, on this machine, no longer exists (killed before it could record
+    its start or its end)."""
+    if run.status not in _UNFINISHED or run.tags.get(HOST_TAG) != socket.gethostname():
         return False
     pid = run.tags.get(PROCESS_TAG, "")
     if not pid.isdigit():
@@ -108,7 +113,7 @@ def mark_killed_runs(instance: dg.DagsterInstance) -> int:
     """Record the runs whose process was killed as failed, saying so; how many there were."""
     killed = [
         record.dagster_run
-        for record in instance.get_run_records(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+        for record in instance.get_run_records(dg.RunsFilter(statuses=list(_UNFINISHED)))
         if was_killed(record.dagster_run)
     ]
     for run in killed:
