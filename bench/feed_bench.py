@@ -28,7 +28,7 @@ from bench.night_profile import difference_table, fresh_profile, label_table, re
 from mirror.feed import FeedClock, HeldFiling, MirroredFeed, held_filings
 from mirror.server import serve_in_background
 from orchestration.data_folder import DataFolder
-from orchestration.run_profile import PROFILE_VARIABLE
+from orchestration.settings import PROFILE_VARIABLE
 
 # A Monday; its accessions (…-25-…) are none of the generated quarter's. The feed's polls are sampled over it; the
 # next business day goes through the feed whole, and the day after that lists nothing: the empty night the fed

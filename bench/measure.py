@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.run_profile import PROFILE_VARIABLE
+from orchestration.settings import PROFILE_VARIABLE
 
 RESULTS: list[tuple[str, str, str, str, str]] = []
 

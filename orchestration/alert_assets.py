@@ -8,9 +8,8 @@ import requests
 
 from orchestration.alert_delivery import deliver_pending, delivery_lines
 from orchestration.model_assets import published_warehouse
-from orchestration.resources import StorageResource
+from orchestration.resources import AlertsResource, StorageResource
 from orchestration.run_window import utc_now
-from orchestration.settings import alert_webhook_setting
 from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.sql_models import all_models
 from orchestration.warehouse_connection import open_warehouse, transaction
@@ -52,11 +51,13 @@ def alerts(storage: StorageResource) -> dg.MaterializeResult:
 
 
 @dg.asset(deps=[published_warehouse], group_name="alerts", kinds={"duckdb"})
-def alert_delivery(context: dg.AssetExecutionContext, storage: StorageResource) -> dg.MaterializeResult:
+def alert_delivery(
+    context: dg.AssetExecutionContext, storage: StorageResource, alerts: AlertsResource
+) -> dg.MaterializeResult:
     """Post the alerts the read copy now holds to INSIDER_ALERT_WEBHOOK, if set. A webhook that fails is recorded
     (alert_deliveries) and retried by the next run or feed poll; it never fails this one, whose data is already
     published."""
-    webhook = alert_webhook_setting()
+    webhook = alerts.webhook()
     if webhook is None:
         return dg.MaterializeResult(metadata={"webhook": "none (INSIDER_ALERT_WEBHOOK is not set)"})
     with open_warehouse(storage.warehouse_path) as connection, requests.Session() as session:

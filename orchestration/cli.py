@@ -1,16 +1,14 @@
 """`insider-warehouse`: serve a mirror, ingest days, run the offline demo, print what was loaded."""
 
 import argparse
-import math
 import os
 import shlex
 import shutil
 import signal
 import sys
-import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
@@ -25,14 +23,16 @@ from orchestration.run_logging import RUN_WARNINGS_LOGGER
 from orchestration.run_profile import record_step_times
 from orchestration.run_window import new_york_today, nightly_window_of
 from orchestration.settings import (
+    DEFAULT_FEED_INTERVAL_SECONDS,
     MEMORY_LIMIT_VARIABLE,
     SettingError,
+    Settings,
     check_day_range,
+    check_seconds,
     check_writable_folder,
-    memory_limit_setting,
     read_settings,
 )
-from orchestration.sources.current_feed.poll import DEFAULT_FEED_INTERVAL_SECONDS
+from orchestration.sources.current_feed.watch import INTERRUPTED_EXIT_STATUS, FeedWatch, keep_watching
 from orchestration.summary import WarehouseTooOldError, format_summary, warehouse_summary
 from orchestration.warehouse_connection import (
     WarehouseLockedError,
@@ -78,19 +78,13 @@ class RunInterruptedError(RuntimeError):
     """A run stopped by Ctrl-C (SIGINT); its message is the command that finishes it."""
 
 
-# The exit status of a command stopped by Ctrl-C, as shells report a process ended by SIGINT (128 + 2).
-INTERRUPTED_EXIT_STATUS = 130
 # What a step reports when Ctrl-C reached it: Dagster's wrapper of the KeyboardInterrupt it caught.
 _INTERRUPTED_ERRORS = frozenset({"DagsterExecutionInterruptedError", "KeyboardInterrupt"})
 
 
-def data_dir() -> Path:
-    return read_settings().data_dir
-
-
-def published_path() -> Path:
+def published_path(settings: Settings) -> Path:
     """The read copy analysts open (replaced atomically by each successful run)."""
-    return DataFolder(data_dir()).published
+    return DataFolder(settings.data_dir).published
 
 
 # A command's runs keep no copy of the steps' stdout and stderr: the local compute log manager mirrors them through
@@ -101,11 +95,11 @@ NO_COMPUTE_LOGS = {
 }
 
 
-def dagster_instance() -> dg.DagsterInstance:
+def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     """The local Dagster instance under data/dagster, so CLI runs show up in `dagster dev`."""
     from dagster._core.instance.ref import InstanceRef
 
-    home = DataFolder(data_dir()).dagster_home
+    home = DataFolder(settings.data_dir).dagster_home
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
         shutil.copyfile(INSTANCE_TEMPLATE, home / "dagster.yaml")
@@ -113,6 +107,7 @@ def dagster_instance() -> dg.DagsterInstance:
 
 
 def run_job(
+    settings: Settings,
     job_name: str,
     first_key: str | None,
     last_key: str | None,
@@ -123,24 +118,30 @@ def run_job(
     """Run a job over the partitions [first_key, last_key] as one single-run backfill (an unpartitioned job: both
     None) and return it; RunFailedError says why it failed, RunInterruptedError that Ctrl-C stopped it (`rerun` is
     the command that finishes it). The warehouse is opened (waiting for its lock, saying for whom) and migrated
-    before the run starts, and stays open for it: the run's steps share this instance."""
+    before the run starts, and stays open for it: the run's steps share this instance, and its resources are made
+    from `settings`."""
     from orchestration.definitions import defs
+    from orchestration.resources import resources_for
     from orchestration.runs_report import mark_killed_runs, process_tags
 
-    read_settings(need_user_agent=True)
+    settings.with_user_agent()
     job = defs.resolve_job_def(job_name)
     tags = dict(extra_tags or {}) | process_tags()
     if first_key is not None and last_key is not None:
         tags |= {"dagster/asset_partition_range_start": first_key, "dagster/asset_partition_range_end": last_key}
-    warehouse = DataFolder(data_dir()).warehouse
+    warehouse = DataFolder(settings.data_dir).warehouse
     with kept_open(warehouse, history_load=job_name == F345_JOB):
         migrate_warehouse(warehouse)
-        with dagster_instance() as instance:
+        with dagster_instance(settings) as instance:
             mark_killed_runs(instance)
             run_config = QUIET_LOGS | ({"ops": ops_config} if ops_config else {})
             try:
                 result = job.execute_in_process(
-                    instance=instance, tags=tags, run_config=run_config, raise_on_error=False
+                    instance=instance,
+                    tags=tags,
+                    run_config=run_config,
+                    resources=resources_for(settings),
+                    raise_on_error=False,
                 )
             except KeyboardInterrupt:
                 raise RunInterruptedError(rerun) from None
@@ -163,16 +164,16 @@ def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
     return False
 
 
-def ingest(first: date, last: date) -> None:
+def ingest(settings: Settings, first: date, last: date) -> None:
     """The ingest job over the days [first, last]."""
     os.environ.setdefault(PLANNED_EVENTS_AS_RANGES, "1")
     rerun = f"insider-warehouse ingest --start {first} --end {last}"
-    run_job("ingest_edgar_days", first.isoformat(), last.isoformat(), rerun)
+    run_job(settings, "ingest_edgar_days", first.isoformat(), last.isoformat(), rerun)
 
 
-def say_history_memory_limit() -> None:
+def say_history_memory_limit(settings: Settings) -> None:
     """Tell the user which DuckDB memory limit a history load runs under, when it is the load's own default."""
-    if memory_limit_setting() is not None:
+    if settings.memory_limit is not None:
         return
     print(
         f"insider-warehouse: loading under a DuckDB memory limit of {history_memory_limit()}, which keeps a "
@@ -181,13 +182,13 @@ def say_history_memory_limit() -> None:
     )
 
 
-def load_quarters(first: str, last: str, verify: int = 0) -> None:
+def load_quarters(settings: Settings, first: str, last: str, verify: int = 0) -> None:
     """load_f345_quarters over the quarters [first, last] (each quarter its own transaction); with `verify`, that
     many filings of each quarter fetched from EDGAR to measure agreement."""
     config = {"f345_quarter": {"config": {"verify": verify}}} if verify else None
-    say_history_memory_limit()
+    say_history_memory_limit(settings)
     rerun = f"insider-warehouse f345 --start {first} --end {last}" + (f" --verify {verify}" if verify else "")
-    run_job(F345_JOB, quarter_start(first).isoformat(), quarter_start(last).isoformat(), rerun, config)
+    run_job(settings, F345_JOB, quarter_start(first).isoformat(), quarter_start(last).isoformat(), rerun, config)
 
 
 def check_quarter_range(first: str, last: str, today: date) -> None:
@@ -207,20 +208,29 @@ def check_quarter_range(first: str, last: str, today: date) -> None:
         )
 
 
-def run_backfill_command(arguments: argparse.Namespace) -> int:
+def run_backfill_command(arguments: argparse.Namespace, settings: Settings) -> int:
     """Estimate the backfill, say so, then (without --estimate) run it a month at a time from the first month
     not done."""
+    from orchestration.resources import resources_for
     from orchestration.sources.edgar_daily.backfill import estimate_backfill, run_backfill
 
     check_day_range(arguments.start, arguments.end, new_york_today())
-    read_settings(need_user_agent=True)
-    planned, per_day = estimate_backfill(arguments.start, arguments.end)
+    resources = resources_for(settings.with_user_agent())
+    storage, edgar = resources["storage"], resources["edgar"]
+    planned, per_day = estimate_backfill(storage, edgar, arguments.start, arguments.end)
     print(f"insider-warehouse: backfill {planned.describe()}")
     if arguments.estimate:
         return 0
-    runs = run_backfill(arguments.start, arguments.end, arguments.days_per_run, per_day, ingest)
+    runs = run_backfill(
+        storage,
+        arguments.start,
+        arguments.end,
+        arguments.days_per_run,
+        per_day,
+        lambda first, last: ingest(settings, first, last),
+    )
     print(f"insider-warehouse: backfill done ({runs} runs; the days already loaded were skipped)")
-    print_summary()
+    print_summary(settings)
     return 0
 
 
@@ -266,41 +276,42 @@ def migrate_warehouse(path: Path) -> list[Migration]:
     return applied
 
 
-def run_migrate() -> int:
+def run_migrate(settings: Settings) -> int:
     """`migrate`: the warehouse and its read copy to this release's schema, saying what ran or that nothing did."""
     from orchestration.migrations import latest_version
     from orchestration.publish import migrate_read_copy
 
-    path = DataFolder(data_dir()).warehouse
+    path = DataFolder(settings.data_dir).warehouse
     applied = migrate_warehouse(path)
-    copy_applied = migrate_read_copy(published_path())
+    read_copy = published_path(settings)
+    copy_applied = migrate_read_copy(read_copy)
     for migration in copy_applied:
-        print(f"migrated the read copy {published_path()} to schema version {migration.version} ({migration.name})")
+        print(f"migrated the read copy {read_copy} to schema version {migration.version} ({migration.name})")
     if not applied and not copy_applied:
         print(f"{path}: schema version {latest_version()}, nothing to migrate")
     return 0
 
 
-def print_summary(private: bool = False) -> None:
+def print_summary(settings: Settings, private: bool = False) -> None:
     """The summary of the published read copy (or, with `private`, of the writer's own file)."""
-    path = DataFolder(data_dir()).warehouse if private else published_path()
+    path = DataFolder(settings.data_dir).warehouse if private else published_path(settings)
     if not path.exists():
         raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
     print(format_summary(path, warehouse_summary(path)))
 
 
-def print_runs(limit: int) -> int:
+def print_runs(settings: Settings, limit: int) -> int:
     """The recent runs of the local Dagster instance (`orchestration/runs_report.py`)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from orchestration.runs_report import format_runs, recent_runs
 
-    folder = DataFolder(data_dir())
+    folder = DataFolder(settings.data_dir)
     if not (folder.dagster_home / "dagster.yaml").exists():
         print(format_runs(pl.DataFrame(), ""))
         return 0
     try:
-        with dagster_instance() as instance:
+        with dagster_instance(settings) as instance:
             runs, counted_in = recent_runs(instance, folder.warehouse, folder.published, limit)
     except (SQLAlchemyError, OSError) as error:
         said = str(getattr(error, "orig", None) or error).splitlines()[0]
@@ -313,16 +324,20 @@ def print_runs(limit: int) -> int:
     return 0
 
 
-def run_demo(port: int) -> int:
+def demo_settings(settings: Settings, base_url: str) -> Settings:
+    """The settings of a demo: EDGAR is the loopback mirror at `base_url`, asked as the demo when no User-Agent is
+    set."""
+    return replace(settings, base_url=base_url, user_agent=settings.user_agent or DEMO_USER_AGENT)
+
+
+def run_demo(settings: Settings, port: int) -> int:
     """Serve the project's fixture mirror on loopback and ingest its days, then summarise."""
     from mirror.server import serve_in_background
 
-    os.environ.setdefault("EDGAR_USER_AGENT", DEMO_USER_AGENT)
     with serve_in_background([DEMO_MIRROR], port=port) as server:
-        os.environ["EDGAR_BASE_URL"] = server.base_url
         print(f"EDGAR mirror of {DEMO_MIRROR.relative_to(PROJECT_ROOT)} on {server.base_url}", file=sys.stderr)
-        ingest(DEMO_FIRST_DAY, DEMO_LAST_DAY)
-    print_summary()
+        ingest(demo_settings(settings, server.base_url), DEMO_FIRST_DAY, DEMO_LAST_DAY)
+    print_summary(settings)
     return 0
 
 
@@ -334,7 +349,7 @@ FEED_DEMO_SPACING_SECONDS = 15.0
 FEED_DEMO_INTERVAL_SECONDS = 10.0
 
 
-def run_feed_demo(port: int) -> int:
+def run_feed_demo(settings: Settings, port: int) -> int:
     """Offline, the day as it happens: the fixture mirror's filings listed in its latest-filings feed as if EDGAR
     accepted them now, a few seconds apart, polled, loaded and published as `watch` does; then the summary with
     their time from acceptance to the read copy."""
@@ -343,45 +358,42 @@ def run_feed_demo(port: int) -> int:
     from mirror.feed import FeedClock, MirroredFeed, held_filings, replayed
     from mirror.server import serve_in_background
     from orchestration.partitions import EDGAR_TIMEZONE
-    from orchestration.resources import EdgarResource, StorageResource
-    from orchestration.sources.current_feed.poll import FEED_JOB, poll_deadline_seconds
-    from orchestration.sources.current_feed.watch import poll_once, say
 
-    folder = data_dir() / FEED_DEMO_FOLDER
+    folder = settings.data_dir / FEED_DEMO_FOLDER
     shutil.rmtree(folder, ignore_errors=True)
-    os.environ["INSIDER_DATA_DIR"] = str(folder)
-    os.environ.setdefault("EDGAR_USER_AGENT", DEMO_USER_AGENT)
     start = datetime.now(ZoneInfo(EDGAR_TIMEZONE)).replace(tzinfo=None, microsecond=0)
     filings = replayed(held_filings([DEMO_MIRROR]), start, FEED_DEMO_SPACING_SECONDS)
     feed = MirroredFeed(filings, FeedClock(start))
     minutes = (filings[-1].accepted_at - start).total_seconds() / 60
     with serve_in_background([DEMO_MIRROR], port=port, feed=feed) as server:
-        os.environ["EDGAR_BASE_URL"] = server.base_url
         print(
             f"EDGAR mirror of {DEMO_MIRROR.relative_to(PROJECT_ROOT)} on {server.base_url}: its feed lists its "
             f"{len(filings)} filings one every {FEED_DEMO_SPACING_SECONDS:.0f} s, as if accepted now; polling every "
             f"{FEED_DEMO_INTERVAL_SECONDS:.0f} s into {folder} for about {minutes:.0f} min",
             file=sys.stderr,
         )
-        storage = StorageResource()
-        client = EdgarResource().client(storage)
-        migrate_warehouse(storage.warehouse_path)
-
-        def run_feed(config: dict, tags: dict[str, str]) -> dg.ExecuteInProcessResult:
-            return run_job(FEED_JOB, None, None, "insider-warehouse demo --feed", config, tags)
-
-        while True:
-            polled_at = feed.clock.now()
-            failed = poll_once(
-                storage.warehouse_path, client, poll_deadline_seconds(FEED_DEMO_INTERVAL_SECONDS), run_feed
-            )
-            if failed:
-                say(failed, error=True)
-            if polled_at >= filings[-1].accepted_at:
-                break
-            time.sleep(FEED_DEMO_INTERVAL_SECONDS)
-    print_summary()
+        demo = replace(demo_settings(settings, server.base_url), data_dir=folder)
+        watch = feed_watch(demo, FEED_DEMO_INTERVAL_SECONDS, "insider-warehouse demo --feed")
+        keep_watching(watch, is_last_poll=lambda: feed.clock.now() >= filings[-1].accepted_at)
+    print_summary(demo)
     return 0
+
+
+def feed_watch(settings: Settings, interval_seconds: float, rerun: str) -> FeedWatch:
+    """What `watch` and the feed demo poll with, the warehouse migrated first; `rerun` finishes an interrupted run."""
+    from orchestration.resources import resources_for
+    from orchestration.sources.current_feed.poll import FEED_JOB
+
+    resources = resources_for(settings.with_user_agent())
+    storage = resources["storage"]
+    migrate_warehouse(storage.warehouse_path)
+
+    def run_feed(config: dict, tags: dict[str, str]) -> dg.ExecuteInProcessResult:
+        return run_job(settings, FEED_JOB, None, None, rerun, config, tags)
+
+    return FeedWatch(
+        storage.warehouse_path, resources["edgar"].client(storage), interval_seconds, run_feed, settings.alert_webhook
+    )
 
 
 def serve_mirror(arguments: argparse.Namespace) -> int:
@@ -441,12 +453,9 @@ def _moment(text: str) -> datetime:
 
 def _seconds(text: str) -> float:
     try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds: write a positive number, e.g. 60")
-    return value
+        return check_seconds(text, "--interval", positive=True)
+    except SettingError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _since(text: str) -> timedelta | datetime:
@@ -618,18 +627,18 @@ def no_arguments(parser: argparse.ArgumentParser) -> None:
     """A command that takes none."""
 
 
-def command_demo(arguments: argparse.Namespace) -> int:
-    return run_feed_demo(arguments.port) if arguments.feed else run_demo(arguments.port)
+def command_demo(arguments: argparse.Namespace, settings: Settings) -> int:
+    return run_feed_demo(settings, arguments.port) if arguments.feed else run_demo(settings, arguments.port)
 
 
-def command_ingest(arguments: argparse.Namespace) -> int:
+def command_ingest(arguments: argparse.Namespace, settings: Settings) -> int:
     """The days asked for, or the nightly window: the last three finished days, from the end of the newest Form
     345 quarter loaded while days since it were never looked at."""
     today = new_york_today()
     last = arguments.end or today - timedelta(days=1)
     first = arguments.start
     if first is None:
-        window = nightly_window_of(published_path(), last)
+        window = nightly_window_of(published_path(settings), last)
         first = window.first
         if window.continues_after is not None:
             print(
@@ -637,20 +646,20 @@ def command_ingest(arguments: argparse.Namespace) -> int:
                 "Form 345 quarter loaded, that no run has looked at yet"
             )
     check_day_range(first, last, today, start_given=arguments.start is not None, end_given=arguments.end is not None)
-    ingest(first, last)
-    print_summary()
+    ingest(settings, first, last)
+    print_summary(settings)
     return 0
 
 
-def command_f345(arguments: argparse.Namespace) -> int:
+def command_f345(arguments: argparse.Namespace, settings: Settings) -> int:
     """The quarters asked for (default: the last finished), then where the daily indexes take over."""
     today = new_york_today()
     last = arguments.end or last_finished_quarter(today)
     first = arguments.start or last
     check_quarter_range(first, last, today)
-    load_quarters(first, last, arguments.verify)
-    print_summary()
-    window = nightly_window_of(published_path(), today - timedelta(days=1))
+    load_quarters(settings, first, last, arguments.verify)
+    print_summary(settings)
+    window = nightly_window_of(published_path(settings), today - timedelta(days=1))
     if window.continues_after is not None:
         print(
             f"insider-warehouse: the days since {window.continues_after} come from the daily indexes: the next "
@@ -659,61 +668,43 @@ def command_f345(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def command_watch(arguments: argparse.Namespace) -> int:
-    """Poll EDGAR's latest-filings feed, load and publish what is new, every --interval seconds (once, with
-    --once: exit 1 when the feed could not be read); Ctrl-C ends it, between polls or in one, with 130."""
-    from orchestration.resources import EdgarResource, StorageResource
-    from orchestration.sources.current_feed.poll import FEED_JOB, poll_deadline_seconds
-    from orchestration.sources.current_feed.watch import next_wait, poll_once, say
+def command_watch(arguments: argparse.Namespace, settings: Settings) -> int:
+    """Poll EDGAR's latest-filings feed, load and publish what is new, every --interval seconds (default
+    INSIDER_FEED_INTERVAL_SECONDS); with --once, one poll: exit 1 when the feed could not be read. Ctrl-C ends it,
+    between polls or in one, with 130."""
+    from orchestration.sources.current_feed.watch import poll_once, say
 
     if arguments.once and arguments.interval is not None:
         raise SettingError("--interval sets the wait between polls, and --once makes one poll: give one of them")
-    interval = arguments.interval or DEFAULT_FEED_INTERVAL_SECONDS
-    read_settings(need_user_agent=True)
-    storage = StorageResource()
-    client = EdgarResource().client(storage)
-    migrate_warehouse(storage.warehouse_path)
-
-    def run_feed(config: dict, tags: dict[str, str]) -> dg.ExecuteInProcessResult:
-        return run_job(FEED_JOB, None, None, "insider-warehouse watch --once", config, tags)
-
-    failures = 0
-    while True:
-        failed = poll_once(storage.warehouse_path, client, poll_deadline_seconds(interval), run_feed)
-        if arguments.once:
-            if failed:
-                say(f"{failed}; run again later: insider-warehouse watch --once", error=True)
-            return 1 if failed else 0
-        failures = failures + 1 if failed else 0
-        wait = next_wait(interval, failures)
-        if failed:
-            say(f"{failed}; polling again in {wait:.0f} s ({failures} failed poll(s) in a row)", error=True)
-        try:
-            time.sleep(wait)
-        except KeyboardInterrupt:
-            say("stopped between polls; nothing was left half done", error=True)
-            return INTERRUPTED_EXIT_STATUS
+    interval = arguments.interval or settings.feed_interval_seconds
+    watch = feed_watch(settings, interval, "insider-warehouse watch --once")
+    if not arguments.once:
+        return keep_watching(watch)
+    failed = poll_once(watch)
+    if failed:
+        say(f"{failed}; run again later: insider-warehouse watch --once", error=True)
+    return 1 if failed else 0
 
 
 def command_mirror(arguments: argparse.Namespace) -> int:
     return serve_mirror(arguments)
 
 
-def command_summary(arguments: argparse.Namespace) -> int:
-    print_summary(arguments.private)
+def command_summary(arguments: argparse.Namespace, settings: Settings) -> int:
+    print_summary(settings, arguments.private)
     return 0
 
 
-def command_runs(arguments: argparse.Namespace) -> int:
-    return print_runs(arguments.limit)
+def command_runs(arguments: argparse.Namespace, settings: Settings) -> int:
+    return print_runs(settings, arguments.limit)
 
 
-def command_alerts(arguments: argparse.Namespace) -> int:
+def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
     from orchestration.alerts_report import format_alerts, recent_alerts
 
     if arguments.retry_refused:
-        return retry_refused_alerts()
-    path = published_path()
+        return retry_refused_alerts(settings)
+    path = published_path(settings)
     if not path.exists():
         raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
     moment, window = since_moment(arguments.since, datetime.now(UTC).replace(tzinfo=None))
@@ -723,12 +714,12 @@ def command_alerts(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def retry_refused_alerts() -> int:
+def retry_refused_alerts(settings: Settings) -> int:
     """`alerts --retry-refused`: the refused alerts queued for the webhook again."""
     from orchestration.sql_files import query_sql_file
     from orchestration.warehouse_connection import open_warehouse
 
-    path = DataFolder(data_dir()).warehouse
+    path = DataFolder(settings.data_dir).warehouse
     if not path.exists():
         raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
     with open_warehouse(path) as connection:
@@ -740,8 +731,8 @@ def retry_refused_alerts() -> int:
     return 0
 
 
-def command_migrate(arguments: argparse.Namespace) -> int:
-    return run_migrate()
+def command_migrate(arguments: argparse.Namespace, settings: Settings) -> int:
+    return run_migrate(settings)
 
 
 def command_dictionary(arguments: argparse.Namespace) -> int:
@@ -763,10 +754,10 @@ def command_coverage(arguments: argparse.Namespace) -> int:
 class Command:
     """One command: what it does (its help's first line), its arguments, and what it needs before it starts."""
 
-    run: Callable[[argparse.Namespace], int]
+    run: Callable[..., int]  # (arguments, settings) when it reads the settings, else (arguments)
     summary: str
     arguments: Callable[[argparse.ArgumentParser], None] = no_arguments
-    settings: bool = True  # checks every setting of the environment first
+    settings: bool = True  # reads and checks every setting of the environment first, and is handed them
     writes: bool = False  # writes under the data folder: refused first if the folder cannot be written
 
 
@@ -895,13 +886,18 @@ def reader_went_away() -> int:
 
 
 def run_command(arguments: argparse.Namespace) -> int:
-    """The command's function, after what it needs: the settings checked, the data folder writable."""
+    """The command's function, after what it needs: the settings read and checked (the only reading of them in
+    this process), the data folder writable."""
+    from orchestration.resources import process_settings
+
     command = COMMANDS[arguments.command]
-    if command.settings:
-        settings = read_settings()
-        if command.writes:
-            check_writable_folder(settings.data_dir)
-    return command.run(arguments)
+    if not command.settings:
+        return command.run(arguments)
+    settings = read_settings()
+    if command.writes:
+        check_writable_folder(settings.data_dir)
+    with process_settings(settings):
+        return command.run(arguments, settings)
 
 
 if __name__ == "__main__":

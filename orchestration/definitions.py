@@ -1,7 +1,8 @@
 """The Dagster code location: `dagster dev -m orchestration.definitions` or `dg dev` shows this graph.
 
 The sources (orchestration/sources/: how data comes in) bring their assets, jobs and schedules; the warehouse's
-model, SQL models, checks, alerts and read copy are shared by all of them.
+model, SQL models, checks, alerts and read copy are shared by all of them. Loading it is a door: the settings are
+read here, once per process, and handed to the resources.
 """
 
 import dagster as dg
@@ -9,8 +10,9 @@ import dagster as dg
 from orchestration.alert_assets import alert_delivery, alerts
 from orchestration.checks import warehouse_checks
 from orchestration.model_assets import published_warehouse, warehouse_model_asset
-from orchestration.resources import EdgarResource, ParsingResource, StorageResource
+from orchestration.resources import resources_for
 from orchestration.run_logging import RUN_WARNINGS_LOGGER, run_warnings_logger
+from orchestration.settings import read_settings
 from orchestration.sources import current_feed, edgar_daily, f345
 from orchestration.sql_models import model_assets
 
@@ -31,5 +33,5 @@ defs = dg.Definitions(
     loggers={RUN_WARNINGS_LOGGER: run_warnings_logger},
     schedules=[schedule for source in SOURCES for schedule in source.SCHEDULES],
     sensors=[sensor for source in SOURCES for sensor in source.SENSORS],
-    resources={"storage": StorageResource(), "edgar": EdgarResource(), "parsing": ParsingResource()},
+    resources=resources_for(read_settings()),
 )

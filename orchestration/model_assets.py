@@ -15,7 +15,7 @@ from orchestration.publish import publish
 from orchestration.refresh_chain import refresh_steps, table_lineage
 from orchestration.resources import StorageResource
 from orchestration.run_window import new_york_today, utc_now
-from orchestration.settings import read_vehicle_overrides, vehicle_overrides_path
+from orchestration.settings import read_vehicle_overrides
 from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.sql_models import all_models
 from orchestration.warehouse_connection import open_warehouse
@@ -119,7 +119,7 @@ def warehouse_model_asset(filing_table_loaders: Sequence[str] = ()) -> dg.Assets
         asset costs Dagster two event-log writes per day of a backfill (seconds of every long backfill for these
         tables and models alone: docs/performance.md).
         """
-        overrides_path = vehicle_overrides_path()
+        overrides_path = storage.vehicle_overrides_path
         overrides, digest = read_vehicle_overrides(overrides_path), overrides_digest(overrides_path)
         with open_warehouse(storage.warehouse_path) as connection:
             refresh_pending(connection, overrides, digest, calendar_frame(new_york_today()))

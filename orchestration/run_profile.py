@@ -4,24 +4,32 @@ seconds, and the bytes the process read from storage meanwhile (/proc/self/io `r
 served are not counted, so a cold night shows what it had to fetch from disk).
 
 Off by default, and then a no-op: the nightly's benchmark turns it on (bench/night_profile.py sums it per step
-and per SQL file).
+and per SQL file). The file is the process's (`profiling_to`), handed over by the door that read the settings.
 """
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-PROFILE_VARIABLE = "INSIDER_PROFILE"
 _IO_FILE = Path("/proc/self/io")
+_PROFILE_FILES: list[Path | None] = [None]
+
+
+@contextmanager
+def profiling_to(target: Path | None) -> Iterator[None]:
+    """Within the block, this process appends its profile to `target` (None: no profile)."""
+    _PROFILE_FILES.append(target)
+    try:
+        yield
+    finally:
+        _PROFILE_FILES.pop()
 
 
 def profile_file() -> Path | None:
     """The file the profile is appended to, or None when profiling is off."""
-    named = os.environ.get(PROFILE_VARIABLE, "").strip()
-    return Path(named) if named else None
+    return _PROFILE_FILES[-1]
 
 
 def bytes_read() -> int:

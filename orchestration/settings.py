@@ -1,8 +1,11 @@
-"""Every setting the project reads from the environment, checked in one place before anything starts.
+"""Every setting the project reads from the environment, read and checked in one place before anything starts.
+
+`read_settings` is the only reader of the environment: the doors (the CLI's `run_command`, the Dagster definitions)
+call it once and hand the `Settings` on, to the resources (`orchestration/resources.py`, `resources_for`) and to
+what the process itself keeps (`process_settings`: the warehouse's memory limit and lock wait, the profile file).
 
 A mistake in a setting is the user's to fix: it is refused with one line that names the variable, says what was
-wrong and gives a valid example (`SettingError`), never a traceback from deep inside a run. The CLI checks every
-setting at the door; the Dagster resources call the same readers, so `dg dev` users get the same lines.
+wrong and gives a valid example (`SettingError`), never a traceback from deep inside a run.
 """
 
 import math
@@ -121,14 +124,15 @@ MAX_ALERT_AGE_DAYS = 366
 MAX_ALERT_ATTEMPTS = 20
 
 
-def check_seconds(value: str | float, name: str) -> float:
-    """A finite number of seconds, zero or more."""
+def check_seconds(value: str | float, name: str, positive: bool = False) -> float:
+    """A finite number of seconds: zero or more, or with `positive` more than zero."""
+    least = "more than zero" if positive else "zero or more"
     try:
         seconds = float(value)
     except (TypeError, ValueError):
         raise SettingError(f"{name}={value!r} is not a number of seconds (e.g. {name}=300)") from None
-    if not math.isfinite(seconds) or seconds < 0:
-        raise SettingError(f"{name}={value!r} must be zero or more seconds (e.g. {name}=300)")
+    if not math.isfinite(seconds) or seconds < 0 or (positive and seconds == 0):
+        raise SettingError(f"{name}={value!r} must be {least} seconds (e.g. {name}=300)")
     return seconds
 
 
@@ -184,26 +188,6 @@ def check_day_range(first: date, last: date, today: date, start_given: bool = Tr
         raise SettingError(f"{start} is after {end}; the start must not be after the end (e.g. --start {last})")
 
 
-@dataclass(frozen=True)
-class Settings:
-    """The environment's settings, checked. None means "the built-in default" where one is computed later."""
-
-    data_dir: Path
-    base_url: str
-    requests_per_second: float
-    user_agent: str | None
-    memory_limit: str | None
-    fetch_processes: int | None
-    parse_workers: int | None
-    lock_wait_seconds: float
-    vehicle_overrides: list[Override]
-
-
-def vehicle_overrides_path(environment: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if environment is None else environment
-    return Path(_text(env, "INSIDER_VEHICLE_OVERRIDES") or DEFAULT_VEHICLE_OVERRIDES)
-
-
 _OVERRIDE_EXAMPLE = (
     "e.g. the row 0001828108-24-000116,holdings,non_derivative,4,new_vehicle,,,,,a second account under the "
     "header of overrides/vehicles.csv"
@@ -224,18 +208,10 @@ def read_vehicle_overrides(path: Path) -> list[Override]:
 
 MEMORY_LIMIT_VARIABLE = "INSIDER_DUCKDB_MEMORY_LIMIT"
 LOCK_WAIT_VARIABLE = "INSIDER_LOCK_WAIT_SECONDS"
-
-
-def memory_limit_setting(environment: Mapping[str, str] | None = None) -> str | None:
-    """INSIDER_DUCKDB_MEMORY_LIMIT, checked; None when unset (the warehouse connection computes its default)."""
-    value = _text(os.environ if environment is None else environment, MEMORY_LIMIT_VARIABLE)
-    return check_memory_limit(value) if value else None
-
-
-def lock_wait_setting(environment: Mapping[str, str] | None = None) -> float:
-    """INSIDER_LOCK_WAIT_SECONDS, checked, else DEFAULT_LOCK_WAIT_SECONDS."""
-    value = _text(os.environ if environment is None else environment, LOCK_WAIT_VARIABLE)
-    return check_seconds(value, LOCK_WAIT_VARIABLE) if value else DEFAULT_LOCK_WAIT_SECONDS
+FEED_INTERVAL_VARIABLE = "INSIDER_FEED_INTERVAL_SECONDS"
+PROFILE_VARIABLE = "INSIDER_PROFILE"
+# How often EDGAR's latest-filings feed is polled unless INSIDER_FEED_INTERVAL_SECONDS or --interval says otherwise.
+DEFAULT_FEED_INTERVAL_SECONDS = 60.0
 
 
 ALERT_WEBHOOK_VARIABLE = "INSIDER_ALERT_WEBHOOK"
@@ -254,9 +230,8 @@ class AlertWebhook:
     max_age_days: int = 3
 
 
-def alert_webhook_setting(environment: Mapping[str, str] | None = None) -> AlertWebhook | None:
+def alert_webhook_setting(env: Mapping[str, str]) -> AlertWebhook | None:
     """INSIDER_ALERT_WEBHOOK and its INSIDER_ALERT_* companions, checked; None when no webhook is set."""
-    env = os.environ if environment is None else environment
     url = _text(env, ALERT_WEBHOOK_VARIABLE)
     if url is None:
         return None
@@ -284,8 +259,32 @@ def alert_webhook_setting(environment: Mapping[str, str] | None = None) -> Alert
     )
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The environment's settings, checked. None means "the built-in default" where one is computed later."""
+
+    data_dir: Path
+    base_url: str = DEFAULT_BASE_URL
+    requests_per_second: float = SEC_MAX_REQUESTS_PER_SECOND
+    user_agent: str | None = None
+    memory_limit: str | None = None
+    fetch_processes: int | None = None
+    parse_workers: int | None = None
+    lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
+    vehicle_overrides_path: Path = DEFAULT_VEHICLE_OVERRIDES
+    vehicle_overrides: tuple[Override, ...] = ()
+    alert_webhook: AlertWebhook | None = None
+    feed_interval_seconds: float = DEFAULT_FEED_INTERVAL_SECONDS
+    profile_path: Path | None = None
+
+    def with_user_agent(self) -> "Settings":
+        """These settings, refused unless they declare who is asking (SEC fair access): before anything fetches."""
+        check_user_agent(self.user_agent)
+        return self
+
+
 def read_settings(environment: Mapping[str, str] | None = None, need_user_agent: bool = False) -> Settings:
-    """Check every setting the project reads; raise SettingError for the first one that is wrong."""
+    """Read and check every setting the project has; raise SettingError for the first one that is wrong."""
     env = os.environ if environment is None else environment
     base_url = check_base_url(_text(env, "EDGAR_BASE_URL") or DEFAULT_BASE_URL)
     user_agent = _text(env, "EDGAR_USER_AGENT")
@@ -293,7 +292,11 @@ def read_settings(environment: Mapping[str, str] | None = None, need_user_agent:
         user_agent = check_user_agent(user_agent)
     fetch_processes = _text(env, "EDGAR_FETCH_PROCESSES")
     parse_workers = _text(env, "INSIDER_PARSE_WORKERS")
-    alert_webhook_setting(env)
+    memory_limit = _text(env, MEMORY_LIMIT_VARIABLE)
+    lock_wait = _text(env, LOCK_WAIT_VARIABLE)
+    feed_interval = _text(env, FEED_INTERVAL_VARIABLE)
+    profile = _text(env, PROFILE_VARIABLE)
+    overrides_path = Path(_text(env, "INSIDER_VEHICLE_OVERRIDES") or DEFAULT_VEHICLE_OVERRIDES)
     return Settings(
         data_dir=check_data_dir(_text(env, "INSIDER_DATA_DIR") or DEFAULT_DATA_DIR),
         base_url=base_url,
@@ -301,9 +304,15 @@ def read_settings(environment: Mapping[str, str] | None = None, need_user_agent:
             _text(env, "EDGAR_REQUESTS_PER_SECOND") or SEC_MAX_REQUESTS_PER_SECOND, base_url
         ),
         user_agent=user_agent,
-        memory_limit=memory_limit_setting(env),
+        memory_limit=check_memory_limit(memory_limit) if memory_limit else None,
         fetch_processes=check_count(fetch_processes, "EDGAR_FETCH_PROCESSES") if fetch_processes else None,
         parse_workers=check_count(parse_workers, "INSIDER_PARSE_WORKERS") if parse_workers else None,
-        lock_wait_seconds=lock_wait_setting(env),
-        vehicle_overrides=read_vehicle_overrides(vehicle_overrides_path(env)),
+        lock_wait_seconds=check_seconds(lock_wait, LOCK_WAIT_VARIABLE) if lock_wait else DEFAULT_LOCK_WAIT_SECONDS,
+        vehicle_overrides_path=overrides_path,
+        vehicle_overrides=tuple(read_vehicle_overrides(overrides_path)),
+        alert_webhook=alert_webhook_setting(env),
+        feed_interval_seconds=check_seconds(feed_interval, FEED_INTERVAL_VARIABLE)
+        if feed_interval
+        else DEFAULT_FEED_INTERVAL_SECONDS,
+        profile_path=Path(profile) if profile else None,
     )

@@ -3,8 +3,8 @@ limit, the schema brought to this release's version, and explicit transactions.
 
 DuckDB lets one process write a file (or many read it): a run's steps share one kept instance (`kept_open`), a
 second writer waits for the lock and is told who holds it, and every write is one `transaction`, so a crash inside
-it rolls the whole batch back. The limits come from the settings (orchestration/settings.py), read where the
-instance opens.
+it rolls the whole batch back. The limits are the process's (`opening_limits`), handed over by the door that read
+the settings (orchestration/resources.py, `process_settings`).
 """
 
 import hashlib
@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,6 @@ from orchestration.duckdb_file import blocks_missing
 from orchestration.lock_holder import describe_holder
 from orchestration.migrations import Migration, latest_version, migrate, recorded_version
 from orchestration.run_profile import profiled
-from orchestration.settings import lock_wait_setting, memory_limit_setting
 from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
 
 
@@ -40,6 +40,28 @@ class WarehouseMissingError(FileNotFoundError):
 
 class WarehouseUnreadableError(RuntimeError):
     """A file where the warehouse should be that DuckDB cannot open as a database (garbage, empty, damaged)."""
+
+
+@dataclass(frozen=True)
+class OpeningLimits:
+    """How this process opens the warehouse: DuckDB's memory limit (None: the computed default) and how long a
+    lock held by another process is waited for."""
+
+    memory_limit: str | None = None
+    lock_wait_seconds: float = 120.0
+
+
+_LIMITS = [OpeningLimits()]
+
+
+@contextmanager
+def opening_limits(limits: OpeningLimits) -> Iterator[None]:
+    """Within the block, every warehouse this process opens is opened under `limits`."""
+    _LIMITS.append(limits)
+    try:
+        yield
+    finally:
+        _LIMITS.pop()
 
 
 def default_memory_limit() -> str:
@@ -169,9 +191,9 @@ def history_memory_limit() -> str:
 
 
 def memory_limit(history_load: bool = False) -> str:
-    """The limit set (INSIDER_DUCKDB_MEMORY_LIMIT, read by orchestration/settings.py), else
+    """The limit set (INSIDER_DUCKDB_MEMORY_LIMIT, handed over in `opening_limits`), else
     `history_memory_limit()` for a history load, else a quarter of the machine's RAM."""
-    return memory_limit_setting() or (history_memory_limit() if history_load else default_memory_limit())
+    return _LIMITS[-1].memory_limit or (history_memory_limit() if history_load else default_memory_limit())
 
 
 # How often a waiting process says it is still waiting.
@@ -191,7 +213,7 @@ def _open(
         "memory_limit": memory_limit(history_load),
     }
     _refuse_cut_short(path, config)
-    patience = lock_wait_setting() if wait_seconds is None else wait_seconds
+    patience = _LIMITS[-1].lock_wait_seconds if wait_seconds is None else wait_seconds
     started = time.monotonic()
     next_notice = started
     pause = 0.05

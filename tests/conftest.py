@@ -17,7 +17,7 @@ from mirror.feed import FeedClock, MirroredFeed, held_filings
 from mirror.server import FaultPlan, MirrorServer, serve_in_background
 from orchestration.definitions import defs
 from orchestration.history_load import F345_ASSET, F345_OUTCOME_ASSET
-from orchestration.resources import EdgarResource, ParsingResource, StorageResource
+from orchestration.resources import AlertsResource, EdgarResource, ParsingResource, StorageResource
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The team's shared folder beside the project (CI has it; a bare clone does not): tests that read it skip without.
@@ -105,6 +105,7 @@ def materialize_days(
             read_timeout_seconds=read_timeout,
         ),
         "parsing": ParsingResource(),
+        "alerts": AlertsResource(),
     }
     tags = {
         "dagster/asset_partition_range_start": first.isoformat(),

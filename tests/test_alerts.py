@@ -627,11 +627,14 @@ def test_alerts_too_old_to_post_are_recorded_as_skipped_with_the_reason(
 
 def test_the_alert_age_and_attempts_have_bounds_of_their_own():
     """The maximum age is days (up to a year), not a worker count: 300 is taken, 999 refused naming its range."""
-    from orchestration.settings import SettingError, alert_webhook_setting
+    from orchestration.resources import resources_for
+    from orchestration.settings import SettingError, read_settings
 
     hook = {"INSIDER_ALERT_WEBHOOK": "https://hooks.example.invalid/services/T/B/x"}
-    assert alert_webhook_setting({**hook, "INSIDER_ALERT_MAX_AGE_DAYS": "300"}).max_age_days == 300
+    settings = read_settings({**hook, "INSIDER_ALERT_MAX_AGE_DAYS": "300"})
+    assert settings.alert_webhook.max_age_days == 300
+    assert resources_for(settings)["alerts"].webhook() == settings.alert_webhook
     with pytest.raises(SettingError, match=r"INSIDER_ALERT_MAX_AGE_DAYS='999' must be between 1 and 366"):
-        alert_webhook_setting({**hook, "INSIDER_ALERT_MAX_AGE_DAYS": "999"})
+        read_settings({**hook, "INSIDER_ALERT_MAX_AGE_DAYS": "999"})
     with pytest.raises(SettingError, match=r"INSIDER_ALERT_ATTEMPTS='50' must be between 1 and 20"):
-        alert_webhook_setting({**hook, "INSIDER_ALERT_ATTEMPTS": "50"})
+        read_settings({**hook, "INSIDER_ALERT_ATTEMPTS": "50"})

@@ -37,11 +37,13 @@ def test_partitions_start_with_xml_ownership_filings_in_new_york_time():
     assert daily_partitions.timezone == "America/New_York"
 
 
-def test_nightly_schedule_asks_for_the_last_three_days_as_one_run(tmp_path, monkeypatch):
-    monkeypatch.setenv("INSIDER_DATA_DIR", str(tmp_path))  # no Form 345 quarter loaded there to continue after
+def test_nightly_schedule_asks_for_the_last_three_days_as_one_run(tmp_path):
+    from orchestration.resources import StorageResource
+
     schedule = defs.resolve_schedule_def("nightly_ingest")
     when = datetime(2025, 1, 13, 6, 0, tzinfo=ZoneInfo("America/New_York"))
-    with dg.build_schedule_context(scheduled_execution_time=when) as context:
+    storage = StorageResource(data_dir=str(tmp_path))  # no Form 345 quarter loaded there to continue after
+    with dg.build_schedule_context(scheduled_execution_time=when, resources={"storage": storage}) as context:
         [request] = schedule.evaluate_tick(context).run_requests
     assert request.tags["dagster/asset_partition_range_start"] == "2025-01-10"
     assert request.tags["dagster/asset_partition_range_end"] == "2025-01-12"

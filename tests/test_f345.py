@@ -296,7 +296,7 @@ def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpubl
 
     from mirror.server import serve_in_background
     from orchestration.definitions import defs
-    from orchestration.resources import EdgarResource, ParsingResource, StorageResource
+    from orchestration.resources import AlertsResource, EdgarResource, ParsingResource, StorageResource
     from orchestration.run_window import new_york_today
     from tests.conftest import LOOPBACK_RATE, TEST_USER_AGENT
     from transforms.f345.files import zip_name
@@ -317,6 +317,7 @@ def test_the_quarter_job_fetches_over_loopback_loads_and_publishes_and_an_unpubl
                 backoff_seconds=0.01,
             ),
             "parsing": ParsingResource(),
+            "alerts": AlertsResource(),
         }
         with dg.DagsterInstance.ephemeral() as instance:
             published = job.execute_in_process(partition_key="2024-07-01", resources=resources, instance=instance)
@@ -433,8 +434,8 @@ def duckdb_spelling(limit: str) -> str:
         connection.close()
 
 
-def test_a_history_load_runs_under_its_memory_limit_unless_one_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from orchestration.warehouse_connection import connect, kept_open
+def test_a_history_load_runs_under_its_memory_limit_unless_one_is_set(tmp_path: Path):
+    from orchestration.warehouse_connection import OpeningLimits, connect, kept_open, opening_limits
 
     def gigabytes(limit: str) -> int:
         return int(limit.removesuffix("GB"))
@@ -448,15 +449,15 @@ def test_a_history_load_runs_under_its_memory_limit_unless_one_is_set(tmp_path: 
                 connection.close()
 
     assert 1 <= gigabytes(history_memory_limit()) <= min(2, gigabytes(default_memory_limit()))
-    monkeypatch.delenv("INSIDER_DUCKDB_MEMORY_LIMIT", raising=False)
     assert memory_limit(history_load=True) == history_memory_limit()
     assert memory_limit() == default_memory_limit()
     warehouse = tmp_path / "warehouse.duckdb"
     assert kept_limit(warehouse, history_load=True) == duckdb_spelling(history_memory_limit())
     assert kept_limit(warehouse, history_load=False) == duckdb_spelling(default_memory_limit())
-    monkeypatch.setenv("INSIDER_DUCKDB_MEMORY_LIMIT", "3GB")
-    assert memory_limit(history_load=True) == "3GB"
-    assert kept_limit(warehouse, history_load=True) == duckdb_spelling("3GB")
+    with opening_limits(OpeningLimits(memory_limit="3GB")):
+        assert memory_limit(history_load=True) == "3GB"
+        assert kept_limit(warehouse, history_load=True) == duckdb_spelling("3GB")
+    assert memory_limit(history_load=True) == history_memory_limit()
 
 
 def test_history_loads_are_the_quarters_job_or_any_run_of_the_quarters_asset():
@@ -757,6 +758,7 @@ def test_the_nightly_continues_where_the_newest_quarter_loaded_ends(
     from mirror.server import serve_in_background
     from orchestration import cli
     from orchestration.definitions import defs
+    from orchestration.resources import StorageResource
     from orchestration.run_window import nightly_window_of
     from tests.conftest import TEST_USER_AGENT
 
@@ -781,7 +783,8 @@ def test_the_nightly_continues_where_the_newest_quarter_loaded_ends(
         assert "covers 2024-10-01 to " in capsys.readouterr().out  # said after the load
         # The schedule's tick of 2024-10-09 asks for every day since the quarter ended, not its usual three.
         when = datetime(2024, 10, 9, 6, 0, tzinfo=ZoneInfo("America/New_York"))
-        with dg.build_schedule_context(scheduled_execution_time=when) as context:
+        storage = StorageResource(data_dir=str(data))
+        with dg.build_schedule_context(scheduled_execution_time=when, resources={"storage": storage}) as context:
             [request] = defs.resolve_schedule_def("nightly_ingest").evaluate_tick(context).run_requests
         assert request.tags["dagster/asset_partition_range_start"] == "2024-10-01"
         assert request.tags["dagster/asset_partition_range_end"] == "2024-10-08"

@@ -25,11 +25,12 @@ FEED_PATH = "/cgi-bin/browse-edgar"
 
 
 def resources(data_dir: Path, base_url: str) -> dict:
-    from orchestration.resources import EdgarResource, StorageResource
+    from orchestration.resources import AlertsResource, EdgarResource, StorageResource
 
     return {
         "storage": StorageResource(data_dir=str(data_dir)),
         "edgar": EdgarResource(user_agent=TEST_USER_AGENT, base_url=base_url, requests_per_second=500),
+        "alerts": AlertsResource(),
     }
 
 

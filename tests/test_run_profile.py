@@ -6,7 +6,8 @@ import pytest
 
 from bench.night_profile import label_table, read_profile, step_table
 from mirror.server import serve_in_background
-from orchestration.run_profile import PROFILE_VARIABLE, STEP_TOTAL
+from orchestration.run_profile import STEP_TOTAL
+from orchestration.settings import PROFILE_VARIABLE
 from orchestration.sql_files import SQL_ROOT
 from tests.conftest import FIXTURE_MIRROR
 

@@ -124,14 +124,19 @@ def test_the_feed_asset_materialized_without_a_poll_leaves_the_cursor_where_it_w
 def test_the_sensor_requests_one_run_keyed_by_the_new_filings_then_skips_until_more_come(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, feed_mirror
 ):
-    from orchestration.resources import EdgarResource, StorageResource
+    from orchestration.resources import AlertsResource, EdgarResource, StorageResource
     from orchestration.sources.current_feed.sensor import current_filings
 
     mirror, clock = feed_mirror
-    monkeypatch.setenv("INSIDER_FEED_INTERVAL_SECONDS", "0.001")
     resources = {
         "storage": StorageResource(data_dir=str(tmp_path / "data")),
-        "edgar": EdgarResource(user_agent=TEST_USER_AGENT, base_url=mirror.base_url, requests_per_second=500),
+        "edgar": EdgarResource(
+            user_agent=TEST_USER_AGENT,
+            base_url=mirror.base_url,
+            requests_per_second=500,
+            feed_interval_seconds=0.001,
+        ),
+        "alerts": AlertsResource(),
     }
     with dg.build_sensor_context(resources=resources) as context:
         first = current_filings(context)
@@ -149,12 +154,16 @@ def test_the_sensor_requests_one_run_keyed_by_the_new_filings_then_skips_until_m
 
 def test_the_sensor_is_defined_stopped_and_polls_once_a_minute_by_default():
     from orchestration.definitions import defs
-    from orchestration.sources.current_feed.sensor import feed_interval_seconds
+    from orchestration.resources import EdgarResource, resources_for
+    from orchestration.settings import read_settings
 
     [sensor] = [sensor for sensor in defs.sensors or [] if sensor.name == "current_filings"]
     assert sensor.default_status == dg.DefaultSensorStatus.STOPPED
     assert sensor.job_name == "load_current_filings"
-    assert feed_interval_seconds() == 60.0
+    assert EdgarResource().feed_interval_seconds == 60.0
+    assert resources_for(read_settings({})).keys() == defs.resources.keys()
+    every_minute = read_settings({"INSIDER_FEED_INTERVAL_SECONDS": "600"})
+    assert resources_for(every_minute)["edgar"].feed_interval_seconds == 600.0
 
 
 def test_filings_accepted_today_show_their_latency_in_the_summary(

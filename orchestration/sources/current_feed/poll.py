@@ -16,8 +16,6 @@ from transforms.edgar_client import EdgarClient, FetchError
 
 FEED_JOB = "load_current_filings"
 FEED_ASSET = "feed_filings"
-# How often the feed is polled unless told otherwise (`watch --interval`, INSIDER_FEED_INTERVAL_SECONDS).
-DEFAULT_FEED_INTERVAL_SECONDS = 60.0
 # A poll gives up after this share of the interval between polls, so a stalled feed never holds the next poll back;
 # but never sooner than the floor: a first poll reads the whole feed, 51 pages at 10 requests a second.
 POLL_DEADLINE_SHARE = 0.8

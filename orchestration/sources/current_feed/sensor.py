@@ -3,16 +3,13 @@ one run requested per poll that found filings, keyed by them."""
 
 import hashlib
 import json
-import os
 from datetime import UTC, datetime
 
 import dagster as dg
 
-from orchestration.resources import EdgarResource, StorageResource
-from orchestration.settings import SettingError, alert_webhook_setting, check_seconds
+from orchestration.resources import AlertsResource, EdgarResource, StorageResource
 from orchestration.sources.current_feed.jobs import feed_job
 from orchestration.sources.current_feed.poll import (
-    DEFAULT_FEED_INTERVAL_SECONDS,
     FEED_ASSET,
     FINISH_RUN_CONFIG,
     FINISH_RUN_TAGS,
@@ -31,12 +28,6 @@ from transforms.current_feed import FeedCursor, FeedUnavailableError
 SENSOR_TICK_SECONDS = 15
 
 
-def feed_interval_seconds() -> float:
-    """INSIDER_FEED_INTERVAL_SECONDS, checked, else 60: how often the feed is polled (read when the sensor runs)."""
-    value = os.environ.get("INSIDER_FEED_INTERVAL_SECONDS", "").strip()
-    return check_seconds(value, "INSIDER_FEED_INTERVAL_SECONDS") if value else DEFAULT_FEED_INTERVAL_SECONDS
-
-
 def _state(text: str | None) -> dict:
     return json.loads(text) if text else {}
 
@@ -48,7 +39,7 @@ def _state(text: str | None) -> dict:
     default_status=dg.DefaultSensorStatus.STOPPED,
 )
 def current_filings(
-    context: dg.SensorEvaluationContext, storage: StorageResource, edgar: EdgarResource
+    context: dg.SensorEvaluationContext, storage: StorageResource, edgar: EdgarResource, alerts: AlertsResource
 ) -> dg.RunRequest | dg.SkipReason:
     """Poll the feed from the sensor's cursor (with none yet: the read copy's, or the newest acceptance time it
     holds, or the whole feed) and request one run for what the poll found. The cursor moves with every request, so a
@@ -56,10 +47,7 @@ def current_filings(
     time (the instance's queue), as DuckDB has one writer. A poll that finds nothing requests a run without filings
     when the writer holds work a stopped run did not publish, or alerts the webhook is still to get. A feed that
     cannot be read is a skipped tick saying why, the cursor untouched; the next polls back off, doubling the wait."""
-    try:
-        interval = feed_interval_seconds()
-    except SettingError as error:
-        return dg.SkipReason(str(error))
+    interval = edgar.feed_interval_seconds
     state = _state(context.cursor)
     now = datetime.now(UTC).timestamp()
     failures = int(state.get("failures", 0))
@@ -93,7 +81,7 @@ def current_filings(
         )
     )
     if not found.filings and found.gap_since is None:
-        return _finishing_run(storage, polled_at) or dg.SkipReason(
+        return _finishing_run(storage, alerts, polled_at) or dg.SkipReason(
             f"no new filings in the feed since {cursor.accepted_at or 'ever'}"
         )
     accessions = [filing.accession_number for filing in found.filings]
@@ -105,14 +93,14 @@ def current_filings(
     )
 
 
-def _finishing_run(storage: StorageResource, polled_at: datetime) -> dg.RunRequest | None:
+def _finishing_run(storage: StorageResource, alerts: AlertsResource, polled_at: datetime) -> dg.RunRequest | None:
     """A run without filings when the writer holds unpublished work or alerts to post; None when it holds neither,
     or a run is writing it now (that run publishes and posts)."""
     try:
         state = writer_state(storage.warehouse_path, wait_seconds=0)
     except WarehouseLockedError:
         return None
-    wants_posting = state.alerts_to_post and alert_webhook_setting() is not None
+    wants_posting = state.alerts_to_post and alerts.webhook() is not None
     if not state.unpublished and not wants_posting:
         return None
     return dg.RunRequest(

@@ -7,6 +7,7 @@ run. A poll that found nothing still posts the alerts a webhook outage left wait
 """
 
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +16,13 @@ import dagster as dg
 
 from orchestration.alert_delivery import deliver_to_webhook, delivery_lines
 from orchestration.run_window import utc_now
-from orchestration.settings import alert_webhook_setting
+from orchestration.settings import AlertWebhook
 from orchestration.sources.current_feed.poll import (
     FEED_ASSET,
     FINISH_RUN_CONFIG,
     FINISH_RUN_TAGS,
     poll,
+    poll_deadline_seconds,
     record_poll_failure,
     run_config,
     run_tags,
@@ -35,6 +37,20 @@ RunFeed = Callable[[dict, dict[str, str]], dg.ExecuteInProcessResult]
 # The longest wait between polls while the feed keeps failing (each failure doubles it from the interval).
 MAX_FAILURE_BACKOFF_SECONDS = 900.0
 PREFIX = "insider-warehouse: watch:"
+# The exit status of a watch stopped by Ctrl-C between polls, as shells report a process ended by SIGINT (128 + 2).
+INTERRUPTED_EXIT_STATUS = 130
+
+
+@dataclass(frozen=True)
+class FeedWatch:
+    """What every poll needs: the writer's file, the EDGAR client, the interval (a poll's deadline is most of it),
+    how the feed job is run, and where alerts go (None: nowhere)."""
+
+    warehouse: Path
+    client: EdgarClient
+    interval_seconds: float
+    run_feed: RunFeed
+    webhook: AlertWebhook | None
 
 
 @dataclass(frozen=True)
@@ -73,9 +89,8 @@ def finish_unpublished(warehouse: Path, run_feed: RunFeed) -> bool:
     return True
 
 
-def post_waiting_alerts(warehouse: Path) -> None:
+def post_waiting_alerts(warehouse: Path, webhook: AlertWebhook | None) -> None:
     """Post the alerts a webhook outage left waiting, when a webhook is set and any wait."""
-    webhook = alert_webhook_setting()
     if webhook is None or not writer_state(warehouse).alerts_to_post:
         return
     outcome = deliver_to_webhook(warehouse, webhook, utc_now())
@@ -85,14 +100,15 @@ def post_waiting_alerts(warehouse: Path) -> None:
         say(line, error=True)
 
 
-def poll_once(warehouse: Path, client: EdgarClient, deadline_seconds: float, run_feed: RunFeed) -> str | None:
+def poll_once(watch: FeedWatch) -> str | None:
     """One poll: finish what is unpublished, read the feed, load and publish what is new. When the feed could not
     be read, the poll is recorded and nothing else changes: the returned words say why, for the caller's one line
     (None: the poll read the feed)."""
+    warehouse, run_feed = watch.warehouse, watch.run_feed
     finished = finish_unpublished(warehouse, run_feed)
     cursor = warehouse_cursor(warehouse)
     try:
-        found, polled_at = poll(client, cursor, deadline_seconds)
+        found, polled_at = poll(watch.client, cursor, poll_deadline_seconds(watch.interval_seconds))
     except FeedUnavailableError as error:
         record_poll_failure(warehouse, utc_now(), error)
         since = cursor.accepted_at or "the start"
@@ -111,8 +127,30 @@ def poll_once(warehouse: Path, client: EdgarClient, deadline_seconds: float, run
         return None
     say(f"nothing new in the feed since {found.cursor.accepted_at or 'ever'}")
     if not finished:
-        post_waiting_alerts(warehouse)
+        post_waiting_alerts(warehouse, watch.webhook)
     return None
+
+
+def keep_watching(watch: FeedWatch, is_last_poll: Callable[[], bool] = lambda: False) -> int:
+    """Poll every interval until a poll that `is_last_poll()`, asked before it, said was the last (never, by
+    default), or Ctrl-C between polls (130); a failed poll is said in one line and the wait doubles until a poll
+    reads the feed again."""
+    failures = 0
+    while True:
+        last = is_last_poll()
+        failed = poll_once(watch)
+        failures = failures + 1 if failed else 0
+        wait = next_wait(watch.interval_seconds, failures)
+        if failed:
+            then = "" if last else f"; polling again in {wait:.0f} s ({failures} failed poll(s) in a row)"
+            say(f"{failed}{then}", error=True)
+        if last:
+            return 1 if failed else 0
+        try:
+            time.sleep(wait)
+        except KeyboardInterrupt:
+            say("stopped between polls; nothing was left half done", error=True)
+            return INTERRUPTED_EXIT_STATUS
 
 
 def next_wait(interval_seconds: float, failures_in_a_row: int) -> float:

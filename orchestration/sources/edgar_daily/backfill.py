@@ -17,11 +17,12 @@ from transforms.quarters import quarters_between
 from transforms.raw_archive import cached_fetch
 
 
-def listed_entries(first: date, last: date) -> tuple[list[IndexEntry], tuple[str, ...]]:
+def listed_entries(
+    storage: StorageResource, edgar: EdgarResource, first: date, last: date
+) -> tuple[list[IndexEntry], tuple[str, ...]]:
     """The ownership entries of the quarterly full indexes of [first, last] (one request a quarter, kept under
     data/raw/index for the run), and the quarters EDGAR has no full index for."""
-    storage = StorageResource()
-    full_index = cached_fetch(EdgarResource().client(storage).get, storage.index_cache)
+    full_index = cached_fetch(edgar.client(storage).get, storage.index_cache)
     entries, missing = [], []
     for year, quarter in progress(quarters_between(first, last), desc="full indexes", unit="quarter", leave=False):
         try:
@@ -33,11 +34,12 @@ def listed_entries(first: date, last: date) -> tuple[list[IndexEntry], tuple[str
     return entries, tuple(missing)
 
 
-def estimate_backfill(first: date, last: date) -> tuple[BackfillEstimate, Counter[date]]:
+def estimate_backfill(
+    storage: StorageResource, edgar: EdgarResource, first: date, last: date
+) -> tuple[BackfillEstimate, Counter[date]]:
     """The estimate of [first, last], and the filings listed on each day (the progress bar's measure)."""
-    entries, missing = listed_entries(first, last)
-    archive = StorageResource().raw_archive
-    planned = estimate(first, last, entries, archive.has, EdgarResource().resolved_rate(), missing)
+    entries, missing = listed_entries(storage, edgar, first, last)
+    planned = estimate(first, last, entries, storage.raw_archive.has, edgar.resolved_rate(), missing)
     per_day = Counter(entry.date_filed for entry in {entry.accession_number: entry for entry in entries}.values())
     return planned, per_day
 
@@ -49,13 +51,17 @@ def backfilled_days(published_path: Path, first: date, last: date) -> set[date]:
 
 
 def run_backfill(
-    first: date, last: date, days_per_run: int, per_day: Counter[date], ingest: Callable[[date, date], None]
+    storage: StorageResource,
+    first: date,
+    last: date,
+    days_per_run: int,
+    per_day: Counter[date],
+    ingest: Callable[[date, date], None],
 ) -> int:
     """Ingest [first, last] in runs of `days_per_run` days, skipping runs already done; returns the runs made.
 
     The bar counts the filings the indexes list, so its ETA is the fetching's, which is what takes the time.
     """
-    storage = StorageResource()
     runs = backfill_runs(first, last, backfilled_days(storage.published_path, first, last), days_per_run)
     listed = [sum(count for day, count in per_day.items() if start <= day <= end) for start, end in runs]
     total = sum(per_day.values())

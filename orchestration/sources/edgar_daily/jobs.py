@@ -24,7 +24,7 @@ ingest_job = load_job(
 
 
 @dg.schedule(job=ingest_job, cron_schedule="0 6 * * *", execution_timezone=EDGAR_TIMEZONE)
-def nightly_ingest(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+def nightly_ingest(context: dg.ScheduleEvaluationContext, storage: StorageResource) -> dg.RunRequest:
     """At 06:00 New York, one single-run backfill over the last PUBLISH_GRACE_DAYS finished days, reaching back to
     the end of the newest Form 345 quarter loaded while days since then were never looked at.
 
@@ -32,7 +32,7 @@ def nightly_ingest(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     index requests, and a day whose index EDGAR published late is loaded on a following night.
     """
     last = (context.scheduled_execution_time - timedelta(days=1)).date()
-    window = nightly_window_of(StorageResource().published_path, last)
+    window = nightly_window_of(storage.published_path, last)
     start, end = window.first.isoformat(), last.isoformat()
     return dg.RunRequest(
         run_key=f"nightly-{end}",
