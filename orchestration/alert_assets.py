@@ -10,11 +10,11 @@ from orchestration.alert_delivery import deliver_pending, delivery_lines
 from orchestration.model_assets import published_warehouse
 from orchestration.resources import AlertsResource, StorageResource
 from orchestration.run_window import utc_now
-from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.sql_models import all_models
 from orchestration.warehouse_connection import open_warehouse, transaction
 
-# The screens: every SQL model named alert_*, each merged by sql/records/merge_alerts.sql under its rule.
+# The screens: every SQL model named alert_*, each merged by orchestration/sql/merge_alerts.sql under its rule.
 SCREENS = tuple(name for name in all_models() if name.startswith("alert_"))
 
 
@@ -26,11 +26,11 @@ def merge_alerts(connection, now: datetime) -> bool:
     """Merge the screens' firings into `alerts` in one transaction (a run stopped here leaves the previous alerts
     whole): the issuers the runs refreshed, or every issuer when a screen was built in full since the last merge
     (its SQL or parameters changed), which a night does not pay on a big warehouse. True when merged in full."""
-    [(versions,)] = query_sql_file(connection, "queries/alert_screen_versions.sql").fetchall()
+    [(versions,)] = query_sql_file(connection, beside(__file__, "alert_screen_versions.sql")).fetchall()
     merged = query_sql_file(connection, "model_runtime/model_version_built.sql", name=MERGED_VERSIONS).fetchall()
     full = merged != [(versions,)]
     with transaction(connection):
-        run_sql_file(connection, "records/merge_alerts.sql", now=now, full=full)
+        run_sql_file(connection, beside(__file__, "merge_alerts.sql"), now=now, full=full)
         run_sql_file(connection, "model_runtime/model_version_record.sql", name=MERGED_VERSIONS, digest=versions)
     return full
 
@@ -40,7 +40,7 @@ def alerts(storage: StorageResource) -> dg.MaterializeResult:
     """Each screen's firing once: new firings added, changed ones revised, vanished ones withdrawn."""
     with open_warehouse(storage.warehouse_path) as connection:
         full = merge_alerts(connection, utc_now())
-        [(total, unpublished)] = query_sql_file(connection, "queries/alert_counts.sql").fetchall()
+        [(total, unpublished)] = query_sql_file(connection, beside(__file__, "alert_counts.sql")).fetchall()
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": total,

@@ -19,7 +19,7 @@ import duckdb
 import requests
 
 from orchestration.settings import AlertWebhook
-from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.warehouse_connection import open_warehouse
 from transforms.alert_messages import webhook_payload
 
@@ -92,7 +92,7 @@ def deliver_pending(
     """Post every published alert the webhook is still to get, oldest first, recording each outcome: alerts too old
     to post are recorded as skipped with the reason; once the webhook is found down, the rest are recorded as
     failed without a post, so the next try posts them whatever their age by then."""
-    pending = query_sql_file(connection, "queries/alerts_to_post.sql", max_age_days=webhook.max_age_days).pl()
+    pending = query_sql_file(connection, beside(__file__, "alerts_to_post.sql"), max_age_days=webhook.max_age_days).pl()
     delivered = failed = refused = skipped = 0
     last_error = None
     down = False
@@ -127,7 +127,7 @@ def deliver_pending(
 def _record(connection: duckdb.DuckDBPyConnection, alert: dict, post: Post, status: str, now: datetime) -> None:
     run_sql_file(
         connection,
-        "records/record_alert_delivery.sql",
+        beside(__file__, "record_alert_delivery.sql"),
         alert_key=alert["alert_key"],
         revision=alert["revision"],
         attempts=post.attempts,

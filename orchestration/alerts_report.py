@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.sql_files import query_sql_file
+from orchestration.sql_files import beside, query_sql_file
 from orchestration.warehouse_connection import connect
 from transforms.alert_messages import alert_text, webhook_payload
 
@@ -15,7 +15,7 @@ def recent_alerts(published: Path, since: datetime) -> pl.DataFrame:
     """The alerts first published (or revised) at or after `since`, UTC, newest first."""
     connection = connect(published, read_only=True)
     try:
-        return query_sql_file(connection, "queries/recent_alerts.sql", since=since).pl()
+        return query_sql_file(connection, beside(__file__, "recent_alerts.sql"), since=since).pl()
     finally:
         connection.close()
 

@@ -716,14 +716,14 @@ def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
 
 def retry_refused_alerts(settings: Settings) -> int:
     """`alerts --retry-refused`: the refused alerts queued for the webhook again."""
-    from orchestration.sql_files import query_sql_file
+    from orchestration.sql_files import beside, query_sql_file
     from orchestration.warehouse_connection import open_warehouse
 
     path = DataFolder(settings.data_dir).warehouse
     if not path.exists():
         raise WarehouseMissingError(f"there is no warehouse at {path} yet: run `make demo` or `make run` first")
     with open_warehouse(path) as connection:
-        count = len(query_sql_file(connection, "records/retry_refused_alerts.sql").fetchall())
+        count = len(query_sql_file(connection, beside(__file__, "retry_refused_alerts.sql")).fetchall())
     print(
         f"insider-warehouse: {count} refused alert(s) queued for the webhook again: the next run or feed poll "
         "(insider-warehouse watch --once) posts them"

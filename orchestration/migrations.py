@@ -16,7 +16,7 @@ from datetime import datetime
 
 import duckdb
 
-from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
+from orchestration.sql_files import SQL_ROOT, beside, query_sql_file, run_sql_file
 
 MIGRATIONS_FOLDER = SQL_ROOT / "migrations"
 _MIGRATION_NAME = re.compile(r"(?P<version>\d{4})_(?P<name>[a-z0-9_]+)\.sql")
@@ -65,9 +65,9 @@ def latest_version() -> int:
 
 def recorded_version(connection: duckdb.DuckDBPyConnection) -> int | None:
     """The schema version the warehouse holds: None for an empty database, 0 for one from before versions."""
-    tables = {name for (name,) in query_sql_file(connection, "queries/schema_tables.sql").fetchall()}
+    tables = {name for (name,) in query_sql_file(connection, beside(__file__, "schema_tables.sql")).fetchall()}
     if "schema_version" in tables:
-        version = query_sql_file(connection, "queries/schema_version.sql").fetchall()[0][0]
+        version = query_sql_file(connection, beside(__file__, "schema_version.sql")).fetchall()[0][0]
         return 0 if version is None else version
     return 0 if tables else None
 
@@ -94,7 +94,9 @@ def migrate(connection: duckdb.DuckDBPyConnection, now: datetime) -> list[Migrat
     if recorded_version(connection) is None:
         for path in sorted((SQL_ROOT / "ddl").glob("*.sql")):
             run_sql_file(connection, str(path.relative_to(SQL_ROOT)))
-        run_sql_file(connection, "records/record_schema_version.sql", version=latest_version(), name="fresh", now=now)
+        run_sql_file(
+            connection, beside(__file__, "record_schema_version.sql"), version=latest_version(), name="fresh", now=now
+        )
         return []
     pending = pending_migrations(connection)
     for migration in pending:
@@ -104,7 +106,7 @@ def migrate(connection: duckdb.DuckDBPyConnection, now: datetime) -> list[Migrat
         run_sql_file(connection, "ddl/schema_version.sql")  # the version table is itself part of every schema
         run_sql_file(
             connection,
-            "records/record_schema_version.sql",
+            beside(__file__, "record_schema_version.sql"),
             version=migration.version,
             name=migration.name,
             now=now,

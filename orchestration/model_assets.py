@@ -16,7 +16,7 @@ from orchestration.refresh_chain import refresh_steps, table_lineage
 from orchestration.resources import StorageResource
 from orchestration.run_window import new_york_today, utc_now
 from orchestration.settings import read_vehicle_overrides
-from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.sql_models import all_models
 from orchestration.warehouse_connection import open_warehouse
 from orchestration.warehouse_refresh import refresh_model
@@ -60,7 +60,7 @@ def overridden_accessions(connection: duckdb.DuckDBPyConnection, digest: str, ov
         return []
     named = {override.line[0] for override in overrides}
     named |= {override.target[0] for override in overrides if override.target}
-    decided = {row[0] for row in query_sql_file(connection, "queries/overridden_accessions.sql").fetchall()}
+    decided = {row[0] for row in query_sql_file(connection, beside(__file__, "overridden_accessions.sql")).fetchall()}
     return sorted(named | decided)
 
 
@@ -73,7 +73,7 @@ def refresh_pending(
 ) -> int:
     """Refresh the model for every pending filing and every filing an override changed, in chunks of whole issuers
     of about `chunk_filings` filings, each its own transaction; returns the number of chunks."""
-    issuer_of = dict(query_sql_file(connection, "queries/pending_model_accessions.sql").fetchall())
+    issuer_of = dict(query_sql_file(connection, beside(__file__, "pending_model_accessions.sql")).fetchall())
     for accession in overridden_accessions(connection, digest, overrides):
         issuer_of.setdefault(accession, None)
     chunks = refresh_chunks(issuer_of.items(), chunk_filings)
@@ -140,7 +140,7 @@ def published_warehouse(storage: StorageResource) -> dg.MaterializeResult:
     """Replace the analysts' read copy with this run's warehouse, atomically (open readers keep their snapshot)."""
     with open_warehouse(storage.warehouse_path) as connection:
         run_sql_file(connection, "model_runtime/clear_model_scope.sql")
-        run_sql_file(connection, "records/record_published.sql", now=utc_now())
+        run_sql_file(connection, beside(__file__, "record_published.sql"), now=utc_now())
     published = publish(storage.warehouse_path, storage.published_path)
     size = published.path.stat().st_size
     return dg.MaterializeResult(

@@ -43,7 +43,7 @@ class Step:
 
 VEHICLE_STEP = Step(
     ASSIGN_VEHICLES,
-    # vehicle_input's lines and filing_events' statements; and, through sql/queries/override_lines.sql, the lines
+    # vehicle_input's lines and filing_events' statements; and, through orchestration/sql/override_lines.sql, the lines
     # and filings an analyst's override names, checked before anything is decided (warehouse_refresh.py).
     reads=frozenset({"vehicle_input", "filing_events", "filing_status", "transactions", "holdings"}),
     writes=frozenset({"batch_vehicle_decisions", "batch_security_aliases", "batch_vehicle_closings"}),

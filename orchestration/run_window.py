@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.partitions import EDGAR_TIMEZONE
-from orchestration.sql_files import query_read_copy
+from orchestration.sql_files import beside, query_read_copy
 from transforms.nightly_window import NightlyWindow, nightly_window
 
 
@@ -33,7 +33,7 @@ def nightly_window_of(published_path: Path, last: date) -> NightlyWindow:
     successful run's warehouse, readable while a run writes the private one). Without a read copy, or one that
     cannot be read, the usual few days: the run itself then says what is wrong with the warehouse."""
     try:
-        rows = query_read_copy(published_path, "queries/nightly_continuation.sql")
+        rows = query_read_copy(published_path, beside(__file__, "nightly_continuation.sql"))
     except duckdb.Error:
         rows = None
     if rows is None:

@@ -14,7 +14,7 @@ import dagster as dg
 import polars as pl
 
 from orchestration.sources.load_jobs import KIND_TAG, WINDOW_TAG
-from orchestration.sql_files import query_sql_file
+from orchestration.sql_files import beside, query_sql_file
 from orchestration.warehouse_connection import WarehouseLockedError, connect, registered
 from transforms.quarters import quarter_label
 
@@ -71,7 +71,7 @@ def _open_failures(
             continue
         try:
             with registered(connection, {"batch_runs": batch}):
-                counts = query_sql_file(connection, "queries/open_failures_of_runs.sql").pl()
+                counts = query_sql_file(connection, beside(__file__, "open_failures_of_runs.sql")).pl()
             return counts, str(path)
         finally:
             connection.close()

@@ -7,7 +7,7 @@ import polars as pl
 from orchestration.migrations import latest_version, recorded_version
 from orchestration.retry_policy import MAX_ATTEMPTS
 from orchestration.run_window import new_york_today
-from orchestration.sql_files import query_sql_file
+from orchestration.sql_files import beside, query_sql_file
 from orchestration.warehouse_connection import connect
 
 
@@ -28,10 +28,10 @@ def warehouse_summary(path: Path) -> dict[str, pl.DataFrame]:
             )
         return {
             "tables": query_sql_file(connection, "queries/table_row_counts.sql").pl(),
-            "filings by form": query_sql_file(connection, "queries/summary_filings_by_form.sql").pl(),
-            "index days": query_sql_file(connection, "queries/summary_index_days.sql").pl(),
+            "filings by form": query_sql_file(connection, beside(__file__, "summary_filings_by_form.sql")).pl(),
+            "index days": query_sql_file(connection, beside(__file__, "summary_index_days.sql")).pl(),
             "ingest failures": query_sql_file(
-                connection, "queries/summary_failures.sql", max_attempts=MAX_ATTEMPTS
+                connection, beside(__file__, "summary_failures.sql"), max_attempts=MAX_ATTEMPTS
             ).pl(),
             "feed latency today (acceptance to read copy)": _todays_latency(connection),
         }
@@ -42,7 +42,7 @@ def warehouse_summary(path: Path) -> dict[str, pl.DataFrame]:
 def _todays_latency(connection) -> pl.DataFrame:
     """Today's filings from the feed: how many, and the median and worst time from acceptance to the read copy
     (none when no filing came through the feed today)."""
-    latency = query_sql_file(connection, "queries/summary_feed_latency.sql", today=new_york_today()).pl()
+    latency = query_sql_file(connection, beside(__file__, "summary_feed_latency.sql"), today=new_york_today()).pl()
     latency = latency.filter(pl.col("filings") > 0)
     return latency.select(
         "filings",

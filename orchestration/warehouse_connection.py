@@ -27,7 +27,7 @@ from orchestration.duckdb_file import blocks_missing
 from orchestration.lock_holder import describe_holder
 from orchestration.migrations import Migration, latest_version, migrate, recorded_version
 from orchestration.run_profile import profiled
-from orchestration.sql_files import SQL_ROOT, query_sql_file, run_sql_file
+from orchestration.sql_files import SQL_ROOT, beside, query_sql_file, run_sql_file
 
 
 class WarehouseLockedError(RuntimeError):
@@ -320,7 +320,7 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> list[Migration]:
     A warehouse already at this release's version and objects is only read: a run opens it many times."""
     digest = schema_objects_digest()
     if recorded_version(connection) == latest_version():
-        [(written,)] = query_sql_file(connection, "queries/schema_objects_digest.sql").fetchall()
+        [(written,)] = query_sql_file(connection, beside(__file__, "schema_objects_digest.sql")).fetchall()
         if written == digest:
             return []
     with transaction(connection):
@@ -329,7 +329,7 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> list[Migration]:
         for folder in SCHEMA_OBJECT_FOLDERS:
             for relative_path in sql_files_in(folder):
                 run_sql_file(connection, relative_path)
-        run_sql_file(connection, "records/record_schema_objects.sql", digest=digest, now=now)
+        run_sql_file(connection, beside(__file__, "record_schema_objects.sql"), digest=digest, now=now)
     return applied
 
 

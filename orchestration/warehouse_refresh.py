@@ -12,7 +12,7 @@ import polars as pl
 from orchestration.progress import progress
 from orchestration.refresh_chain import refresh_steps
 from orchestration.settings import SettingError
-from orchestration.sql_files import query_sql_file, run_sql_file
+from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.warehouse_connection import registered, transaction
 from transforms.vehicle_overrides import first_unappliable, override_lines
 from transforms.vehicles import Override, OverrideNotAppliedError, VehicleAssignment, assign_vehicles
@@ -48,7 +48,7 @@ def check_overrides(connection: duckdb.DuckDBPyConnection, overrides: Sequence[O
     if not overrides:
         return
     with registered(connection, {"batch_overrides": override_lines(overrides)}):
-        held = query_sql_file(connection, "queries/override_lines.sql").pl()
+        held = query_sql_file(connection, beside(__file__, "override_lines.sql")).pl()
     problem = first_unappliable(overrides, held)
     if problem:
         raise SettingError(f"INSIDER_VEHICLE_OVERRIDES: {problem}")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.migrations import latest_version, recorded_version
-from orchestration.sql_files import query_sql_file
+from orchestration.sql_files import beside, query_sql_file
 from orchestration.warehouse_connection import connect
 
 
@@ -48,8 +48,8 @@ def writer_state(warehouse: Path, wait_seconds: float | None = None) -> WriterSt
     try:
         if recorded_version(connection) != latest_version():
             return WriterState()
-        [counts] = query_sql_file(connection, "queries/unpublished_work.sql").fetchall()
-        [(to_post,)] = query_sql_file(connection, "queries/alerts_to_post_count.sql").fetchall()
+        [counts] = query_sql_file(connection, beside(__file__, "unpublished_work.sql")).fetchall()
+        [(to_post,)] = query_sql_file(connection, beside(__file__, "alerts_to_post_count.sql")).fetchall()
     finally:
         connection.close()
     return WriterState(*counts, alerts_to_post=to_post)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from orchestration import alert_assets, model_assets
 from orchestration.alert_assets import merge_alerts
 from orchestration.model_assets import calendar_frame
-from orchestration.sql_files import run_sql_file
+from orchestration.sql_files import beside, run_sql_file
 from orchestration.warehouse_connection import connect, ensure_schema
 from orchestration.warehouse_load import load_filings
 from orchestration.warehouse_refresh import refresh_model
@@ -178,7 +179,7 @@ def load(connection, filings: list[Filing], when: datetime) -> None:
 
 def merge_and_publish(connection, when: datetime) -> None:
     merge_alerts(connection, when)
-    run_sql_file(connection, "records/record_published.sql", now=when)
+    run_sql_file(connection, beside(model_assets.__file__, "record_published.sql"), now=when)
 
 
 def alert_rows(connection) -> dict[str, tuple]:
@@ -499,7 +500,11 @@ def test_every_screen_is_merged_under_a_rule_the_messages_name():
     from orchestration.sql_files import read_sql
     from transforms.alert_messages import RULE_HEADLINES
 
-    merged = dict(re.findall(r"select '(\w+)' as rule, \* from (\w+)", read_sql("records/merge_alerts.sql")))
+    merged = dict(
+        re.findall(
+            r"select '(\w+)' as rule, \* from (\w+)", read_sql(beside(alert_assets.__file__, "merge_alerts.sql"))
+        )
+    )
     assert sorted(merged.values()) == sorted(SCREENS) and len(SCREENS) == 5
     assert {f"alert_{rule}s" for rule in merged} == set(SCREENS)
     assert merged.keys() == RULE_HEADLINES.keys()

@@ -91,7 +91,7 @@ def parse_overrides(text: str, name: str = "overrides") -> list[Override]:
     return found
 
 
-# The overrides as sql/queries/override_lines.sql reads them (batch_overrides), a row each, numbered.
+# The overrides as orchestration/sql/override_lines.sql reads them (batch_overrides), a row each, numbered.
 OVERRIDE_LINES_SCHEMA = pl.Schema(
     {
         "override_index": pl.Int64,
@@ -115,7 +115,7 @@ def override_lines(overrides: Sequence[Override]) -> pl.DataFrame:
 
 def first_unappliable(overrides: Sequence[Override], held: pl.DataFrame) -> str | None:
     """`source: problem` of the first override the warehouse cannot honour, given what it holds of the lines each
-    names (`held`: sql/queries/override_lines.sql, a row per override_index and role), or None.
+    names (`held`: orchestration/sql/override_lines.sql, a row per override_index and role), or None.
 
     A row that cannot be applied would otherwise be dropped without a word (a line not loaded) or turned into
     something else (a `same_vehicle` target that does not exist made a second vehicle: a holding counted twice).

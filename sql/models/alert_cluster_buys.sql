@@ -4,7 +4,7 @@
 -- parameters: min_owner_groups = 3, window_days = 7
 -- scope: date event_date
 -- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range.
--- An alert screen (sql/records/merge_alerts.sql fires each row once, as `alerts`): one cluster fires once, on the
+-- An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`): one cluster fires once, on the
 -- trade day its last needed buyer completes it; the buys that follow within the window belong to it. Open-market
 -- purchases are code P of non-derivative securities, flagged rows left out; co-filers of one filing are one owner
 -- group. The filing and line named are the completing day's last-filed purchase, its largest line. The key is the

@@ -2,7 +2,7 @@
 -- parameters: min_value = 1000000
 -- scope: filing
 -- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range.
--- An alert screen (sql/records/merge_alerts.sql fires each row once, as `alerts`). The officer is read from the
+-- An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`). The officer is read from the
 -- officer title as filed: CEO, CFO, Chief Executive/Financial Officer, Principal Executive/Financial Officer, in any
 -- case and combination ("Chairman & CEO", "SVP/CFO", "Co-CEO"). Open-market sales are code S of non-derivative
 -- securities, summed per filing, flagged rows left out; the line named is the largest sale. The key is the filing an

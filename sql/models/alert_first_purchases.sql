@@ -2,7 +2,7 @@
 -- parameters: quiet_years = 2
 -- scope: group
 -- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range.
--- An alert screen (sql/records/merge_alerts.sql fires each row once, as `alerts`). Open-market purchases are code P
+-- An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`). Open-market purchases are code P
 -- of non-derivative securities, flagged rows left out. A filing fires when the group bought nothing of the issuer in
 -- the $quiet_years years before its earliest purchase, and that quiet is known: the group bought before that, or the
 -- warehouse's filings reach back that far (a warehouse holding one month cannot tell a first purchase from the

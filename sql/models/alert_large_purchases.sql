@@ -2,7 +2,7 @@
 -- parameters: min_value = 100000
 -- scope: filing
 -- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range.
--- An alert screen (sql/records/merge_alerts.sql fires each row once, as `alerts`). Open-market purchases are code P
+-- An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`). Open-market purchases are code P
 -- of non-derivative securities; the rows flagged as contradicting themselves (direction, price outlier, amount out
 -- of range) count for nothing. A filing's purchases are summed: one trade reported as ten lines at ten prices is one
 -- purchase. The line named is the filing's largest purchase. The key is the filing an amendment restates, so a 4/A

@@ -114,7 +114,7 @@ def f345_quarter(
     quarters: dict[str, dict[str, object]] = {}
     labels = [quarter_label(datetime.fromisoformat(key).date()) for key in context.partition_keys]
     with open_warehouse(storage.warehouse_path) as connection:  # one connection for the run's quarters
-        [(limit,)] = query_sql_file(connection, "queries/memory_limit.sql").fetchall()
+        [(limit,)] = query_sql_file(connection, beside(__file__, "memory_limit.sql")).fetchall()
         run_sql_file(connection, "load/start_load_scope.sql")
         context.log.info(f"loading under a DuckDB memory limit of {limit}")
         for number, label in enumerate(progress(labels, desc="f345 quarters", unit="quarter", disable=len(labels) < 2)):
