@@ -1,24 +1,21 @@
 -- grain: one row per issuer and day a cluster of at least $min_owner_groups groups buying in $window_days days forms
--- A cluster forms on a day when that many owner groups bought in the open market within the $window_days days
--- ending on it, and no day in the $window_days days before it had as many.
+-- A cluster forms on a day when that many owner groups bought in the open market within the $window_days days ending on
+-- it, and no day in the $window_days days before it had as many.
 -- parameters: min_owner_groups = 3, window_days = 7
 -- scope: date event_date
--- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range.
--- An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`): one cluster fires once, on the
--- trade day its last needed buyer completes it; the buys that follow within the window belong to it. Open-market
--- purchases are code P of non-derivative securities, flagged rows left out; co-filers of one filing are one owner
--- group. The filing and line named are the completing day's last-filed purchase, its largest line. The key is the
--- issuer and that day.
+-- excludes: what counts_as_open_market excludes (flag_code_contradicts_direction, flag_price_outlier,
+-- flag_amount_out_of_range). An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`): one
+-- cluster fires once, on the trade day its last needed buyer completes it; the buys that follow within the window
+-- belong to it. Open-market purchases are code P of non-derivative securities, flagged rows left out; co-filers of one
+-- filing are one owner group. The filing and line named are the completing day's last-filed purchase, its largest line.
+-- The key is the issuer and that day.
 with buys as (
     select issuer_cik, owner_group_key, accession_number, line_number, transaction_date, value, filing_date
     from transaction_values
     where
-        transaction_code = 'P'
-        and table_kind = 'non_derivative'
+        counts_as_open_market
+        and transaction_code = 'P'
         and transaction_date is not null
-        and not flag_code_contradicts_direction
-        and not flag_price_outlier
-        and not flag_amount_out_of_range
         and in_model_scope(issuer_cik)
         -- a formed day reads its own window and the window before it
         and transaction_date >= date_scope_start() - 2 * cast($window_days as integer) + 1

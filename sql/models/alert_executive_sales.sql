@@ -1,22 +1,20 @@
 -- grain: one row per filing whose open-market sales by a CEO or CFO add up to at least $min_value
 -- parameters: min_value = 1000000
 -- scope: filing
--- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range.
--- An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`). The officer is read from the
--- officer title as filed: CEO, CFO, Chief Executive/Financial Officer, Principal Executive/Financial Officer, in any
--- case and combination ("Chairman & CEO", "SVP/CFO", "Co-CEO"). Open-market sales are code S of non-derivative
--- securities, summed per filing, flagged rows left out; the line named is the largest sale. The key is the filing an
--- amendment restates, so a 4/A that changes the sale revises this alert instead of firing another.
+-- excludes: what counts_as_open_market excludes (flag_code_contradicts_direction, flag_price_outlier,
+-- flag_amount_out_of_range). An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`). The
+-- officer is read from the officer title as filed: CEO, CFO, Chief Executive/Financial Officer, Principal
+-- Executive/Financial Officer, in any case and combination ("Chairman & CEO", "SVP/CFO", "Co-CEO"). Open-market sales
+-- are code S of non-derivative securities, summed per filing, flagged rows left out; the line named is the largest
+-- sale. The key is the filing an amendment restates, so a 4/A that changes the sale revises this alert instead of
+-- firing another.
 with sales as (
     select accession_number, issuer_cik, owner_group_key, line_number, transaction_date, value
     from transaction_values
     where
-        transaction_code = 'S'
-        and table_kind = 'non_derivative'
+        counts_as_open_market
+        and transaction_code = 'S'
         and value > 0
-        and not flag_code_contradicts_direction
-        and not flag_price_outlier
-        and not flag_amount_out_of_range
         and in_model_scope(issuer_cik)
         and in_filing_scope(accession_number)
 ),

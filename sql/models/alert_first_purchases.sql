@@ -1,22 +1,20 @@
 -- grain: one row per filing holding an owner group's first open-market purchase of an issuer in $quiet_years years
 -- parameters: quiet_years = 2
 -- scope: group
--- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range.
--- An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`). Open-market purchases are code P
--- of non-derivative securities, flagged rows left out. A filing fires when the group bought nothing of the issuer in
--- the $quiet_years years before its earliest purchase, and that quiet is known: the group bought before that, or the
--- warehouse's filings reach back that far (a warehouse holding one month cannot tell a first purchase from the
--- hundredth). The line named is the filing's largest purchase; the key is the filing an amendment restates.
+-- excludes: what counts_as_open_market excludes (flag_code_contradicts_direction, flag_price_outlier,
+-- flag_amount_out_of_range). An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`).
+-- Open-market purchases are code P of non-derivative securities, flagged rows left out. A filing fires when the group
+-- bought nothing of the issuer in the $quiet_years years before its earliest purchase, and that quiet is known: the
+-- group bought before that, or the warehouse's filings reach back that far (a warehouse holding one month cannot tell a
+-- first purchase from the hundredth). The line named is the filing's largest purchase; the key is the filing an
+-- amendment restates.
 with purchases as (
     select accession_number, issuer_cik, owner_group_key, line_number, transaction_date, value
     from transaction_values
     where
-        transaction_code = 'P'
-        and table_kind = 'non_derivative'
+        counts_as_open_market
+        and transaction_code = 'P'
         and transaction_date is not null
-        and not flag_code_contradicts_direction
-        and not flag_price_outlier
-        and not flag_amount_out_of_range
         and in_model_scope(issuer_cik)
         and in_group_scope(issuer_cik, owner_group_key)
 ),

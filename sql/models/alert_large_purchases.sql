@@ -1,22 +1,19 @@
 -- grain: one row per filing whose open-market purchases by an officer or director add up to at least $min_value
 -- parameters: min_value = 100000
 -- scope: filing
--- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range.
--- An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`). Open-market purchases are code P
--- of non-derivative securities; the rows flagged as contradicting themselves (direction, price outlier, amount out
--- of range) count for nothing. A filing's purchases are summed: one trade reported as ten lines at ten prices is one
--- purchase. The line named is the filing's largest purchase. The key is the filing an amendment restates, so a 4/A
--- that changes the purchase revises this alert instead of firing another.
+-- excludes: what counts_as_open_market excludes (flag_code_contradicts_direction, flag_price_outlier,
+-- flag_amount_out_of_range). An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`).
+-- Open-market purchases are code P of non-derivative securities; the rows flagged as contradicting themselves
+-- (direction, price outlier, amount out of range) count for nothing. A filing's purchases are summed: one trade
+-- reported as ten lines at ten prices is one purchase. The line named is the filing's largest purchase. The key is the
+-- filing an amendment restates, so a 4/A that changes the purchase revises this alert instead of firing another.
 with purchases as (
     select accession_number, issuer_cik, owner_group_key, line_number, transaction_date, value
     from transaction_values
     where
-        transaction_code = 'P'
-        and table_kind = 'non_derivative'
+        counts_as_open_market
+        and transaction_code = 'P'
         and value > 0
-        and not flag_code_contradicts_direction
-        and not flag_price_outlier
-        and not flag_amount_out_of_range
         and in_model_scope(issuer_cik)
         and in_filing_scope(accession_number)
 ),

@@ -1,7 +1,7 @@
 -- grain: one row per late Form 4 reporting a trade the large-purchase or executive-sale screen alerts on
 -- scope: filing
--- An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`). Late as filing_lag counts it: a
--- Form 4 filed more than two business days after its earliest trade. An amendment is as late as the Form 4 it
+-- An alert screen (orchestration/sql/merge_alerts.sql fires each row once, as `alerts`). Late as filing_lag counts it:
+-- a Form 4 filed more than two business days after its earliest trade. An amendment is as late as the Form 4 it
 -- restates (the other screens key an alert by that filing), so a 4/A revises the alert rather than withdraw it. The
 -- trade, value and line are the other screen's; the key is that alert's, under this rule.
 with trades as (

@@ -2,18 +2,15 @@
 -- bought in the open market within $window_days days from that day
 -- parameters: min_owner_groups = 3, window_days = 10
 -- scope: date window_start + cast($window_days as integer) - 1
--- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range. Co-filers of one filing are
--- one owner group.
+-- excludes: what counts_as_open_market excludes (flag_code_contradicts_direction, flag_price_outlier,
+-- flag_amount_out_of_range). Co-filers of one filing are one owner group.
 with buys as (
     select issuer_cik, owner_group_key, transaction_date, value
     from transaction_values
     where
-        transaction_code = 'P'
-        and table_kind = 'non_derivative'
+        counts_as_open_market
+        and transaction_code = 'P'
         and transaction_date is not null
-        and not flag_code_contradicts_direction
-        and not flag_price_outlier
-        and not flag_amount_out_of_range
         and in_model_scope(issuer_cik)
         -- a window that may have changed starts at most $window_days - 1 days before the first change
         and transaction_date >= date_scope_start() - cast($window_days as integer) + 1

@@ -1,17 +1,13 @@
 -- grain: one row per issuer and calendar month with open-market purchases or sales (codes P and S, Table I)
--- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range. Owner groups (co-filers)
--- count once.
+-- excludes: what counts_as_open_market excludes (flag_code_contradicts_direction, flag_price_outlier,
+-- flag_amount_out_of_range). Owner groups (co-filers) count once.
 -- scope: date last_day(month)
 with open_market as (
     select *
     from transaction_values
     where
-        transaction_code in ('P', 'S')
-        and table_kind = 'non_derivative'
+        counts_as_open_market
         and transaction_date is not null
-        and not flag_code_contradicts_direction
-        and not flag_price_outlier
-        and not flag_amount_out_of_range
         and in_model_scope(issuer_cik)
         and transaction_date >= date_trunc('month', date_scope_start())  -- the month of the first change on
 ),

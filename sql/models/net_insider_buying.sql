@@ -1,6 +1,6 @@
 -- grain: one row per issuer and day with open-market trades, with net buying over the trailing 30, 60, 90 days
--- excludes: flag_code_contradicts_direction, flag_price_outlier, flag_amount_out_of_range. Windows are calendar days
--- ending on `day`.
+-- excludes: what counts_as_open_market excludes (flag_code_contradicts_direction, flag_price_outlier,
+-- flag_amount_out_of_range). Windows are calendar days ending on `day`.
 -- scope: date day
 with daily as (
     select
@@ -10,12 +10,8 @@ with daily as (
         sum(case transaction_code when 'P' then value else -value end) as net_value
     from transaction_values
     where
-        transaction_code in ('P', 'S')
-        and table_kind = 'non_derivative'
+        counts_as_open_market
         and transaction_date is not null
-        and not flag_code_contradicts_direction
-        and not flag_price_outlier
-        and not flag_amount_out_of_range
         and in_model_scope(issuer_cik)
         and transaction_date >= date_scope_start() - 89  -- the 90-day window of the first day that may have changed
     group by issuer_cik, transaction_date

@@ -2,7 +2,8 @@
 -- parameters: price_outlier_ratio = 0.5
 -- scope: filing
 -- value is shares × price, NULL (never 0) when either is missing. Flags mark rows whose data contradict
--- themselves; the rows stay, and each model says which flags it excludes. shares, price and shares_after are NULL
+-- themselves; the rows stay, and each model says which flags it excludes. counts_as_open_market is the one rule of
+-- what the open-market metrics count (P and S of Table I, unflagged): the models of buying and selling read it. shares, price and shares_after are NULL
 -- where the filed figure is beyond the models' range (sql/views/model_amounts.sql): flag_amount_out_of_range.
 with lines as (
     select
@@ -75,4 +76,16 @@ flagged as (
         on prices.accession_number = lines.accession_number and prices.transaction_code = lines.transaction_code
 )
 
-select * from flagged
+select
+    *,
+    -- The open-market trades every metric of insider buying and selling counts: purchases (P) and sales (S) of
+    -- non-derivative securities, none of whose figures contradict themselves.
+    coalesce(
+        transaction_code in ('P', 'S')
+        and table_kind = 'non_derivative'
+        and not flag_code_contradicts_direction
+        and not flag_price_outlier
+        and not flag_amount_out_of_range,
+        false
+    ) as counts_as_open_market
+from flagged
