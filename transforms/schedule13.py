@@ -1,0 +1,327 @@
+"""Schedules 13D and 13G as filed in XML (`primary_doc.xml`, root `edgarSubmission`): the cover page's facts, every
+reporting person's, and the items a reader of holdings needs (13D's purpose, 13G's "5% or less").
+
+The two schedules name the same facts differently (13D `aggregateAmountOwned`, `percentOfClass`, `dateOfEvent`; 13G
+`reportingPersonBeneficiallyOwnedAggregateNumberOfShares`, `classPercent`, `eventDateRequiresFilingThisStatement`),
+schema X0202 nests the CUSIPs (`issuerCusips/issuerCusipNumber`), and the common namespace's elements come under any
+prefix or none: elements are matched on namespace and local name, never on prefix. What a filer got wrong and can be
+read anyway (a CIK with spaces, the placeholder CUSIP 000000000, `???` where a character was lost, an amount that is
+not a number) is kept as filed or left out, and named in `flags`; a document that is not well-formed XML, or not a
+Schedule 13D/G, raises Schedule13Error with a reason code, for the caller to quarantine.
+"""
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+SCHEDULE_13D_NAMESPACE = "http://www.sec.gov/edgar/schedule13D"
+SCHEDULE_13G_NAMESPACE = "http://www.sec.gov/edgar/schedule13g"
+SCHEDULES = {SCHEDULE_13D_NAMESPACE: "13D", SCHEDULE_13G_NAMESPACE: "13G"}
+ROOT = "edgarSubmission"
+# The largest document read: the specification's cover pages and items are text of at most a few hundred kB.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# The CUSIP a filer types when the form asks for one the class does not have.
+PLACEHOLDER_CUSIP = "000000000"
+# What an upload left where a character it could not encode was.
+LOST_CHARACTERS = "???"
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_CIK = re.compile(r"\d{1,10}")
+
+
+class Schedule13Error(ValueError):
+    """A document that cannot be read as a Schedule 13D/G; `reason` is a code for ingest_failures."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class ReportingPerson:
+    """One cover page: a person reporting the shares it beneficially owns (the persons of one filing overlap: a
+    parent, its funds and its manager each report the same shares)."""
+
+    position: int
+    name: str | None
+    cik: str | None  # as 10 digits; 13G persons usually have none
+    no_cik: bool | None  # 13D's "this person has no CIK" box
+    member_of_group: str | None  # "a" (a group) or "b" (not), the cover's group box
+    citizenship: str | None  # citizenship or place of organization, as EDGAR's country/state code
+    sole_voting_power: Decimal | None
+    shared_voting_power: Decimal | None
+    sole_dispositive_power: Decimal | None
+    shared_dispositive_power: Decimal | None
+    aggregate_amount: Decimal | None
+    excludes_certain_shares: bool | None
+    percent_of_class: Decimal | None
+    type_codes: tuple[str, ...]  # IA, PN, CO, IN, ... (several)
+    funds_sources: tuple[str, ...]  # 13D's source of funds: WC, AF, PF, OO, ... (several)
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class Schedule13Document:
+    """A Schedule 13D or 13G (or an amendment) as its XML states it."""
+
+    schedule: str  # "13D" or "13G"
+    submission_type: str | None  # SCHEDULE 13D, SCHEDULE 13D/A, SCHEDULE 13G, SCHEDULE 13G/A
+    schema_version: str | None  # X0202 from 2026; absent before
+    filer_cik: str | None
+    previous_accession_number: str | None  # an amendment's: the chain's original, perhaps a pre-XML filing
+    amendment_number: int | None
+    class_title: str | None
+    event_date: date | None
+    issuer_cik: str | None
+    issuer_name: str | None
+    issuer_cusips: tuple[str, ...]
+    rules: tuple[str, ...]  # 13G: Rule 13d-1(b), (c), (d)
+    purpose: str | None  # 13D item 4
+    five_percent_or_less: bool | None  # 13G item 5
+    persons: tuple[ReportingPerson, ...]
+    flags: tuple[str, ...]  # "<what>:<field>" for each fact read despite a mistake, or left out because of one
+
+    @property
+    def is_amendment(self) -> bool:
+        return bool(self.submission_type and self.submission_type.endswith("/A"))
+
+
+_PARSERS = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    """This thread's parser: made once (making one costs about as much as reading a small document), and per
+    thread, since an lxml parser must not be shared between threads."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        _PARSERS.parser = parser
+    return parser
+
+
+def _first(children: dict[str, list[etree._Element]], *names: str) -> etree._Element | None:
+    for name in names:
+        if name in children:
+            return children[name][0]
+    return None
+
+
+class _Reader:
+    """Reads the schedule's elements (those of `namespace`, whatever their prefix) as text, numbers, dates and codes,
+    naming in `flags` what it had to clean or leave out."""
+
+    def __init__(self, namespace: str) -> None:
+        self.flags: list[str] = []
+        self._prefix = f"{{{namespace}}}"
+
+    def children(self, element: etree._Element | None) -> dict[str, list[etree._Element]]:
+        """The element's children of the schedule's namespace by local name, in document order."""
+        found: dict[str, list[etree._Element]] = {}
+        if element is None:
+            return found
+        prefix, start = self._prefix, len(self._prefix)
+        for child in element:
+            tag = child.tag
+            if type(tag) is str and tag.startswith(prefix):  # not a comment, nor another namespace's
+                name = tag[start:]
+                if name in found:
+                    found[name].append(child)
+                else:
+                    found[name] = [child]
+        return found
+
+    def text(self, element: etree._Element | None, field: str) -> str | None:
+        if element is None or element.text is None:
+            return None
+        value = element.text.strip()
+        if LOST_CHARACTERS in value:
+            self.flags.append(f"lost_characters:{field}")
+        return value or None
+
+    def texts(self, elements: list[etree._Element], field: str) -> tuple[str, ...]:
+        return tuple(value for element in elements if (value := self.text(element, field)) is not None)
+
+    def amount(self, element: etree._Element | None, field: str) -> Decimal | None:
+        value = self.text(element, field)
+        if value is None:
+            return None
+        try:
+            number = Decimal(value.replace(",", ""))
+        except InvalidOperation:
+            self.flags.append(f"not_a_number:{field}")
+            return None
+        if not number.is_finite():
+            self.flags.append(f"not_a_number:{field}")
+            return None
+        return number
+
+    def day(self, element: etree._Element | None, field: str) -> date | None:
+        value = self.text(element, field)
+        if value is None:
+            return None
+        match = _DATE.fullmatch(value)
+        try:
+            if match is None:
+                raise ValueError(value)
+            month, day, year = (int(part) for part in match.groups())
+            return date(year, month, day)
+        except ValueError:
+            self.flags.append(f"not_a_date:{field}")
+            return None
+
+    def yes_no(self, element: etree._Element | None, field: str) -> bool | None:
+        value = self.text(element, field)
+        if value is None:
+            return None
+        answer = {"y": True, "yes": True, "true": True, "n": False, "no": False, "false": False}.get(value.lower())
+        if answer is None:
+            self.flags.append(f"not_yes_or_no:{field}")
+        return answer
+
+    def cik(self, element: etree._Element | None, field: str) -> str | None:
+        if element is None or element.text is None:
+            return None
+        if element.text != element.text.strip():
+            self.flags.append(f"cik_whitespace:{field}")
+        value = element.text.strip()
+        if not value:
+            return None
+        if not _CIK.fullmatch(value):
+            self.flags.append(f"not_a_cik:{field}")
+            return None
+        return value.zfill(10)
+
+    def cusips(self, elements: list[etree._Element]) -> tuple[str, ...]:
+        kept = []
+        for value in self.texts(elements, "issuer_cusip"):
+            if value.strip("0") == "" and len(value) == len(PLACEHOLDER_CUSIP):
+                self.flags.append("placeholder_cusip:issuer_cusip")
+                continue
+            kept.append(value.upper())
+        return tuple(kept)
+
+
+def parse_tree(xml: bytes) -> etree._Element:
+    """The document's root after the size and DTD guards (a blank line before `<?xml` is allowed, as EDGAR does)."""
+    if len(xml) > MAX_DOCUMENT_BYTES:
+        raise Schedule13Error("xml_too_large", f"{len(xml):,} bytes exceeds the {MAX_DOCUMENT_BYTES:,}-byte cap")
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise Schedule13Error("xml_dtd_forbidden", "the document declares a DTD or entities")
+    body = xml.lstrip(b"\xef\xbb\xbf \t\r\n")
+    try:
+        root = etree.fromstring(body, parser=_parser())
+    except etree.XMLSyntaxError as error:
+        raise Schedule13Error("xml_malformed", str(error)) from None
+    if root is None:
+        raise Schedule13Error("xml_malformed", "no root element")
+    qualified = etree.QName(root)
+    if qualified.localname != ROOT or qualified.namespace not in SCHEDULES:
+        raise Schedule13Error(
+            "not_schedule13", f"root element is <{qualified.localname}> in namespace {qualified.namespace!r}"
+        )
+    return root
+
+
+_13D_PERSON = {
+    "powers": None,
+    "aggregate": "aggregateAmountOwned",
+    "excludes": "isAggregateExcludeShares",
+    "percent": "percentOfClass",
+    "group": "memberOfGroup",
+    "comment": "commentContent",
+}
+_13G_PERSON = {
+    "powers": "reportingPersonBeneficiallyOwnedNumberOfShares",
+    "aggregate": "reportingPersonBeneficiallyOwnedAggregateNumberOfShares",
+    "excludes": "aggregateAmountExcludesCertainSharesFlag",
+    "percent": "classPercent",
+    "group": "memberGroup",
+    "comment": "comments",
+}
+
+
+def _person(reader: _Reader, element: etree._Element, position: int, names: dict[str, str | None]) -> ReportingPerson:
+    fields = reader.children(element)
+    powers = reader.children(fields[names["powers"]][0]) if names["powers"] in fields else fields
+    group = _first(fields, names["group"] or "", "memberOfGroup", "memberGroup")
+    return ReportingPerson(
+        position=position,
+        name=reader.text(_first(fields, "reportingPersonName"), "person_name"),
+        cik=reader.cik(_first(fields, "reportingPersonCIK", "reportingPersonCik"), "person_cik"),
+        no_cik=reader.yes_no(_first(fields, "reportingPersonNoCIK"), "person_no_cik"),
+        member_of_group=reader.text(group, "member_of_group"),
+        citizenship=reader.text(_first(fields, "citizenshipOrOrganization"), "citizenship"),
+        sole_voting_power=reader.amount(_first(powers, "soleVotingPower"), "sole_voting_power"),
+        shared_voting_power=reader.amount(_first(powers, "sharedVotingPower"), "shared_voting_power"),
+        sole_dispositive_power=reader.amount(_first(powers, "soleDispositivePower"), "sole_dispositive_power"),
+        shared_dispositive_power=reader.amount(_first(powers, "sharedDispositivePower"), "shared_dispositive_power"),
+        aggregate_amount=reader.amount(_first(fields, names["aggregate"] or ""), "aggregate_amount"),
+        excludes_certain_shares=reader.yes_no(_first(fields, names["excludes"] or ""), "excludes_certain_shares"),
+        percent_of_class=reader.amount(_first(fields, names["percent"] or ""), "percent_of_class"),
+        type_codes=reader.texts(fields.get("typeOfReportingPerson", []), "type_codes"),
+        funds_sources=reader.texts(fields.get("fundType", []), "funds_sources"),
+        comment=reader.text(_first(fields, names["comment"] or ""), "person_comment"),
+    )
+
+
+def parse_schedule13(xml: bytes) -> Schedule13Document:
+    """Parse one Schedule 13D/G `primary_doc.xml`; raises Schedule13Error with a reason code on bad input."""
+    root = parse_tree(xml)
+    namespace = etree.QName(root).namespace
+    schedule = SCHEDULES[namespace]
+    reader = _Reader(namespace)
+    top = reader.children(root)
+    header = reader.children(_first(top, "headerData"))
+    filer_info = reader.children(_first(header, "filerInfo"))
+    filer = reader.children(_first(reader.children(_first(filer_info, "filer")), "filerCredentials"))
+    form = reader.children(_first(top, "formData"))
+    cover = reader.children(_first(form, "coverPageHeader"))
+    issuer = reader.children(_first(cover, "issuerInfo"))
+    cusip_elements = issuer.get("issuerCUSIP", []) + issuer.get("issuerCusip", [])
+    for nested in issuer.get("issuerCusips", []):
+        cusip_elements += reader.children(nested).get("issuerCusipNumber", [])
+    rules = reader.children(_first(cover, "designateRulesPursuantThisScheduleFiled")).get(
+        "designateRulePursuantThisScheduleFiled", []
+    )
+    if schedule == "13D":
+        person_elements = reader.children(_first(form, "reportingPersons")).get("reportingPersonInfo", [])
+        person_names = _13D_PERSON
+        items = reader.children(_first(form, "items1To7"))
+    else:
+        person_elements = form.get("coverPageHeaderReportingPersonDetails", [])
+        person_names = _13G_PERSON
+        items = reader.children(_first(form, "items"))
+    amendment = reader.text(_first(cover, "amendmentNo"), "amendment_number")
+    if amendment is not None and not amendment.isdigit():
+        reader.flags.append("not_a_number:amendment_number")
+    persons = tuple(
+        _person(reader, element, position, person_names) for position, element in enumerate(person_elements, 1)
+    )
+    return Schedule13Document(
+        schedule=schedule,
+        submission_type=reader.text(_first(header, "submissionType"), "submission_type"),
+        schema_version=reader.text(_first(top, "schemaVersion"), "schema_version"),
+        filer_cik=reader.cik(_first(filer, "cik"), "filer_cik"),
+        previous_accession_number=reader.text(_first(header, "previousAccessionNumber"), "previous_accession_number"),
+        amendment_number=int(amendment) if amendment is not None and amendment.isdigit() else None,
+        class_title=reader.text(_first(cover, "securitiesClassTitle"), "class_title"),
+        event_date=reader.day(_first(cover, "dateOfEvent", "eventDateRequiresFilingThisStatement"), "event_date"),
+        issuer_cik=reader.cik(_first(issuer, "issuerCIK", "issuerCik"), "issuer_cik"),
+        issuer_name=reader.text(_first(issuer, "issuerName"), "issuer_name"),
+        issuer_cusips=reader.cusips(cusip_elements),
+        rules=reader.texts(rules, "rules"),
+        purpose=reader.text(_first(reader.children(_first(items, "item4")), "transactionPurpose"), "purpose")
+        if schedule == "13D"
+        else None,
+        five_percent_or_less=reader.yes_no(
+            _first(reader.children(_first(items, "item5")), "classOwnership5PercentOrLess"), "five_percent_or_less"
+        )
+        if schedule == "13G"
+        else None,
+        persons=persons,
+        flags=tuple(dict.fromkeys(reader.flags)),
+    )
