@@ -63,10 +63,26 @@ def _raw_rows(text: str) -> list[tuple[int, str, str, str, str, str]]:
         if tail is None:
             continue
         head = line[: tail.start()]
-        first, second = head[:second_column].strip(), head[second_column:].strip()
-        form_type, company = (first, second) if form_first else (second, first)
+        if form_first:
+            form_type, company = _form_then_company(head, second_column)
+        else:
+            company, form_type = head[:second_column].strip(), head[second_column:].strip()
         rows.append((number, form_type, company, tail.group(1), tail.group(2), tail.group(3)))
     return rows
+
+
+# A form type is words with single spaces between them ("SC 13G", "SCHEDULE 13G/A"); two spaces end it.
+_FORM_THEN_COMPANY = re.compile(r"\s*(\S+(?: \S+)*)\s{2,}(\S.*?)\s*")
+
+
+def _form_then_company(head: str, company_column: int) -> tuple[str, str]:
+    """A form index line's form type and company. The header puts "Company Name" at column 12 while the rows'
+    form column is 17 wide, so `SCHEDULE 13G/A` (14 characters) runs past the header's column: the form type ends
+    where two spaces do, and the column is only the fallback for a form type followed by one."""
+    match = _FORM_THEN_COMPANY.fullmatch(head)
+    if match is not None:
+        return match.group(1), match.group(2)
+    return head[:company_column].strip(), head[company_column:].strip()
 
 
 def _master_rows(lines: list[str]) -> list[tuple[int, str, str, str, str, str]]:
