@@ -6,7 +6,6 @@ newest first, one entry per party of each filing (Reporting, Issuer, …), `type
 `start=5000` the maintenance page with HTTP 503.
 """
 
-import random
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -14,6 +13,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 from pathlib import Path
 
+from mirror.fault_draws import FaultDraws
 from transforms.sgml import SubmissionFormatError, parse_header
 
 FEED_PATH = "/cgi-bin/browse-edgar"
@@ -129,13 +129,13 @@ class FeedFaults:
     stall_seconds: float = 30.0
     rates: dict[str, float] = field(default_factory=dict)
     seed: int = 0
-    _random: random.Random | None = None
+    _draws: FaultDraws | None = None
 
     def __post_init__(self) -> None:
-        unknown = set(self.rates) - set(FEED_FAULT_KINDS) | set(self.wrong_pages) - set(NOT_THE_FEED_BODIES)
+        unknown = set(self.wrong_pages) - set(NOT_THE_FEED_BODIES)
         if unknown:
             raise ValueError(f"unknown feed fault kinds {sorted(unknown)}; known: {', '.join(FEED_FAULT_KINDS)}")
-        self._random = random.Random(self.seed)
+        self._draws = FaultDraws(FEED_FAULT_KINDS, self.rates, self.seed, "feed fault")
 
     def next_fault(self) -> str | None:
         """The fault the next page gets: a scripted one first, else one drawn at the rates, else None."""
@@ -144,13 +144,8 @@ class FeedFaults:
         if self.stalled_pages > 0:
             self.stalled_pages -= 1
             return "stall"
-        assert self._random is not None
-        roll = self._random.random()
-        for kind in FEED_FAULT_KINDS:
-            roll -= self.rates.get(kind, 0.0)
-            if roll < 0:
-                return kind
-        return None
+        assert self._draws is not None
+        return self._draws.draw()
 
 
 @dataclass

@@ -7,7 +7,6 @@ tests and benchmarks exercise retries over real HTTP.
 
 import contextlib
 import gzip
-import random
 import socket
 import struct
 import sys
@@ -21,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from mirror.fault_draws import FaultDraws
 from mirror.feed import FEED_PATH, MirroredFeed
 
 
@@ -56,15 +56,10 @@ class FaultPlan:
     seed: int = 0
     stall_seconds: float = 3.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _random: random.Random | None = None
+    _draws: FaultDraws | None = None
 
     def __post_init__(self) -> None:
-        unknown = set(self.rates) - set(FAULT_KINDS)
-        if unknown:
-            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {', '.join(FAULT_KINDS)}")
-        if sum(self.rates.values()) > 1:
-            raise ValueError("fault rates add up to more than 1")
-        self._random = random.Random(self.seed)
+        self._draws = FaultDraws(FAULT_KINDS, self.rates, self.seed)
 
     def next_fault(self, path: str) -> int | None:
         with self._lock:
@@ -73,14 +68,8 @@ class FaultPlan:
 
     def draw(self) -> str | None:
         """The random fault for the next request, or None to answer normally."""
-        with self._lock:
-            assert self._random is not None
-            roll = self._random.random()
-        for kind in FAULT_KINDS:
-            roll -= self.rates.get(kind, 0.0)
-            if roll < 0:
-                return kind
-        return None
+        assert self._draws is not None
+        return self._draws.draw()
 
 
 def corrupt_xml(body: bytes) -> bytes:

@@ -4,6 +4,8 @@ webhook is still to get. Read without writing, so a poll can decide whether a ru
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from orchestration.migrations import latest_version, recorded_version
 from orchestration.sql_files import beside, query_sql_file
 from orchestration.warehouse_connection import connect
@@ -39,17 +41,23 @@ class WriterState:
         return ", ".join(f"{count} {what}" for count, what in parts if count) or "nothing"
 
 
+def state_of(connection: duckdb.DuckDBPyConnection) -> WriterState:
+    """The state of the writer `connection` has open. A warehouse not migrated to this release has nothing this
+    release could finish: the next run migrates it."""
+    if recorded_version(connection) != latest_version():
+        return WriterState()
+    [counts] = query_sql_file(connection, beside(__file__, "unpublished_work.sql")).fetchall()
+    [(to_post,)] = query_sql_file(connection, beside(__file__, "alerts_to_post_count.sql")).fetchall()
+    return WriterState(*counts, alerts_to_post=to_post)
+
+
 def writer_state(warehouse: Path, wait_seconds: float | None = None) -> WriterState:
-    """The writer's state (WarehouseLockedError past `wait_seconds` while a run writes it). A warehouse not built
-    yet, or not migrated to this release, has nothing this release could finish: the next run migrates it."""
+    """The writer's state, read without writing (WarehouseLockedError past `wait_seconds` while a run writes it);
+    a warehouse not built yet has nothing to finish."""
     if not warehouse.exists():
         return WriterState()
     connection = connect(warehouse, read_only=True, wait_seconds=wait_seconds)
     try:
-        if recorded_version(connection) != latest_version():
-            return WriterState()
-        [counts] = query_sql_file(connection, beside(__file__, "unpublished_work.sql")).fetchall()
-        [(to_post,)] = query_sql_file(connection, beside(__file__, "alerts_to_post_count.sql")).fetchall()
+        return state_of(connection)
     finally:
         connection.close()
-    return WriterState(*counts, alerts_to_post=to_post)

@@ -11,7 +11,7 @@ from orchestration.fetch_and_parse import fetch_and_parse
 from orchestration.resources import EdgarResource, StorageResource
 from orchestration.retry_policy import MAX_ATTEMPTS
 from orchestration.run_window import utc_now
-from orchestration.sources.current_feed.poll import FEED_ASSET
+from orchestration.sources.current_feed.poll import FEED_ASSET, NEW_LOADED, NEW_NOT_LOADED, NOT_LOADED
 from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.warehouse_connection import open_warehouse, registered, transaction
 from orchestration.warehouse_load import load_filings
@@ -124,9 +124,9 @@ def feed_filings(
             "fetched again (listed before, not loaded)": len(retries),
             "already loaded": len(held),
             "loaded": len(loaded),
-            "not loaded (recorded)": failed,
-            "new, loaded": len(new & loaded),
-            "new, not loaded": len(new - loaded - held),
+            NOT_LOADED: failed,
+            NEW_LOADED: len(new & loaded),
+            NEW_NOT_LOADED: len(new - loaded - held),
             "accessions": dg.MetadataValue.json(sorted(loaded)),
             "gap since": config.gap_since or "",
         }

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import duckdb
+
 from orchestration.partitions import EDGAR_TIMEZONE
 from orchestration.sources.load_jobs import WINDOW_TAG
 from orchestration.sql_files import beside, query_sql_file, run_sql_file
@@ -16,6 +18,10 @@ from transforms.edgar_client import EdgarClient, FetchError
 
 FEED_JOB = "load_current_filings"
 FEED_ASSET = "feed_filings"
+# The feed asset's counts that `watch` reports, by the labels its materialization's metadata gives them.
+NEW_LOADED = "new, loaded"
+NEW_NOT_LOADED = "new, not loaded"
+NOT_LOADED = "not loaded (recorded)"
 # A poll gives up after this share of the interval between polls, so a stalled feed never holds the next poll back;
 # but never sooner than the floor: a first poll reads the whole feed, 51 pages at 10 requests a second.
 POLL_DEADLINE_SHARE = 0.8
@@ -50,22 +56,28 @@ def page_fetcher(client: EdgarClient, deadline: float | None = None) -> Callable
     return fetch_page
 
 
+def cursor_of(connection: duckdb.DuckDBPyConnection) -> FeedCursor:
+    """Where the next poll starts, in the warehouse `connection` has open: the latest poll's cursor, else the newest
+    acceptance time it holds; with neither (or no feed_polls yet), the whole feed."""
+    tables = {row[0] for row in connection.sql("select table_name from duckdb_tables()").fetchall()}
+    if "feed_polls" not in tables:
+        return FeedCursor()
+    rows = query_sql_file(connection, beside(__file__, "feed_cursor.sql")).fetchall()
+    if not rows or rows[0][0] is None:
+        return FeedCursor()
+    return FeedCursor(rows[0][0], frozenset(rows[0][1] or ()))
+
+
 def warehouse_cursor(warehouse: Path) -> FeedCursor:
-    """Where the next poll starts: the latest poll's cursor, else the newest acceptance time the warehouse holds;
-    with neither (or no warehouse yet), the whole feed."""
+    """Where the next poll from `warehouse` starts (`cursor_of`), read without writing; no warehouse: the whole
+    feed."""
     if not warehouse.exists():
         return FeedCursor()
     connection = connect(warehouse, read_only=True)
     try:
-        tables = {row[0] for row in connection.sql("select table_name from duckdb_tables()").fetchall()}
-        if "feed_polls" not in tables:
-            return FeedCursor()
-        rows = query_sql_file(connection, beside(__file__, "feed_cursor.sql")).fetchall()
+        return cursor_of(connection)
     finally:
         connection.close()
-    if not rows or rows[0][0] is None:
-        return FeedCursor()
-    return FeedCursor(rows[0][0], frozenset(rows[0][1] or ()))
 
 
 def poll(client: EdgarClient, cursor: FeedCursor, deadline_seconds: float | None = None) -> tuple[FeedPoll, datetime]:

@@ -21,15 +21,19 @@ from orchestration.sources.current_feed.poll import (
     FEED_ASSET,
     FINISH_RUN_CONFIG,
     FINISH_RUN_TAGS,
+    NEW_LOADED,
+    NEW_NOT_LOADED,
+    NOT_LOADED,
+    cursor_of,
     poll,
     poll_deadline_seconds,
     record_poll_failure,
     run_config,
     run_tags,
-    warehouse_cursor,
 )
-from orchestration.writer_state import writer_state
-from transforms.current_feed import FeedUnavailableError
+from orchestration.warehouse_connection import connect
+from orchestration.writer_state import WriterState, state_of
+from transforms.current_feed import FeedCursor, FeedUnavailableError
 from transforms.edgar_client import EdgarClient
 
 # Runs the feed job with the feed asset's configuration and the run's tags; returns the finished run.
@@ -66,33 +70,35 @@ class FeedRunCounts:
 def feed_run_counts(result: dg.ExecuteInProcessResult) -> FeedRunCounts:
     """What the feed asset says it loaded and could not load, from its materialization's metadata."""
     [materialization] = result.asset_materializations_for_node(FEED_ASSET)
-    count = {
-        name: int(value.value)
-        for name, value in materialization.metadata.items()
-        if name != "accessions" and isinstance(value.value, int)
-    }
-    new_not_loaded = count["new, not loaded"]
-    return FeedRunCounts(count["new, loaded"], new_not_loaded, count["not loaded (recorded)"] - new_not_loaded)
+    count = {name: int(materialization.metadata[name].value) for name in (NEW_LOADED, NEW_NOT_LOADED, NOT_LOADED)}
+    new_not_loaded = count[NEW_NOT_LOADED]
+    return FeedRunCounts(count[NEW_LOADED], new_not_loaded, count[NOT_LOADED] - new_not_loaded)
 
 
 def say(line: str, error: bool = False) -> None:
     print(f"{PREFIX} {line}", file=sys.stderr if error else sys.stdout, flush=True)
 
 
-def finish_unpublished(warehouse: Path, run_feed: RunFeed) -> bool:
-    """Run the feed job without a poll when the writer holds work a stopped run did not publish; True if it ran."""
-    state = writer_state(warehouse)
-    if not state.unpublished:
-        return False
+def writer_and_cursor(warehouse: Path) -> tuple[WriterState, FeedCursor]:
+    """What a poll reads of the writer before it starts, in one read-only open: what is left unpublished or to post,
+    and where the feed is read from."""
+    if not warehouse.exists():
+        return WriterState(), FeedCursor()
+    connection = connect(warehouse, read_only=True)
+    try:
+        return state_of(connection), cursor_of(connection)
+    finally:
+        connection.close()
+
+
+def finish_unpublished(state: WriterState, run_feed: RunFeed) -> None:
+    """Run the feed job without a poll: the writer holds work a stopped run did not publish."""
     run_feed(FINISH_RUN_CONFIG, FINISH_RUN_TAGS)
     say(f"finished what a stopped run left unpublished ({state.describe()}): published")
-    return True
 
 
-def post_waiting_alerts(warehouse: Path, webhook: AlertWebhook | None) -> None:
-    """Post the alerts a webhook outage left waiting, when a webhook is set and any wait."""
-    if webhook is None or not writer_state(warehouse).alerts_to_post:
-        return
+def post_waiting_alerts(warehouse: Path, webhook: AlertWebhook) -> None:
+    """Post the alerts a webhook outage left waiting."""
     outcome = deliver_to_webhook(warehouse, webhook, utc_now())
     if outcome.delivered:
         say(f"posted {outcome.delivered} alert(s) that were waiting for the webhook")
@@ -105,8 +111,9 @@ def poll_once(watch: FeedWatch) -> str | None:
     be read, the poll is recorded and nothing else changes: the returned words say why, for the caller's one line
     (None: the poll read the feed)."""
     warehouse, run_feed = watch.warehouse, watch.run_feed
-    finished = finish_unpublished(warehouse, run_feed)
-    cursor = warehouse_cursor(warehouse)
+    state, cursor = writer_and_cursor(warehouse)
+    if state.unpublished:
+        finish_unpublished(state, run_feed)
     try:
         found, polled_at = poll(watch.client, cursor, poll_deadline_seconds(watch.interval_seconds))
     except FeedUnavailableError as error:
@@ -126,7 +133,7 @@ def poll_once(watch: FeedWatch) -> str | None:
         say(line)
         return None
     say(f"nothing new in the feed since {found.cursor.accepted_at or 'ever'}")
-    if not finished:
+    if not state.unpublished and state.alerts_to_post and watch.webhook is not None:
         post_waiting_alerts(warehouse, watch.webhook)
     return None
 
