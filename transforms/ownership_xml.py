@@ -30,6 +30,7 @@ from transforms.ownership_fields import (
     TRANSACTION_LEAVES,
     Leaf,
 )
+from transforms.reasons import ReasonedError, guarded_root
 
 # Real filings are far below this; a document above it is quarantined rather than parsed.
 MAX_XML_BYTES = 8 * 1024 * 1024
@@ -38,13 +39,8 @@ MAX_DECIMAL_SCALE = 6
 MAX_DECIMAL_INTEGER_DIGITS = 38 - MAX_DECIMAL_SCALE
 
 
-class OwnershipXmlError(ValueError):
+class OwnershipXmlError(ReasonedError):
     """A document that cannot be read as an ownershipDocument; `reason` is a stable code."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass
@@ -330,17 +326,7 @@ def _parser() -> etree.XMLParser:
 
 def parse_tree(xml: bytes) -> etree._Element:
     """The document's root with namespaces stripped, after the size and DTD guards; raises OwnershipXmlError."""
-    if len(xml) > MAX_XML_BYTES:
-        raise OwnershipXmlError("xml_too_large", f"{len(xml):,} bytes exceeds the {MAX_XML_BYTES:,}-byte cap")
-    # Ownership documents never carry a DTD: refusing one stops entity expansion and external entities.
-    if b"<!" in xml and (b"<!DOCTYPE" in xml or b"<!ENTITY" in xml):
-        raise OwnershipXmlError("xml_dtd_forbidden", "the document declares a DTD or entities")
-    try:
-        root = etree.fromstring(xml, parser=_parser())
-    except etree.XMLSyntaxError as error:
-        raise OwnershipXmlError("xml_malformed", str(error)) from error
-    if root is None:
-        raise OwnershipXmlError("xml_malformed", "no root element")
+    root = guarded_root(xml, _parser(), MAX_XML_BYTES, OwnershipXmlError)
     if b"xmlns" in xml:  # no namespace can be in use without a declaration
         _strip_namespaces(root)
     if root.tag != ROOT:

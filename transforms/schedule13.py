@@ -18,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from transforms.reasons import ReasonedError, guarded_root
+
 SCHEDULE_13D_NAMESPACE = "http://www.sec.gov/edgar/schedule13D"
 SCHEDULE_13G_NAMESPACE = "http://www.sec.gov/edgar/schedule13g"
 SCHEDULES = {SCHEDULE_13D_NAMESPACE: "13D", SCHEDULE_13G_NAMESPACE: "13G"}
@@ -32,13 +34,8 @@ _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _CIK = re.compile(r"\d{1,10}")
 
 
-class Schedule13Error(ValueError):
+class Schedule13Error(ReasonedError):
     """A document that cannot be read as a Schedule 13D/G; `reason` is a code for ingest_failures."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -207,17 +204,7 @@ class _Reader:
 
 def parse_tree(xml: bytes) -> etree._Element:
     """The document's root after the size and DTD guards (a blank line before `<?xml` is allowed, as EDGAR does)."""
-    if len(xml) > MAX_DOCUMENT_BYTES:
-        raise Schedule13Error("xml_too_large", f"{len(xml):,} bytes exceeds the {MAX_DOCUMENT_BYTES:,}-byte cap")
-    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-        raise Schedule13Error("xml_dtd_forbidden", "the document declares a DTD or entities")
-    body = xml.lstrip(b"\xef\xbb\xbf \t\r\n")
-    try:
-        root = etree.fromstring(body, parser=_parser())
-    except etree.XMLSyntaxError as error:
-        raise Schedule13Error("xml_malformed", str(error)) from None
-    if root is None:
-        raise Schedule13Error("xml_malformed", "no root element")
+    root = guarded_root(xml, _parser(), MAX_DOCUMENT_BYTES, Schedule13Error, blank_first=True)
     qualified = etree.QName(root)
     if qualified.localname != ROOT or qualified.namespace not in SCHEDULES:
         raise Schedule13Error(

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from transforms.reasons import ReasonedError
+
 ROLE_NAMES = {
     "REPORTING-OWNER": "reporting_owner",
     "REPORTING OWNER": "reporting_owner",
@@ -90,13 +92,8 @@ _DOCUMENT_META = re.compile(r"<(TYPE|SEQUENCE|FILENAME|DESCRIPTION)>([^<\r\n]*)"
 _CLOSINGS = ("</SEC-DOCUMENT>", "</SUBMISSION>")
 
 
-class SubmissionFormatError(ValueError):
+class SubmissionFormatError(ReasonedError):
     """The bytes are not a complete EDGAR submission; `reason` is a stable code for ingest_failures."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass
