@@ -61,6 +61,8 @@ IDENTITY_SECTIONS = ("OWNER DATA", "COMPANY DATA")
 CIK_KEY = "CENTRAL INDEX KEY"
 NAME_KEY = "COMPANY CONFORMED NAME"
 # `.nc` tag → `.txt` key, so both dialects land under one name.
+# The header line a Schedule 13D/G repeats for each member of the filing group.
+GROUP_MEMBERS_KEY = "GROUP MEMBERS"
 KEY_ALIASES = {
     "ACCESSION-NUMBER": "ACCESSION NUMBER",
     "TYPE": "CONFORMED SUBMISSION TYPE",
@@ -170,6 +172,7 @@ class SubmissionHeader:
 
     values: dict[str, str]
     parties: list[HeaderParty]
+    group_members: list[str] = field(default_factory=list)  # `GROUP MEMBERS:`, one line each (Schedules 13D/G)
 
     @property
     def accession_number(self) -> str | None:
@@ -244,6 +247,7 @@ class _HeaderReader:
 
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
+        self.group_members: list[str] = []
         self.parties: list[HeaderParty] = []
         self.party: HeaderParty | None = None
         self.section: str | None = None
@@ -269,6 +273,8 @@ class _HeaderReader:
     def assign(self, key: str, value: str) -> None:
         key = KEY_ALIASES.get(key, key)
         if self.party is None:
+            if key == GROUP_MEMBERS_KEY:
+                self.group_members.append(value)
             self.values.setdefault(key, value)
         elif self.section in FORMER_SECTIONS and self.former is not None:
             self.former[key] = value
@@ -312,7 +318,7 @@ def parse_header(header_text: str) -> SubmissionHeader:
             match = key_value(line.strip())
             if match is not None:
                 reader.key_value(*match.groups())
-    return SubmissionHeader(values=reader.values, parties=reader.parties)
+    return SubmissionHeader(values=reader.values, parties=reader.parties, group_members=reader.group_members)
 
 
 def _document(block: str) -> SubmissionDocument:
