@@ -28,6 +28,7 @@ from bench.feed_bench import FEED_AGAIN_DAY, bench_feed
 from bench.generate import generate, issuer_ciks, write_daily_index
 from bench.measure import RESULTS, bench_env, print_results, report, run_measuring_peak_memory, timed_nightly
 from bench.night_profile import difference_table, fresh_profile, label_table, read_profile, step_table
+from bench.schedule13_parse import bench_schedule13_parse
 from mirror.server import serve_in_background
 from orchestration.model_assets import calendar_frame
 from orchestration.parse_pool import MAX_BATCH_SIZE
@@ -40,7 +41,7 @@ NOW = datetime(2026, 1, 1)
 # Warm nights, and cold nights, timed on each warehouse: with two, the ratio moved between 1.27x and 1.54x from run
 # to run on a shared 2-core machine; each more night costs 25 to 40 s at full scale (one night on each warehouse).
 TIMED_NIGHTS = 3
-BENCHMARKS = ("parse", "load", "e2e", "nightly", "f345", "feed")
+BENCHMARKS = ("parse", "schedule13", "load", "e2e", "nightly", "f345", "feed")
 
 
 def submissions(mirror: Path) -> list[tuple[str, bytes]]:
@@ -428,6 +429,8 @@ def main() -> None:
         gc.collect()
         frames = bench_parse(raw)
         del raw
+        if "schedule13" in chosen:
+            bench_schedule13_parse()
         if "load" in chosen:
             bench_load(frames, work, arguments.load_copies)
         if "e2e" in chosen:

@@ -1,12 +1,14 @@
 """Serve EDGAR-layout folders on 127.0.0.1, the way an EDGAR mirror would.
 
 `https://www.sec.gov/Archives/edgar/data/...` maps to `<root>/Archives/edgar/data/...`. Several roots may be
-stacked: the first that holds a file answers. Scripted faults (status codes answered before the file) let
-tests and benchmarks exercise retries over real HTTP.
+stacked: the first that holds a file answers. A submission is answered under any CIK's folder, as EDGAR answers it
+under the folder of each party it names (a Schedule 13G under its subject's and its filer's). Scripted faults
+(status codes answered before the file) let tests and benchmarks exercise retries over real HTTP.
 """
 
 import contextlib
 import gzip
+import re
 import socket
 import struct
 import sys
@@ -36,6 +38,8 @@ class SeenRequest:
     target: str = ""  # the request line's target as sent: a full URL when the client went through a proxy
 
 
+# A submission's path under a CIK's folder: what EDGAR answers under every party's CIK.
+_SUBMISSION_PATH = re.compile(r"Archives/edgar/data/\d{1,10}/(\d{10}-\d{2}-\d{6}\.txt)")
 # Linux's option for kernel receive times in nanoseconds (the socket module does not name it).
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 FAULT_KINDS = ("429", "429_no_retry_after", "503", "reset", "stall", "truncate", "corrupt_xml")
@@ -137,6 +141,12 @@ class MirrorServer(ThreadingHTTPServer):
         for root in self.roots:
             candidate = (root / relative).resolve()
             if candidate.is_relative_to(root) and candidate.is_file():
+                return candidate
+        match = _SUBMISSION_PATH.fullmatch(relative)
+        if match is None:
+            return None
+        for root in self.roots:
+            for candidate in (root / "Archives" / "edgar" / "data").glob(f"*/{match.group(1)}"):
                 return candidate
         return None
 

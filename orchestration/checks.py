@@ -21,7 +21,7 @@ import duckdb
 from orchestration.resources import StorageResource
 from orchestration.sql_files import SQL_ROOT, query_sql_file
 from orchestration.warehouse_connection import connect
-from transforms.tables import FILING_TABLES
+from transforms.document_kinds import KIND_TABLES
 
 CHECKS_FOLDER = SQL_ROOT / "checks"
 SEVERITIES = ("blocking", "error", "warn")
@@ -105,6 +105,6 @@ def _check_group(name: str, checks: list[Check]) -> dg.AssetChecksDefinition:
 
 
 warehouse_checks = [
-    _check_group("filing_table_checks", [check for check in all_checks().values() if check.asset in FILING_TABLES]),
-    _check_group("model_checks", [check for check in all_checks().values() if check.asset not in FILING_TABLES]),
+    _check_group("filing_table_checks", [check for check in all_checks().values() if check.asset in KIND_TABLES]),
+    _check_group("model_checks", [check for check in all_checks().values() if check.asset not in KIND_TABLES]),
 ]

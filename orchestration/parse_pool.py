@@ -15,8 +15,9 @@ import polars as pl
 
 from orchestration.process_pool import MIN_FILINGS_FOR_PROCESSES, worker_pool
 from orchestration.warehouse_load import failure
+from transforms.document_kinds import normalize_kinds
 from transforms.fetch_submissions import SubmissionTarget
-from transforms.normalize import ParseFailure, collector_paused, normalize_batch
+from transforms.normalize import ParseFailure, collector_paused
 from transforms.raw_archive import DamagedArchiveError, RawArchive
 
 # Parse failures a damaged download can cause: the stored copy is set aside so the next run fetches it again
@@ -67,7 +68,7 @@ def _parse_batch(archive_root: Path, batch: list[SubmissionTarget]) -> ParsedBat
             readable.append((target.accession_number, archive.read(target.accession_number)))
         except DamagedArchiveError as error:
             outcomes[target.accession_number] = ParseFailure(target.accession_number, "archive_damaged", str(error))
-    frames, in_order = normalize_batch(readable)
+    frames, in_order = normalize_kinds(readable)
     outcomes.update(zip([accession for accession, _ in readable], in_order, strict=True))
     failures: list[dict[str, object]] = []
     resolved: list[tuple[str, str]] = []

@@ -14,6 +14,7 @@ import polars as pl
 
 from orchestration.sql_files import query_sql_file, run_sql_file
 from orchestration.warehouse_connection import registered, transaction
+from transforms.document_kinds import KINDS
 
 FAILURE_SCHEMA = pl.Schema(
     {
@@ -60,7 +61,8 @@ def load_filings(
     source: str = "filing",
     f345_quarter: str | None = None,
 ) -> None:
-    """Replace all rows of `accessions` in every filing table and record the batch's outcomes, atomically.
+    """Replace all rows of `accessions` in every filing table, and in the tables of every other document kind whose
+    frames the batch has, and record the batch's outcomes, atomically.
 
     `source` is where the rows came from: 'filing' (parsed submissions) or 'f345' (the data set of `f345_quarter`).
     """
@@ -74,6 +76,10 @@ def load_filings(
             if query_sql_file(connection, "load/replaced_filing_count.sql").fetchall()[0][0]:
                 run_sql_file(connection, "load/delete_replaced_filings.sql")
             run_sql_file(connection, "load/insert_filing_rows.sql", source=source, f345_quarter=f345_quarter, now=now)
+            for kind in KINDS:
+                if kind.load_files and all(table in frames for table in kind.tables):
+                    for path in kind.load_files:
+                        run_sql_file(connection, path)
             for path in _OUTCOME_FILES:
                 run_sql_file(connection, path, now=now)
     finally:

@@ -14,11 +14,15 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT, SHARED, SHARED_MISSING
 from transforms.current_feed import FeedFormatError, merged, parse_feed_page
-from transforms.forms import OWNERSHIP_FORMS
 
 FIXTURE_ATOM = PROJECT_ROOT / "fixtures" / "edgar-real" / "atom"
 SHARED_ATOM = SHARED / "edgar-real" / "atom"
 _ENTRY = re.compile(r"<entry>(.*?)</entry>", re.DOTALL)
+
+# The forms the warehouse loads, stated here apart from transforms/forms.py: Forms 3/4/5 and Schedules 13D/13G.
+LOADED_FORMS = {"3", "3/A", "4", "4/A", "5", "5/A"} | {
+    f"{name} 13{letter}{amended}" for name in ("SC", "SCHEDULE") for letter in "DG" for amended in ("", "/A")
+}
 
 
 def raw_entries(data: bytes) -> list[dict[str, str]]:
@@ -72,15 +76,15 @@ def test_every_page_reads_to_one_filing_per_accession_with_every_party(atom: Pat
             assert filing.filed_on == date.fromisoformat(entry["filed"])
 
 
-def test_ownership_filings_are_kept_by_their_form_not_by_the_feeds_type_filter(atom: Path):
+def test_the_filings_the_warehouse_loads_are_kept_by_their_form_not_by_the_feeds_type_filter(atom: Path):
     """type=4 is a prefix match: its pages hold 424B2 and 497K too, and no Form 3 or 5."""
     path = atom / "getcurrent-type4-2025-12-12" / "start00100-count100-type4-http200.xml"
     terms = {entry["term"] for entry in raw_entries(path.read_bytes())}
-    assert terms - OWNERSHIP_FORMS  # other forms leak through the filter
+    assert terms - LOADED_FORMS  # other forms leak through the filter
     page = parse_feed_page(path.read_bytes())
-    ownership = [filing for filing in page.filings if filing.is_ownership]
+    ownership = [filing for filing in page.filings if filing.is_loaded]
     assert 0 < len(ownership) < len(page.filings)
-    assert {filing.form_type for filing in ownership} <= OWNERSHIP_FORMS
+    assert {filing.form_type for filing in ownership} <= LOADED_FORMS
 
 
 def test_an_accession_straddling_two_pages_is_one_filing_with_the_parties_of_both(atom: Path):
@@ -139,12 +143,12 @@ def recorded_feed(folder: Path, starts: list[int] | None = None):
     return fetch_page, asked
 
 
-def ownership_accessions(paths: list[Path]) -> dict[str, datetime]:
-    """Every ownership accession of the pages and its acceptance time, by pattern over the bytes."""
+def loaded_accessions(paths: list[Path]) -> dict[str, datetime]:
+    """Every accession of a loaded form on the pages and its acceptance time, by pattern over the bytes."""
     found = {}
     for path in paths:
         for entry in raw_entries(path.read_bytes()):
-            if entry["term"] in OWNERSHIP_FORMS:
+            if entry["term"] in LOADED_FORMS:
                 found[entry["accession"]] = datetime.fromisoformat(entry["updated"][:19])
     return found
 
@@ -157,7 +161,7 @@ def test_a_first_poll_reads_the_whole_feed_and_a_second_reads_one_page():
     folder = SHARED_ATOM / "getcurrent-all-2025-12-12"
     fetch_page, asked = recorded_feed(folder)
     poll = poll_feed(fetch_page, FeedCursor())
-    expected = ownership_accessions(pages_of(folder))
+    expected = loaded_accessions(pages_of(folder))
     assert [filing.accession_number for filing in poll.filings] == sorted(expected, key=lambda a: (expected[a], a))
     assert poll.pages == 51 and asked[-1] == 5000 and poll.gap_since is None  # the feed's last page
     again, asked_again = recorded_feed(folder)
@@ -178,7 +182,7 @@ def test_a_poll_from_a_cursor_mid_feed_returns_what_is_newer_and_stops_on_the_pa
     poll = poll_feed(fetch_page, FeedCursor(at, tied))
     read = [entry for path in pages[: poll.pages] for entry in raw_entries(path.read_bytes())]
     newer = {
-        e["accession"] for e in read if e["term"] in OWNERSHIP_FORMS and datetime.fromisoformat(e["updated"][:19]) > at
+        e["accession"] for e in read if e["term"] in LOADED_FORMS and datetime.fromisoformat(e["updated"][:19]) > at
     }
     assert newer and {filing.accession_number for filing in poll.filings} == newer
     assert poll.pages == len(asked) == 2 and poll.gap_since is None  # stopped on the page that reaches the cursor

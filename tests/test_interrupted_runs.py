@@ -12,15 +12,15 @@ import dagster as dg
 from bench.generate import generate
 from mirror.server import serve_in_background
 from orchestration.model_assets import MODEL_TABLES
-from orchestration.sources.edgar_daily.filing_assets import FILING_TABLE_DESCRIPTIONS
 from orchestration.sql_models import all_models
 from tests.conftest import materialize_days, read_table, table_rows
 from tests.test_pipeline_fixture_mirror import KEYED_TABLES
+from transforms.document_kinds import KIND_TABLE_DESCRIPTIONS
 
 FILINGS, DAYS, STOPPED_DAYS = 40, 4, 2
 DERIVED_KEYS = {table: key for table, key in KEYED_TABLES.items() if table in MODEL_TABLES}
 STOPS = {
-    "after_the_load": dg.AssetSelection.assets(*FILING_TABLE_DESCRIPTIONS).upstream().required_multi_asset_neighbors(),
+    "after_the_load": dg.AssetSelection.assets(*KIND_TABLE_DESCRIPTIONS).upstream().required_multi_asset_neighbors(),
     "after_the_model_refresh": dg.AssetSelection.assets(*MODEL_TABLES).upstream().required_multi_asset_neighbors(),
 }
 

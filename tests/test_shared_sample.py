@@ -13,6 +13,12 @@ from tests.expected_from_xml import expected_from_submission
 # The sample's filings are listed by no index of their own: the test lists them on a quiet day of its choosing.
 LISTING_DAY = date(2024, 12, 2)
 OWNERSHIP_FORMS = {"3", "3/A", "4", "4/A", "5", "5/A"}
+# What the nightly fetches of an index: Forms 3/4/5 and the Schedules 13D/13G (SC 13D/G before the XML era).
+LOADED_FORMS = (
+    OWNERSHIP_FORMS
+    | {"SC 13D", "SC 13D/A", "SC 13G", "SC 13G/A"}
+    | {"SCHEDULE 13D", "SCHEDULE 13D/A", "SCHEDULE 13G", "SCHEDULE 13G/A"}
+)
 
 
 def sample_submissions(sample: Path) -> list[tuple[Path, str]]:
@@ -79,7 +85,7 @@ def test_a_real_daily_index_whose_filings_are_absent_records_every_404(
     listed = {
         line.rstrip().rsplit("/", 1)[1].removesuffix(".txt")
         for line in index.read_text(encoding="latin-1").splitlines()
-        if line.rstrip().endswith(".txt") and line[form_columns].strip() in OWNERSHIP_FORMS
+        if line.rstrip().endswith(".txt") and line[form_columns].strip() in LOADED_FORMS
     }
     with serve_in_background([shared_sample]) as mirror:
         result = materialize_days(tmp_path, mirror.base_url, day, day)

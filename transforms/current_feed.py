@@ -22,7 +22,7 @@ from datetime import date, datetime
 from lxml import etree
 
 from transforms.accession import InvalidAccessionError, canonical_accession
-from transforms.forms import OWNERSHIP_FORMS
+from transforms.forms import LOADED_FORMS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # The feed's entries a page holds at most; the feed answers past start=5000 with its maintenance page (HTTP 503).
@@ -66,8 +66,9 @@ class FeedFiling:
     parties: tuple[FeedParty, ...]
 
     @property
-    def is_ownership(self) -> bool:
-        return self.form_type in OWNERSHIP_FORMS
+    def is_loaded(self) -> bool:
+        """True for a form of a document kind the warehouse loads (transforms/forms.py)."""
+        return self.form_type in LOADED_FORMS
 
     def cik_of(self, role: str) -> int | None:
         return next((party.cik for party in self.parties if party.role == role), None)
@@ -226,7 +227,7 @@ def poll_feed(fetch_page: Callable[[int], bytes | None], cursor: FeedCursor) -> 
             break
     seen = merged(pages)
     new = sorted(
-        (filing for filing in seen if filing.is_ownership and cursor.is_new(filing)),
+        (filing for filing in seen if filing.is_loaded and cursor.is_new(filing)),
         key=lambda filing: (filing.accepted_at, filing.accession_number),
     )
     newest = max((filing.accepted_at for filing in seen), default=None)

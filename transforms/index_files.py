@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from transforms.accession import Accession, InvalidAccessionError
-from transforms.forms import OWNERSHIP_FORMS
+from transforms.forms import LOADED_FORMS
 
 # `edgar/data/<cik>/<accession>.txt`, with the trailing CIK, date and file name of form/company indexes.
 _FIXED_WIDTH_TAIL = re.compile(r"\s(\d{1,10})\s+(\d{8}|\d{4}-\d{2}-\d{2})\s+(edgar/\S+)\s*$")
@@ -105,14 +105,12 @@ class RejectedLine:
     text: str
 
 
-def parse_index(text: str, forms: frozenset[str] = OWNERSHIP_FORMS) -> list[IndexEntry]:
+def parse_index(text: str, forms: frozenset[str] = LOADED_FORMS) -> list[IndexEntry]:
     """Entries of `text` whose form type is in `forms`, one per accession, in order of first appearance."""
     return parse_index_lines(text, forms)[0]
 
 
-def parse_index_lines(
-    text: str, forms: frozenset[str] = OWNERSHIP_FORMS
-) -> tuple[list[IndexEntry], list[RejectedLine]]:
+def parse_index_lines(text: str, forms: frozenset[str] = LOADED_FORMS) -> tuple[list[IndexEntry], list[RejectedLine]]:
     """Entries as `parse_index`, plus the lines of wanted forms that could not be read (the rest still loads)."""
     merged: dict[str, IndexEntry] = {}
     rejected: list[RejectedLine] = []

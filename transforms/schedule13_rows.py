@@ -12,14 +12,12 @@ from typing import Any
 import polars as pl
 
 from transforms.accession import InvalidAccessionError, canonical_accession
-from transforms.normalize import NormalizedFiling, ParseFailure
+from transforms.forms import SCHEDULE13_FORMS, SCHEDULE13_TEXT_FORMS
+from transforms.normalize import NormalizedFiling, ParseFailure, collector_paused
 from transforms.schedule13 import Schedule13Document, Schedule13Error, parse_schedule13
 from transforms.sgml import Submission, SubmissionFormatError, parse_submission, xml_bytes
 from transforms.tables import DECIMAL, typed_frame
 
-XML_FORMS = frozenset({"SCHEDULE 13D", "SCHEDULE 13D/A", "SCHEDULE 13G", "SCHEDULE 13G/A"})
-HEADER_ONLY_FORMS = frozenset({"SC 13D", "SC 13D/A", "SC 13G", "SC 13G/A"})
-SCHEDULE13_FORMS = XML_FORMS | HEADER_ONLY_FORMS
 TEXTS = pl.List(pl.String)
 
 # grain: one row per Schedule 13D/G filing (accession_number)
@@ -100,7 +98,7 @@ def _rows(accession: str, raw: bytes) -> NormalizedFiling | ParseFailure:
     if form not in SCHEDULE13_FORMS:
         return ParseFailure(accession, "not_schedule13", f"form {form!r} is not a Schedule 13D or 13G")
     filing = _header_row(accession, submission)
-    if form in HEADER_ONLY_FORMS:
+    if form in SCHEDULE13_TEXT_FORMS:
         return NormalizedFiling(accession, {"schedule13_filings": [filing], "schedule13_persons": []})
     document = next((doc for doc in submission.documents if "<edgarSubmission" in doc.text), None)
     if document is None:
@@ -142,7 +140,7 @@ def _header_row(accession: str, submission: Submission) -> dict[str, Any]:
         "form_type": form,
         "schedule": "13D" if "13D" in form else "13G",
         "is_amendment": form.endswith("/A"),
-        "header_only": form in HEADER_ONLY_FORMS,
+        "header_only": form in SCHEDULE13_TEXT_FORMS,
         "filing_date": header.filing_date,
         "acceptance_datetime": header.acceptance_datetime,
         "subject_cik": subjects[0].cik if subjects else None,
@@ -179,3 +177,36 @@ def schedule13_frames(filings: list[NormalizedFiling]) -> dict[str, pl.DataFrame
         table: typed_frame([row for filing in filings for row in filing.rows.get(table, [])], schema)
         for table, schema in SCHEDULE13_TABLES.items()
     }
+
+
+# What building a typed frame raises for a value its column cannot hold.
+_REFUSALS = (pl.exceptions.PolarsError, OverflowError, TypeError, ValueError)
+
+
+def schedule13_batch(
+    submissions: list[tuple[str, bytes]],
+) -> tuple[dict[str, pl.DataFrame], list[str | ParseFailure]]:
+    """A batch of Schedule 13D/G submissions → one typed frame per table, and per submission (in order) its
+    accession as loaded or its ParseFailure (a value the table schema refuses included: the batch is tried whole
+    first, and filing by filing only when it is refused, so one bad filing never costs the batch)."""
+    with collector_paused():
+        parsed = [schedule13_rows(accession, raw) for accession, raw in submissions]
+        filings = [one for one in parsed if isinstance(one, NormalizedFiling)]
+        try:
+            return schedule13_frames(filings), [
+                one if isinstance(one, ParseFailure) else one.accession_number for one in parsed
+            ]
+        except _REFUSALS:
+            pass
+        refused: dict[str, ParseFailure] = {}
+        for filing in filings:
+            try:
+                schedule13_frames([filing])
+            except _REFUSALS as error:
+                detail = f"refused by the table schema: {error}"
+                refused[filing.accession_number] = ParseFailure(filing.accession_number, "invalid_value", detail)
+        accepted = [filing for filing in filings if filing.accession_number not in refused]
+        return schedule13_frames(accepted), [
+            one if isinstance(one, ParseFailure) else refused.get(one.accession_number, one.accession_number)
+            for one in parsed
+        ]

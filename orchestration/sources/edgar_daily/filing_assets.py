@@ -16,18 +16,7 @@ from orchestration.sources.edgar_daily.submission_assets import filings_for_run
 from orchestration.sql_files import beside, query_sql_file, run_sql_file
 from orchestration.warehouse_connection import open_warehouse, registered
 from orchestration.warehouse_load import load_filings
-from transforms.tables import FILING_TABLES
-
-FILING_TABLE_DESCRIPTIONS = {
-    "filings": "One row per ingested Form 3/4/5 or amendment.",
-    "filing_owners": "One row per reporting owner of a filing.",
-    "transactions": "One row per Table I or Table II transaction line.",
-    "holdings": "One row per Table I or Table II holding line.",
-    "footnotes": "One row per footnote.",
-    "signatures": "One row per owner signature.",
-    "filing_parties": "One row per filer role in the SGML header, with addresses and former names.",
-    "unknown_elements": "One row per ownershipDocument element the parser does not know, kept verbatim.",
-}
+from transforms.document_kinds import KIND_TABLE_DESCRIPTIONS
 
 
 def loaded_by_feed(connection: duckdb.DuckDBPyConnection, accessions: list[str]) -> set[str]:
@@ -40,7 +29,7 @@ def loaded_by_feed(connection: duckdb.DuckDBPyConnection, accessions: list[str])
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(table, description=description, deps=["raw_submissions"], kinds={"duckdb"})
-        for table, description in FILING_TABLE_DESCRIPTIONS.items()
+        for table, description in KIND_TABLE_DESCRIPTIONS.items()
     ],
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -49,7 +38,7 @@ def loaded_by_feed(connection: duckdb.DuckDBPyConnection, accessions: list[str])
 def filing_tables(
     context: dg.AssetExecutionContext, storage: StorageResource, parsing: ParsingResource, edgar: EdgarResource
 ):
-    """Parse every archived submission of the run and replace its rows in all filing tables.
+    """Parse every archived submission of the run and replace its rows in the tables of its document kind.
 
     Each batch is one transaction that deletes the batch's parsed accessions and inserts their new rows, so a
     rerun replaces and a crash leaves the previous state. A filing that does not parse is an ingest failure of
@@ -91,7 +80,7 @@ def filing_tables(
         context.log.warning(f"{sum(reasons.values())} submissions did not parse: {dict(reasons)}")
     if refetch.damaged:
         context.log.warning(refetch.describe())
-    for table in FILING_TABLES:
+    for table in KIND_TABLE_DESCRIPTIONS:
         metadata: dict[str, object] = {"dagster/row_count": loaded_rows[table]}
         if table == "filings":
             metadata |= {

@@ -1,0 +1,3 @@
+-- Migration 11: Schedules 13D and 13G, the second document kind (transforms/document_kinds.py): a row per filing
+-- and a row per reporting person.
+-- creates: schedule13_filings, schedule13_persons
