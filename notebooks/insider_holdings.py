@@ -1,4 +1,5 @@
-"""Today's alerts, holdings over time, monthly net buying and cluster buys, from the published read copy.
+"""Today's alerts, holdings over time, monthly net buying, cluster buys, and an issuer's five-percent holders beside its
+insiders, from the published read copy.
 
 Open interactively with `.venv/bin/marimo edit notebooks/insider_holdings.py`, or run headless with
 `.venv/bin/python notebooks/insider_holdings.py` (PNGs go to $NOTEBOOK_OUTPUT_DIR, default docs/images).
@@ -170,6 +171,79 @@ def _(connection, output_dir, plt):
     cluster_figure.tight_layout()
     cluster_figure.savefig(output_dir / "cluster_buys.png", dpi=110)
     cluster_figure
+    return
+
+
+@app.cell
+def _(connection, output_dir, plt):
+    # The issuer with the most holders above 5% in Schedule 13D/G statements: each holder chain's headline percent
+    # of the class over time (a step per statement, ended by an exit), and, below, its insiders' shares (Forms 3/4/5).
+    _top = connection.sql(
+        """
+        select issuer_cik from schedule13_chains
+        where not is_exit
+        group by issuer_cik
+        order by count(distinct holder_cik) desc, count(*) desc, issuer_cik
+        limit 1
+        """
+    ).fetchall()
+    holder_issuer = _top[0][0] if _top else None
+    chains = connection.sql(
+        """
+        select
+            holder_name || ' (' || schedule || ')' as holder,
+            valid_from,
+            coalesce(valid_to, greatest(current_date, valid_from + 30)) as valid_to,
+            case when is_exit then 0 else headline_percent::double end as percent
+        from schedule13_chains
+        where issuer_cik = $issuer
+        order by holder, valid_from
+        """,
+        params={"issuer": holder_issuer},
+    ).fetchall()
+    insiders = connection.sql(
+        """
+        select owner_group_key, valid_from, shares::double
+        from positions
+        where issuer_cik = $issuer and table_kind = 'non_derivative' and shares is not null
+        order by owner_group_key, valid_from
+        """,
+        params={"issuer": holder_issuer},
+    ).fetchall()
+    holders_figure, (percent_axes, insider_axes) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+    for _holder in dict.fromkeys(row[0] for row in chains):
+        _steps = [row for row in chains if row[0] == _holder]
+        _days = [_step[1] for _step in _steps] + [_steps[-1][2]]
+        _percents = [_step[3] for _step in _steps] + [_steps[-1][3]]
+        percent_axes.step(_days, _percents, where="post", label=_holder, linewidth=2)
+    percent_axes.axhline(5, color="grey", linewidth=0.8, linestyle="--")
+    percent_axes.set_ylabel("% of the class (13D/G)")
+    percent_axes.set_title(
+        f"Five-percent holders and insiders, issuer CIK {holder_issuer}"
+        if holder_issuer
+        else "Five-percent holders: no Schedule 13D/G loaded yet"
+    )
+    if chains:
+        percent_axes.legend(loc="best", fontsize=7)
+    for _group in dict.fromkeys(row[0] for row in insiders):
+        _steps = [row for row in insiders if row[0] == _group]
+        insider_axes.step([_step[1] for _step in _steps], [_step[2] for _step in _steps], where="post", linewidth=1.5)
+    if not insiders:
+        insider_axes.text(
+            0.5,
+            0.5,
+            "no Forms 3/4/5 of this issuer in the warehouse",
+            ha="center",
+            va="center",
+            transform=insider_axes.transAxes,
+        )
+    insider_axes.set_ylabel("insiders' shares (Forms 3/4/5)")
+    for _axes in (percent_axes, insider_axes):
+        _axes.grid(alpha=0.3)
+    holders_figure.autofmt_xdate()
+    holders_figure.tight_layout()
+    holders_figure.savefig(output_dir / "five_percent_holders.png", dpi=110)
+    holders_figure
     return
 
 

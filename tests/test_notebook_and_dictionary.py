@@ -11,11 +11,18 @@ from orchestration.sql_models import all_models
 from tests.conftest import PROJECT_ROOT, materialize_days
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PICTURES = ("holdings_over_time.png", "monthly_net_buying.png", "cluster_buys.png")
+PICTURES = ("holdings_over_time.png", "monthly_net_buying.png", "cluster_buys.png", "five_percent_holders.png")
 
 
 def test_notebook_draws_its_pictures_from_the_published_copy(tmp_path: Path, fixture_mirror):
+    """The demo's Forms 3/4/5 and twelve real 13G filings (with the real malformed 13D/A) in one warehouse."""
+    from mirror.server import serve_in_background
+    from tests.test_schedule13_pipeline import build_mirror
+
     assert materialize_days(tmp_path, fixture_mirror.base_url, date(2025, 1, 2), date(2025, 1, 10)).success
+    first, last, _ = build_mirror(tmp_path / "schedules")
+    with serve_in_background([tmp_path / "schedules"]) as schedules:
+        assert materialize_days(tmp_path, schedules.base_url, first, last).success
     output = tmp_path / "pictures"
     env = {**os.environ, "INSIDER_DATA_DIR": str(tmp_path), "NOTEBOOK_OUTPUT_DIR": str(output), "MPLBACKEND": "Agg"}
     done = subprocess.run(
