@@ -30,14 +30,21 @@ from mirror.server import serve_in_background
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_MIRROR = PROJECT_ROOT / "fixtures" / "mirror"
 FIRST, LAST = date(2025, 1, 2), date(2025, 1, 10)
-WHOLE_FILING_SQL = """
-select count(*) from filings
-where transaction_count <> (select count(*) from transactions t where t.accession_number = filings.accession_number)
-   or holding_count <> (select count(*) from holdings h where h.accession_number = filings.accession_number)
-   or owner_count <> (select count(*) from filing_owners o where o.accession_number = filings.accession_number)
-   or footnote_count <> (select count(*) from footnotes n where n.accession_number = filings.accession_number)
-"""
-COMPARED_TABLES = ("filings", "filing_owners", "transactions", "holdings", "footnotes", "positions", "filing_status")
+# The crash loop's own queries (bench/sql/): filings, and Schedule 13D/G filings, held with part of their rows.
+BENCH_SQL = Path(__file__).resolve().parent / "sql"
+WHOLE_FILING_SQL = (BENCH_SQL / "filings_held_in_part.sql").read_text(encoding="utf-8")
+WHOLE_SCHEDULE13_SQL = (BENCH_SQL / "schedule13_filings_held_in_part.sql").read_text(encoding="utf-8")
+COMPARED_TABLES = (
+    "filings",
+    "filing_owners",
+    "transactions",
+    "holdings",
+    "footnotes",
+    "positions",
+    "filing_status",
+    "schedule13_filings",
+    "schedule13_persons",
+)
 
 
 INGEST_ARGUMENTS = ("ingest", "--start", str(FIRST), "--end", str(LAST))
@@ -83,6 +90,10 @@ def partial_batches(warehouse: Path, quarter_filings: dict[str, int]) -> list[st
         [(broken,)] = connection.sql(WHOLE_FILING_SQL).fetchall()
         if broken:
             problems.append(f"{broken} filings hold part of their rows")
+        if "schedule13_filings" in tables:
+            [(broken,)] = connection.sql(WHOLE_SCHEDULE13_SQL).fetchall()
+            if broken:
+                problems.append(f"{broken} Schedule 13D/G filings hold part of their reporting persons")
         if quarter_filings:
             problems += [
                 f"{quarter} holds {count} of its {quarter_filings[quarter]} filings"
@@ -103,7 +114,11 @@ def f345_filings_per_quarter(connection: duckdb.DuckDBPyConnection) -> dict[str,
 def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return {table: connection.table(table).order("all").fetchall() for table in COMPARED_TABLES}
+        # Ordered by the key columns every compared table leads with: a list column cannot be sorted on.
+        return {
+            table: sorted(connection.table(table).fetchall(), key=lambda row: tuple(str(value) for value in row))
+            for table in COMPARED_TABLES
+        }
     finally:
         connection.close()
 
