@@ -31,6 +31,7 @@ def merge_alerts(connection, now: datetime) -> bool:
     full = merged != [(versions,)]
     with transaction(connection):
         run_sql_file(connection, beside(__file__, "merge_alerts.sql"), now=now, full=full)
+        run_sql_file(connection, beside(__file__, "merge_schedule13_alerts.sql"), now=now)
         run_sql_file(connection, "model_runtime/model_version_record.sql", name=MERGED_VERSIONS, digest=versions)
     return full
 

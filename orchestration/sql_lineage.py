@@ -25,6 +25,6 @@ def view_sources() -> dict[str, frozenset[str]]:
     sources: dict[str, frozenset[str]] = {}
     for path in sorted(VIEWS_FOLDER.glob("*.sql")):
         statement = split_statements(path.read_text(encoding="utf-8"))[0]
-        body = re.split(r"\bas\s+(?:table\s+)?(?=select\b)", statement, maxsplit=1, flags=re.IGNORECASE)[-1]
+        body = re.split(r"\bas\s+(?:table\s+)?(?=select\b|with\b)", statement, maxsplit=1, flags=re.IGNORECASE)[-1]
         sources[path.stem] = tables_read(body)
     return sources

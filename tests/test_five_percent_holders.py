@@ -40,6 +40,7 @@ def statement_13g(event: str, shares: str, percent: str, amended: bool, five_or_
 def statement_13d(event: str) -> bytes:
     """The real 13D (five persons of one group, the largest 6.3%) as a statement on TERAWULF."""
     xml = D13.replace(b"<issuerCIK>0001236275<", b"<issuerCIK>0001083301<")
+    xml = xml.replace(b"<issuerName>QXO, Inc.</issuerName>", b"<issuerName>TERAWULF INC.</issuerName>")
     return xml.replace(b"<dateOfEvent>04/29/2025<", f"<dateOfEvent>{event}<".encode())
 
 
@@ -156,4 +157,33 @@ def test_a_statement_without_cover_figures_carries_the_last_ones_forward_flagged
         "select headline_amount, headline_percent, carried_forward from five_percent_holders_as_of(date '2026-03-01')"
     ).fetchall()
     assert (amount, percent, carried) == (Decimal("27383209"), Decimal("6.20"), True)
+    connection.close()
+
+
+def test_the_schedule13_rules_fire_once_each_and_read_as_shares(tmp_path: Path):
+    """Scotia passing 10% and the activist turning from 13G to 13D fire; a new 13D holder fires new_13d; a merge
+    again fires nothing twice, and the messages give shares and the cover page, not dollars."""
+    from orchestration.alert_assets import merge_alerts
+    from tests.test_sql_models import build_in_dependency_order
+    from transforms.alert_messages import alert_text
+
+    newcomer = filed("0009999999-26-000001", "SCHEDULE 13D", statement_13d("06/01/2026"), 1111111, datetime(2026, 6, 2))
+    connection = warehouse(tmp_path, [*CHAIN, newcomer])
+    build_in_dependency_order(connection)
+    merge_alerts(connection, datetime(2026, 8, 1))
+    merge_alerts(connection, datetime(2026, 8, 2))
+    fired = connection.sql(
+        "select rule, holder, accession_number, revision from "
+        "(select rule, owner_group_key::bigint as holder, accession_number, revision from alerts) order by rule"
+    ).fetchall()
+    assert fired == [
+        ("crossed_10_percent", SCOTIA, "0000009631-26-000100", 1),
+        ("new_13d", 1111111, "0009999999-26-000001", 1),
+        ("switched_to_13d", ACTIVIST, "0002059583-26-000002", 1),
+    ]
+    cursor = connection.execute("from alerts where rule = 'switched_to_13d'")
+    switched = dict(zip([column[0] for column in cursor.description], cursor.fetchone(), strict=True))
+    assert alert_text(switched).startswith("13G holder turned 13D: FILER 2059583 at TERAWULF INC., 32,671,542 shares")
+    assert "[6.3% of Common Stock, par value $0.00001 per share (Schedule 13D)]" in alert_text(switched)
+    assert alert_text(switched).endswith("cover page 3")  # Affinity Partners GP LP, the largest of the five
     connection.close()

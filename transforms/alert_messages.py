@@ -16,6 +16,9 @@ RULE_HEADLINES = {
     "first_purchase": "First purchase in years",
     "cluster_buy": "Cluster of insider buying",
     "late_trade": "Late Form 4",
+    "new_13d": "New Schedule 13D",
+    "crossed_10_percent": "Holder past 10%",
+    "switched_to_13d": "13G holder turned 13D",
 }
 _SINCE = re.compile(r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>s|m|min|h|d|w)")
 _UNIT_SECONDS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -50,6 +53,12 @@ def dollars(value: Decimal | float | int | None) -> str:
     return "an unknown amount" if value is None else f"${Decimal(value):,.0f}"
 
 
+def shares(value: Decimal | float | int | None) -> str:
+    return (
+        "an unknown number of shares" if value is None else f"{Decimal(value):,f}".rstrip("0").rstrip(".") + " shares"
+    )
+
+
 def alert_text(alert: Mapping[str, Any], first_post: bool = False) -> str:
     """One line: what fired, who, which issuer, how much, when, and the filing and line it traces to. A revision is
     told as one ("Revised (was …)") unless this is the `first_post` of the alert its reader gets: then the alert as
@@ -62,10 +71,17 @@ def alert_text(alert: Mapping[str, Any], first_post: bool = False) -> str:
     if alert["rule"] == "cluster_buy":
         who = "insiders"
     detail = f" [{alert['detail']}]" if alert.get("detail") else ""
-    text = (
-        f"{headline}: {who} at {issuer}, {dollars(alert.get('value'))}{detail}, trade {_day(alert.get('event_date'))};"
-        f" filing {alert['accession_number']} line {alert.get('line_number')}"
-    )
+    day = _day(alert.get("event_date"))
+    if alert.get("table_kind") == "schedule13":  # a five-percent holder's statement: shares, its event, a cover page
+        text = (
+            f"{headline}: {who} at {issuer}, {shares(alert.get('value'))}{detail}, event {day};"
+            f" filing {alert['accession_number']} cover page {alert.get('line_number')}"
+        )
+    else:
+        text = (
+            f"{headline}: {who} at {issuer}, {dollars(alert.get('value'))}{detail}, trade {day};"
+            f" filing {alert['accession_number']} line {alert.get('line_number')}"
+        )
     if alert.get("withdrawn_at") is not None:
         return f"Withdrawn (the filings no longer show it): {text}"
     if (alert.get("revision") or 1) > 1 and not first_post:
