@@ -79,7 +79,7 @@ def load_filings(
             for kind in KINDS:
                 if kind.load_files and all(table in frames for table in kind.tables):
                     for path in kind.load_files:
-                        run_sql_file(connection, path)
+                        run_sql_file(connection, path, source=source, f345_quarter=f345_quarter, now=now)
             for path in _OUTCOME_FILES:
                 run_sql_file(connection, path, now=now)
     finally:

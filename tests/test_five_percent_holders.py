@@ -187,3 +187,24 @@ def test_the_schedule13_rules_fire_once_each_and_read_as_shares(tmp_path: Path):
     assert "[6.3% of Common Stock, par value $0.00001 per share (Schedule 13D)]" in alert_text(switched)
     assert alert_text(switched).endswith("cover page 3")  # Affinity Partners GP LP, the largest of the five
     connection.close()
+
+
+def test_a_holder_that_also_files_forms_345_on_the_issuer_is_linked(tmp_path: Path):
+    """The activist also files a Form 4 on TERAWULF as a 10% owner (same CIK): its chain says so; Scotia's does not."""
+    from tests.ownership_builder import Filing, Line
+
+    form4 = Filing(
+        "0002059583-26-000009",
+        "4",
+        datetime(2026, 5, 8, 16, 0),
+        "2026-05-06",
+        [ACTIVIST],
+        [Line("Common Stock", "2026-05-06", "P", "1000", "34000000")],
+        issuer=TERAWULF,
+        director=False,
+        ten_percent_owner=True,
+    )
+    connection = warehouse(tmp_path, [*CHAIN, (form4.accession, form4.raw())])
+    linked = connection.sql("select distinct holder_cik, files_forms_345 from schedule13_chains order by 1").fetchall()
+    assert linked == [(SCOTIA, False), (ACTIVIST, True)]
+    connection.close()

@@ -96,7 +96,7 @@ def test_watch_loads_forms_4_and_13g_from_one_feed_each_once(cli_data_dir: Path,
     from tests.conftest import FIXTURE_MIRROR
     from tests.test_watch import published, watch_once
 
-    _, _, documents = build_mirror(tmp_path / "mirror")
+    first, last, documents = build_mirror(tmp_path / "mirror")
     roots = [FIXTURE_MIRROR, tmp_path / "mirror"]
     start = datetime(2026, 1, 28, 10, 0)
     filings = replayed(held_filings(roots), start, 1.0)
@@ -106,6 +106,15 @@ def test_watch_loads_forms_4_and_13g_from_one_feed_each_once(cli_data_dir: Path,
         schedules = published(cli_data_dir, "select accession_number, count(*) from schedule13_filings group by 1")
         forms = published(cli_data_dir, "select count(distinct accession_number), count(*) from filings")
         assert watch_once(cli_data_dir, monkeypatch, mirror.base_url) == 0
+        # The nightly over the same days finds the feed's filings loaded from the copies it would parse: no work.
+        nightly = materialize_days(cli_data_dir, mirror.base_url, first, last)
+    assert nightly.success
+    metadata = next(
+        event.materialization.metadata
+        for event in nightly.get_asset_materialization_events()
+        if event.asset_key.to_user_string() == "filings"
+    )
+    assert metadata["already loaded by the feed, not parsed again"].value == len(documents)
     assert sorted(schedules) == [(accession, 1) for accession in sorted(documents)]
     assert forms[0][0] == forms[0][1] > 0  # the fixture's Forms 3/4/5, each once
     assert published(cli_data_dir, "select accession_number, count(*) from schedule13_filings group by 1") == schedules
