@@ -62,7 +62,7 @@ bench: setup ## benchmarks at full scale (50,000 filings, 10M-row warehouse), ea
 	$(BIN)/python -m bench.run
 
 bench-quick: setup ## the same benchmarks at a small scale (about a minute)
-	$(BIN)/python -m bench.run --filings 2000 --days 10 --warehouse-rows 50000 --load-copies 5 --f345-quarters 2 --f345-submissions 2000
+	$(BIN)/python -m bench.run --filings 2000 --days 10 --warehouse-rows 50000 --load-copies 5 --f345-quarters 2 --f345-submissions 2000 --schedule13-filings 5000
 
 crash-loop: setup ## SIGKILL the ingest run, then a history load, 50 times each at random moments; the warehouse must stay whole
 	$(BIN)/python -m bench.crash_loop --runs 50

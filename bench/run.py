@@ -28,6 +28,7 @@ from bench.feed_bench import FEED_AGAIN_DAY, bench_feed
 from bench.generate import generate, issuer_ciks, write_daily_index
 from bench.measure import RESULTS, bench_env, print_results, report, run_measuring_peak_memory, timed_nightly
 from bench.night_profile import difference_table, fresh_profile, label_table, read_profile, step_table
+from bench.schedule13_holders import bench_schedule13_holders
 from bench.schedule13_parse import bench_schedule13_parse
 from mirror.server import serve_in_background
 from orchestration.model_assets import calendar_frame
@@ -372,6 +373,9 @@ def main() -> None:
         help="give the night's issuers this many quarters of past filings in the big warehouse (default: none)",
     )
     parser.add_argument("--feed-filings", type=int, default=5_000, help="filings of the feed's simulated day")
+    parser.add_argument(
+        "--schedule13-filings", type=int, default=160_000, help="generated 13D/G filings of the holders' warehouse"
+    )
     parser.add_argument("--feed-samples", type=int, default=12, help="polls sampled over that day")
     parser.add_argument("--f345-quarters", type=int, default=8, help="generated Form 345 quarters of the history")
     parser.add_argument("--f345-submissions", type=int, default=70_000, help="submissions per generated quarter")
@@ -431,6 +435,7 @@ def main() -> None:
         del raw
         if "schedule13" in chosen:
             bench_schedule13_parse()
+            bench_schedule13_holders(arguments.schedule13_filings, work)
         if "load" in chosen:
             bench_load(frames, work, arguments.load_copies)
         if "e2e" in chosen:

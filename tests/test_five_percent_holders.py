@@ -2,7 +2,7 @@
 from a real 13G and a real 13D changed in their figures and dates, loaded into a real warehouse in either order."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -208,3 +208,54 @@ def test_a_holder_that_also_files_forms_345_on_the_issuer_is_linked(tmp_path: Pa
     linked = connection.sql("select distinct holder_cik, files_forms_345 from schedule13_chains order by 1").fetchall()
     assert linked == [(SCOTIA, False), (ACTIVIST, True)]
     connection.close()
+
+
+def test_a_generated_two_year_history_gives_the_same_holders_whichever_order_its_days_load(tmp_path: Path):
+    """200 generated statements (chains amended each quarter, exits, 13G holders turning 13D), loaded a day per
+    transaction through the pipeline's load, in filing order, in reverse and shuffled: the chains, the holders on
+    every quarter's end and the events are the same."""
+    import random
+
+    from bench.schedule13_generate import generate
+
+    _, _, statements = generate(tmp_path / "mirror", 200, seed=5)
+    by_day: dict[date, list[tuple[str, bytes]]] = {}
+    for statement in statements:
+        path = (
+            tmp_path / "mirror" / "Archives" / "edgar" / "data" / str(statement.holder) / f"{statement.accession}.txt"
+        )
+        by_day.setdefault(statement.filed, []).append((statement.accession, path.read_bytes()))
+    days = sorted(by_day)
+    shuffled = days[:]
+    random.Random(3).shuffle(shuffled)
+    quarter_ends = [date(year, month, 1) - timedelta(days=1) for year in (2025, 2026) for month in (1, 4, 7, 10)]
+    views = []
+    for name, order in (("forward", days), ("reverse", days[::-1]), ("shuffled", shuffled)):
+        connection = connect(tmp_path / f"{name}.duckdb")
+        ensure_schema(connection)
+        for day in order:
+            frames, outcomes = normalize_kinds(by_day[day])
+            assert all(isinstance(outcome, str) for outcome in outcomes)
+            load_filings(connection, [accession for accession, _ in by_day[day]], frames, [], [], datetime(2026, 12, 1))
+        chains = connection.sql("from schedule13_chains order by all").fetchall()
+        events = connection.sql("from schedule13_events order by all").fetchall()
+        holders = [
+            connection.sql(
+                "select issuer_cik, holder_cik, headline_amount from five_percent_holders_as_of($day) order by all",
+                params={"day": day},
+            ).fetchall()
+            for day in quarter_ends
+        ]
+        views.append((chains, events, holders))
+        connection.close()
+    assert (
+        len(views[0][0]) == 200
+        and any(views[0][2])
+        and {event for *_, event, _, _, _, _, _ in views[0][1]}
+        >= {
+            "new_holder",
+            "exit",
+            "switched_to_13d",
+        }
+    )
+    assert views[0] == views[1] == views[2]

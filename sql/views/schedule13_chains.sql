@@ -6,8 +6,15 @@
 -- holding and a sum would count shares twice; every person's own figures stay in schedule13_persons. A statement
 -- without cover figures carries the chain's last ones forward (carried_forward). A statement of 5% or less (item 5,
 -- or a percent of class at or under 5, or no shares) is the chain's exit: it closes the position.
-create or replace view schedule13_chains as
-with ranked_persons as (
+-- schedule13_chains_of(issuer := …) is the same for one issuer, read from that issuer's filings alone.
+create or replace macro schedule13_chains_of(issuer := null) as table
+with issuer_filings as materialized (
+    select *
+    from schedule13_filings
+    where not header_only and (issuer is null or coalesce(issuer_cik, subject_cik) = issuer)
+),
+
+ranked_persons as (
     select
         accession_number,
         person_position,
@@ -19,6 +26,7 @@ with ranked_persons as (
             partition by accession_number order by aggregate_amount desc nulls last, person_position
         ) as rank_in_filing
     from schedule13_persons
+    where issuer is null or accession_number in (select accession_number from issuer_filings)
 ),
 
 statements as (
@@ -38,10 +46,9 @@ statements as (
         headline.aggregate_amount as stated_amount,
         headline.percent_of_class as stated_percent,
         filings.five_percent_or_less
-    from schedule13_filings as filings
+    from issuer_filings as filings
     left join ranked_persons as headline
         on headline.accession_number = filings.accession_number and headline.rank_in_filing = 1
-    where not filings.header_only
 ),
 
 chained as (
@@ -91,14 +98,13 @@ select
     ) as files_forms_345
 from chained;
 
+create or replace view schedule13_chains as
+select * from schedule13_chains_of();
+
 -- grain: one row per holder chain holding more than 5% on date `as_of` (its statement in force then, not an exit),
 -- optionally for one issuer.
 -- Usage: from five_percent_holders_as_of(date '2026-01-31') / five_percent_holders_as_of(date '2026-01-31', issuer := 1083301)
 create or replace macro five_percent_holders_as_of(as_of, issuer := null) as table
 select *
-from schedule13_chains
-where
-    valid_from <= as_of
-    and (valid_to is null or valid_to > as_of)
-    and not is_exit
-    and (issuer is null or issuer_cik = issuer);
+from schedule13_chains_of(issuer := issuer)
+where valid_from <= as_of and (valid_to is null or valid_to > as_of) and not is_exit;
