@@ -87,6 +87,12 @@ def test_the_nightly_loads_real_13g_filings_quarantines_the_malformed_one_and_re
     assert (stage, reason) == ("parse", "xml_malformed")
     # Forms 3/4/5 tables hold none of them: each kind keeps to its own tables.
     assert read_table(data, "select count(*) from filings") == [(0,)]
+    # The summary counts them by form, their reporting persons as owners.
+    from orchestration.summary import warehouse_summary
+
+    by_form = warehouse_summary(data / "warehouse.duckdb")["filings by form"]
+    assert dict(zip(by_form["form_type"], by_form["filings"], strict=True)) == {"SCHEDULE 13G": len(documents)}
+    assert by_form["owners"].sum() == len(amounts)
 
 
 def test_watch_loads_forms_4_and_13g_from_one_feed_each_once(cli_data_dir: Path, tmp_path: Path, monkeypatch):

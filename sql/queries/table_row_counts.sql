@@ -20,3 +20,5 @@ union all select 'security_aliases', count(*) from security_aliases
 union all select 'vehicle_decisions', count(*) from vehicle_decisions
 union all select 'positions', count(*) from positions
 union all select 'beneficial_ownership', count(*) from beneficial_ownership
+union all select 'schedule13_filings', count(*) from schedule13_filings
+union all select 'schedule13_persons', count(*) from schedule13_persons
