@@ -15,6 +15,8 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -38,10 +40,10 @@ class Schedule13Error(ReasonedError):
     """A document that cannot be read as a Schedule 13D/G; `reason` is a code for ingest_failures."""
 
 
-@dataclass(frozen=True)
-class ReportingPerson:
+class ReportingPerson(NamedTuple):
     """One cover page: a person reporting the shares it beneficially owns (the persons of one filing overlap: a
-    parent, its funds and its manager each report the same shares)."""
+    parent, its funds and its manager each report the same shares). A named tuple: made for every person of every
+    filing, it costs a third of a frozen dataclass."""
 
     position: int
     name: str | None
@@ -113,14 +115,21 @@ class _Reader:
 
     def __init__(self, namespace: str) -> None:
         self.flags: list[str] = []
-        self._prefix = f"{{{namespace}}}"
+        self.prefix = f"{{{namespace}}}"
+
+    def one(self, element: etree._Element | None, *names: str) -> etree._Element | None:
+        """The element's first child of the schedule's namespace named any of `names`: lxml filters in C, which
+        beats a `children` dict where one child of many is wanted (the items of a schedule)."""
+        if element is None:
+            return None
+        return next(element.iterchildren(*[self.prefix + name for name in names]), None)
 
     def children(self, element: etree._Element | None) -> dict[str, list[etree._Element]]:
         """The element's children of the schedule's namespace by local name, in document order."""
         found: dict[str, list[etree._Element]] = {}
         if element is None:
             return found
-        prefix, start = self._prefix, len(self._prefix)
+        prefix, start = self.prefix, len(self.prefix)
         for child in element:
             tag = child.tag
             if type(tag) is str and tag.startswith(prefix):  # not a comment, nor another namespace's
@@ -202,69 +211,93 @@ class _Reader:
         return tuple(kept)
 
 
-def parse_tree(xml: bytes) -> etree._Element:
-    """The document's root after the size and DTD guards (a blank line before `<?xml` is allowed, as EDGAR does)."""
+def parse_tree(xml: bytes) -> tuple[etree._Element, str]:
+    """The document's root and its schedule's namespace, after the size and DTD guards (a blank line before `<?xml`
+    is allowed, as EDGAR does)."""
     root = guarded_root(xml, _parser(), MAX_DOCUMENT_BYTES, Schedule13Error, blank_first=True)
-    qualified = etree.QName(root)
-    if qualified.localname != ROOT or qualified.namespace not in SCHEDULES:
-        raise Schedule13Error(
-            "not_schedule13", f"root element is <{qualified.localname}> in namespace {qualified.namespace!r}"
-        )
-    return root
+    namespace, _, local = root.tag[1:].rpartition("}") if root.tag.startswith("{") else ("", "", root.tag)
+    if local != ROOT or namespace not in SCHEDULES:
+        raise Schedule13Error("not_schedule13", f"root element is <{local}> in namespace {namespace or None!r}")
+    return root, namespace
 
 
-_13D_PERSON = {
-    "powers": None,
-    "aggregate": "aggregateAmountOwned",
-    "excludes": "isAggregateExcludeShares",
-    "percent": "percentOfClass",
-    "group": "memberOfGroup",
-    "comment": "commentContent",
+# Each reporting person's fact by the local names the two schedules give it (13D's, then 13G's), read wherever it
+# sits in the person's element (13G nests the four powers one level down).
+_PERSON_FIELDS = {
+    "reportingPersonName": "name",
+    "reportingPersonCIK": "cik",
+    "reportingPersonCik": "cik",
+    "reportingPersonNoCIK": "no_cik",
+    "memberOfGroup": "group",
+    "memberGroup": "group",
+    "citizenshipOrOrganization": "citizenship",
+    "soleVotingPower": "sole_voting",
+    "sharedVotingPower": "shared_voting",
+    "soleDispositivePower": "sole_dispositive",
+    "sharedDispositivePower": "shared_dispositive",
+    "aggregateAmountOwned": "aggregate",
+    "reportingPersonBeneficiallyOwnedAggregateNumberOfShares": "aggregate",
+    "isAggregateExcludeShares": "excludes",
+    "aggregateAmountExcludesCertainSharesFlag": "excludes",
+    "percentOfClass": "percent",
+    "classPercent": "percent",
+    "typeOfReportingPerson": "types",
+    "fundType": "funds",
+    "commentContent": "comment",
+    "comments": "comment",
 }
-_13G_PERSON = {
-    "powers": "reportingPersonBeneficiallyOwnedNumberOfShares",
-    "aggregate": "reportingPersonBeneficiallyOwnedAggregateNumberOfShares",
-    "excludes": "aggregateAmountExcludesCertainSharesFlag",
-    "percent": "classPercent",
-    "group": "memberGroup",
-    "comment": "comments",
-}
+_REPEATED = frozenset({"types", "funds"})
 
 
-def _person(reader: _Reader, element: etree._Element, position: int, names: dict[str, str | None]) -> ReportingPerson:
-    fields = reader.children(element)
-    powers = reader.children(fields[names["powers"]][0]) if names["powers"] in fields else fields
-    group = _first(fields, names["group"] or "", "memberOfGroup", "memberGroup")
+@cache
+def _person_fields(prefix: str) -> dict[str, str]:
+    """_PERSON_FIELDS by the qualified tag lxml gives (`{namespace}name`), for one pass over a person."""
+    return {prefix + name: field for name, field in _PERSON_FIELDS.items()}
+
+
+def _person(reader: _Reader, element: etree._Element, position: int) -> ReportingPerson:
+    """One pass over the person's elements: its first of each fact, every type code and source of funds."""
+    fields = _person_fields(reader.prefix)
+    found: dict[str, etree._Element] = {}
+    repeated: dict[str, list[etree._Element]] = {"types": [], "funds": []}
+    for child in element.iter():
+        field = fields.get(child.tag)
+        if field is None:
+            continue
+        if field in _REPEATED:
+            repeated[field].append(child)
+        elif field not in found:
+            found[field] = child
+    get = found.get
     return ReportingPerson(
         position=position,
-        name=reader.text(_first(fields, "reportingPersonName"), "person_name"),
-        cik=reader.cik(_first(fields, "reportingPersonCIK", "reportingPersonCik"), "person_cik"),
-        no_cik=reader.yes_no(_first(fields, "reportingPersonNoCIK"), "person_no_cik"),
-        member_of_group=reader.text(group, "member_of_group"),
-        citizenship=reader.text(_first(fields, "citizenshipOrOrganization"), "citizenship"),
-        sole_voting_power=reader.amount(_first(powers, "soleVotingPower"), "sole_voting_power"),
-        shared_voting_power=reader.amount(_first(powers, "sharedVotingPower"), "shared_voting_power"),
-        sole_dispositive_power=reader.amount(_first(powers, "soleDispositivePower"), "sole_dispositive_power"),
-        shared_dispositive_power=reader.amount(_first(powers, "sharedDispositivePower"), "shared_dispositive_power"),
-        aggregate_amount=reader.amount(_first(fields, names["aggregate"] or ""), "aggregate_amount"),
-        excludes_certain_shares=reader.yes_no(_first(fields, names["excludes"] or ""), "excludes_certain_shares"),
-        percent_of_class=reader.amount(_first(fields, names["percent"] or ""), "percent_of_class"),
-        type_codes=reader.texts(fields.get("typeOfReportingPerson", []), "type_codes"),
-        funds_sources=reader.texts(fields.get("fundType", []), "funds_sources"),
-        comment=reader.text(_first(fields, names["comment"] or ""), "person_comment"),
+        name=reader.text(get("name"), "person_name"),
+        cik=reader.cik(get("cik"), "person_cik"),
+        no_cik=reader.yes_no(get("no_cik"), "person_no_cik"),
+        member_of_group=reader.text(get("group"), "member_of_group"),
+        citizenship=reader.text(get("citizenship"), "citizenship"),
+        sole_voting_power=reader.amount(get("sole_voting"), "sole_voting_power"),
+        shared_voting_power=reader.amount(get("shared_voting"), "shared_voting_power"),
+        sole_dispositive_power=reader.amount(get("sole_dispositive"), "sole_dispositive_power"),
+        shared_dispositive_power=reader.amount(get("shared_dispositive"), "shared_dispositive_power"),
+        aggregate_amount=reader.amount(get("aggregate"), "aggregate_amount"),
+        excludes_certain_shares=reader.yes_no(get("excludes"), "excludes_certain_shares"),
+        percent_of_class=reader.amount(get("percent"), "percent_of_class"),
+        type_codes=reader.texts(repeated["types"], "type_codes"),
+        funds_sources=reader.texts(repeated["funds"], "funds_sources"),
+        comment=reader.text(get("comment"), "person_comment"),
     )
 
 
 def parse_schedule13(xml: bytes) -> Schedule13Document:
     """Parse one Schedule 13D/G `primary_doc.xml`; raises Schedule13Error with a reason code on bad input."""
-    root = parse_tree(xml)
-    namespace = etree.QName(root).namespace
+    root, namespace = parse_tree(xml)
     schedule = SCHEDULES[namespace]
     reader = _Reader(namespace)
     top = reader.children(root)
     header = reader.children(_first(top, "headerData"))
-    filer_info = reader.children(_first(header, "filerInfo"))
-    filer = reader.children(_first(reader.children(_first(filer_info, "filer")), "filerCredentials"))
+    one = reader.one
+    filer_cik = one(one(one(_first(header, "filerInfo"), "filer"), "filerCredentials"), "cik")
     form = reader.children(_first(top, "formData"))
     cover = reader.children(_first(form, "coverPageHeader"))
     issuer = reader.children(_first(cover, "issuerInfo"))
@@ -276,23 +309,21 @@ def parse_schedule13(xml: bytes) -> Schedule13Document:
     )
     if schedule == "13D":
         person_elements = reader.children(_first(form, "reportingPersons")).get("reportingPersonInfo", [])
-        person_names = _13D_PERSON
-        items = reader.children(_first(form, "items1To7"))
+        purpose = reader.one(reader.one(_first(form, "items1To7"), "item4"), "transactionPurpose")
+        five_percent = None
     else:
         person_elements = form.get("coverPageHeaderReportingPersonDetails", [])
-        person_names = _13G_PERSON
-        items = reader.children(_first(form, "items"))
+        purpose = None
+        five_percent = reader.one(reader.one(_first(form, "items"), "item5"), "classOwnership5PercentOrLess")
     amendment = reader.text(_first(cover, "amendmentNo"), "amendment_number")
     if amendment is not None and not amendment.isdigit():
         reader.flags.append("not_a_number:amendment_number")
-    persons = tuple(
-        _person(reader, element, position, person_names) for position, element in enumerate(person_elements, 1)
-    )
+    persons = tuple(_person(reader, element, position) for position, element in enumerate(person_elements, 1))
     return Schedule13Document(
         schedule=schedule,
         submission_type=reader.text(_first(header, "submissionType"), "submission_type"),
         schema_version=reader.text(_first(top, "schemaVersion"), "schema_version"),
-        filer_cik=reader.cik(_first(filer, "cik"), "filer_cik"),
+        filer_cik=reader.cik(filer_cik, "filer_cik"),
         previous_accession_number=reader.text(_first(header, "previousAccessionNumber"), "previous_accession_number"),
         amendment_number=int(amendment) if amendment is not None and amendment.isdigit() else None,
         class_title=reader.text(_first(cover, "securitiesClassTitle"), "class_title"),
@@ -301,14 +332,8 @@ def parse_schedule13(xml: bytes) -> Schedule13Document:
         issuer_name=reader.text(_first(issuer, "issuerName"), "issuer_name"),
         issuer_cusips=reader.cusips(cusip_elements),
         rules=reader.texts(rules, "rules"),
-        purpose=reader.text(_first(reader.children(_first(items, "item4")), "transactionPurpose"), "purpose")
-        if schedule == "13D"
-        else None,
-        five_percent_or_less=reader.yes_no(
-            _first(reader.children(_first(items, "item5")), "classOwnership5PercentOrLess"), "five_percent_or_less"
-        )
-        if schedule == "13G"
-        else None,
+        purpose=reader.text(purpose, "purpose"),
+        five_percent_or_less=reader.yes_no(five_percent, "five_percent_or_less"),
         persons=persons,
         flags=tuple(dict.fromkeys(reader.flags)),
     )
