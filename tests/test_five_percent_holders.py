@@ -186,6 +186,8 @@ def test_the_schedule13_rules_fire_once_each_and_read_as_shares(tmp_path: Path):
     assert alert_text(switched).startswith("13G holder turned 13D: FILER 2059583 at TERAWULF INC., 32,671,542 shares")
     assert "[6.3% of Common Stock, par value $0.00001 per share (Schedule 13D)]" in alert_text(switched)
     assert alert_text(switched).endswith("cover page 3")  # Affinity Partners GP LP, the largest of the five
+    revised = {**switched, "revision": 2, "previous_value": Decimal("30000000")}
+    assert alert_text(revised).startswith("Revised (was 30,000,000 shares): 13G holder turned 13D")
     connection.close()
 
 

@@ -54,9 +54,13 @@ def dollars(value: Decimal | float | int | None) -> str:
 
 
 def shares(value: Decimal | float | int | None) -> str:
-    return (
-        "an unknown number of shares" if value is None else f"{Decimal(value):,f}".rstrip("0").rstrip(".") + " shares"
-    )
+    """A number of shares as filed, fractions kept and no trailing zeros: '27,383,209 shares', '11,615,772.8 shares'."""
+    if value is None:
+        return "an unknown number of shares"
+    text = f"{Decimal(value):,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} shares"
 
 
 def alert_text(alert: Mapping[str, Any], first_post: bool = False) -> str:
@@ -85,7 +89,8 @@ def alert_text(alert: Mapping[str, Any], first_post: bool = False) -> str:
     if alert.get("withdrawn_at") is not None:
         return f"Withdrawn (the filings no longer show it): {text}"
     if (alert.get("revision") or 1) > 1 and not first_post:
-        return f"Revised (was {dollars(alert.get('previous_value'))}): {text}"
+        amount = shares if alert.get("table_kind") == "schedule13" else dollars
+        return f"Revised (was {amount(alert.get('previous_value'))}): {text}"
     return text
 
 
