@@ -30,8 +30,10 @@ def merge_alerts(connection, now: datetime) -> bool:
     merged = query_sql_file(connection, "model_runtime/model_version_built.sql", name=MERGED_VERSIONS).fetchall()
     full = merged != [(versions,)]
     with transaction(connection):
-        run_sql_file(connection, beside(__file__, "merge_alerts.sql"), now=now, full=full)
-        run_sql_file(connection, beside(__file__, "merge_schedule13_alerts.sql"), now=now)
+        # The Forms 3/4/5 screens' firings, then the Schedule 13D/G rules', each applied to the alerts it answers for.
+        for firings in (beside(__file__, "merge_alerts.sql"), beside(__file__, "merge_schedule13_alerts.sql")):
+            run_sql_file(connection, firings, now=now, full=full)
+            run_sql_file(connection, beside(__file__, "apply_alert_firings.sql"), now=now)
         run_sql_file(connection, "model_runtime/model_version_record.sql", name=MERGED_VERSIONS, digest=versions)
     return full
 

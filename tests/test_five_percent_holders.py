@@ -172,6 +172,12 @@ def test_the_schedule13_rules_fire_once_each_and_read_as_shares(tmp_path: Path):
     build_in_dependency_order(connection)
     merge_alerts(connection, datetime(2026, 8, 1))
     merge_alerts(connection, datetime(2026, 8, 2))
+    # A full merge of the Forms 3/4/5 screens answers for their alerts only: it withdraws no 13D/G alert.
+    from orchestration import alert_assets
+    from orchestration.sql_files import beside, run_sql_file
+
+    for path in ("merge_alerts.sql", "apply_alert_firings.sql"):
+        run_sql_file(connection, beside(alert_assets.__file__, path), now=datetime(2026, 8, 3), full=True)
     fired = connection.sql(
         "select rule, holder, accession_number, revision from "
         "(select rule, owner_group_key::bigint as holder, accession_number, revision from alerts) order by rule"

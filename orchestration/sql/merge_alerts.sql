@@ -1,6 +1,6 @@
--- The screens' firings (sql/models/alert_*.sql) merged into alerts: a key not seen before fires (revision 1); a key
--- whose filing, line, value, date or detail changed, or that comes back after a withdrawal, is revised; a key the
--- screens no longer find is withdrawn. Every screen selects the same columns; its rule is named here.
+-- The screens' firings (sql/models/alert_*.sql), made ready to merge into alerts (apply_alert_firings.sql: a new key
+-- fires, a changed one is revised, one no longer found is withdrawn). Every screen selects the same columns; its
+-- rule is named here.
 -- Only the issuers the runs refreshed (model_scope) can have changed firings, so only theirs are merged, unless
 -- $full (a screen was built in full since the last merge: orchestration/alert_assets.py), which merges every issuer.
 -- An alert's key names a filing of its issuer (or the filing an amendment of that issuer restates), so the alerts
@@ -62,45 +62,10 @@ from screens
 inner join scoped_filings as filings on filings.accession_number = screens.accession_number
 left join owner_names on owner_names.accession_number = screens.accession_number;
 
-update alerts
-set
-    revision = alerts.revision + 1,
-    previous_value = alerts.value,
-    revised_at = $now,
-    revision_published_at = null,
-    withdrawn_at = null,
-    issuer_name = firings.issuer_name,
-    issuer_trading_symbol = firings.issuer_trading_symbol,
-    owner_group_key = firings.owner_group_key,
-    owner_names = firings.owner_names,
-    accession_number = firings.accession_number,
-    table_kind = firings.table_kind,
-    line_number = firings.line_number,
-    event_date = firings.event_date,
-    value = firings.value,
-    detail = firings.detail,
-    filing_date = firings.filing_date
-from alert_firings as firings
-where
-    firings.alert_key = alerts.alert_key
-    and ($full or alerts.issuer_cik in (select issuer_cik from model_scope))
-    and (
-        alerts.withdrawn_at is not null
-        or (alerts.accession_number, alerts.line_number, alerts.value, alerts.event_date, alerts.detail)
-        is distinct from (firings.accession_number, firings.line_number, firings.value, firings.event_date, firings.detail)
-    );
-
-update alerts
-set revision = revision + 1, previous_value = value, revised_at = $now, revision_published_at = null, withdrawn_at = $now
-where
-    withdrawn_at is null
-    and ($full or issuer_cik in (select issuer_cik from model_scope))
-    and alert_key not in (select alert_key from alert_firings);
-
-insert into alerts by name
-select
-    *,
-    1 as revision,
-    $now as fired_at
-from alert_firings
-where alert_key not in (select alert_key from alerts where $full or issuer_cik in (select issuer_cik from model_scope));
+-- The alerts this merge answers for: the screens' of the issuers in scope (a Schedule 13D/G alert, table_kind
+-- 'schedule13', is merged apart: orchestration/sql/merge_schedule13_alerts.sql). The firings are applied to them
+-- by orchestration/sql/apply_alert_firings.sql.
+create or replace temp table answered_alerts as
+select alert_key
+from alerts
+where coalesce(table_kind, '') <> 'schedule13' and ($full or issuer_cik in (select issuer_cik from model_scope));
