@@ -169,21 +169,24 @@ def test_the_sensor_is_defined_stopped_and_polls_once_a_minute_by_default():
 def test_filings_accepted_today_show_their_latency_in_the_summary(
     cli_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
-    """Two Form 4s accepted minutes ago in New York, served with the feed on the wall clock: after `watch --once`
-    the summary gives today's count and the median and worst time from acceptance to the read copy."""
+    """Two Form 4s accepted minutes ago in New York (today's minutes: just after midnight, seconds ago), served with
+    the feed on the wall clock: after `watch --once` the summary gives today's count and the median and worst time
+    from acceptance to the read copy."""
     from zoneinfo import ZoneInfo
 
     from orchestration import cli
     from tests.ownership_builder import Filing, Line
 
     now_new_york = datetime.now(ZoneInfo("America/New_York")).replace(tzinfo=None, microsecond=0)
+    since_midnight = now_new_york - datetime.combine(now_new_york.date(), datetime.min.time())
     root = tmp_path / "mirror"
     for number, minutes_ago in enumerate((7, 3), start=1):
         accession = f"0009999998-26-{number:06d}"
+        ago = min(timedelta(minutes=minutes_ago), since_midnight * minutes_ago / 10)  # accepted today, in New York
         filing = Filing(
             accession,
             "4",
-            now_new_york.replace(second=0) - timedelta(minutes=minutes_ago),
+            now_new_york - ago,
             now_new_york.date().isoformat(),
             [9990201],
             [Line("1000", date=now_new_york.date().isoformat(), code="P", shares="1000")],
@@ -198,7 +201,7 @@ def test_filings_accepted_today_show_their_latency_in_the_summary(
     assert cli.main(["summary"]) == 0
     printed = capsys.readouterr().out
     section = printed.split("feed latency today (acceptance to read copy):")[1]
-    assert re.search(r"│ 2\s+┆ \d+ min \d\d s\s+┆ \d+ min \d\d s", section), section
+    assert re.search(r"│ 2\s+┆ (\d+ min )?\d+ s\s+┆ (\d+ min )?\d+ s", section), section
 
 
 def test_the_nightly_after_the_feed_loads_what_the_feed_missed_and_leaves_what_it_loaded(
