@@ -2,7 +2,7 @@
 
 import gc
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -154,28 +154,44 @@ def to_frames(filings: Iterable[NormalizedFiling]) -> dict[str, pl.DataFrame]:
 _REFUSALS = (pl.exceptions.PolarsError, RuntimeError, OverflowError, TypeError, ValueError)
 
 
-def to_frames_or_failures(filings: list[NormalizedFiling]) -> tuple[dict[str, pl.DataFrame], list[ParseFailure]]:
-    """`to_frames`, except that a filing whose values the typed schema refuses becomes a failure of its own.
+def to_frames_or_failures(
+    filings: list[NormalizedFiling],
+    build: Callable[[list[NormalizedFiling]], dict[str, pl.DataFrame]] = to_frames,
+) -> tuple[dict[str, pl.DataFrame], list[ParseFailure]]:
+    """`build` (a document kind's frames; Forms 3/4/5's by default), except that a filing whose values the typed
+    schema refuses becomes a failure of its own.
 
     The whole batch is tried first; only when it is refused is each filing tried alone, so one bad filing
     never costs the batch.
     """
     try:
-        return to_frames(filings), []
+        return build(filings), []
     except _REFUSALS:
         pass
     accepted: list[NormalizedFiling] = []
     failures: list[ParseFailure] = []
     for filing in filings:
         try:
-            to_frames([filing])
+            build([filing])
         except _REFUSALS as error:
             failures.append(
                 ParseFailure(filing.accession_number, "invalid_value", f"refused by the table schema: {error}")
             )
         else:
             accepted.append(filing)
-    return to_frames(accepted), failures
+    return build(accepted), failures
+
+
+def batch_outcomes(
+    parsed: list[NormalizedFiling | ParseFailure], refused: list[ParseFailure]
+) -> list[str | ParseFailure]:
+    """Per submission, in order, its accession as loaded or why not: its parse failure, or its refusal by the
+    table schema (`to_frames_or_failures`)."""
+    refusals = {refusal.accession_number: refusal for refusal in refused}
+    return [
+        one if isinstance(one, ParseFailure) else refusals.get(one.accession_number, one.accession_number)
+        for one in parsed
+    ]
 
 
 # Where the compiled parser writes each value: every shape against its table's column order.
@@ -237,11 +253,7 @@ def normalize_batch(
                 return done
         parsed = normalize_submissions(submissions)
         frames, refused = to_frames_or_failures([one for one in parsed if isinstance(one, NormalizedFiling)])
-    refusals = {refusal.accession_number: refusal for refusal in refused}
-    return frames, [
-        one if isinstance(one, ParseFailure) else refusals.get(one.accession_number, one.accession_number)
-        for one in parsed
-    ]
+    return frames, batch_outcomes(parsed, refused)
 
 
 def _compiled_batch(

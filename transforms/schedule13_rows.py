@@ -13,7 +13,13 @@ import polars as pl
 
 from transforms.accession import InvalidAccessionError, canonical_accession
 from transforms.forms import SCHEDULE13_FORMS, SCHEDULE13_TEXT_FORMS
-from transforms.normalize import NormalizedFiling, ParseFailure, collector_paused
+from transforms.normalize import (
+    NormalizedFiling,
+    ParseFailure,
+    batch_outcomes,
+    collector_paused,
+    to_frames_or_failures,
+)
 from transforms.schedule13 import Schedule13Document, Schedule13Error, parse_schedule13
 from transforms.sgml import Submission, SubmissionFormatError, parse_submission, xml_bytes
 from transforms.tables import DECIMAL, typed_frame
@@ -179,34 +185,13 @@ def schedule13_frames(filings: list[NormalizedFiling]) -> dict[str, pl.DataFrame
     }
 
 
-# What building a typed frame raises for a value its column cannot hold.
-_REFUSALS = (pl.exceptions.PolarsError, OverflowError, TypeError, ValueError)
-
-
 def schedule13_batch(
     submissions: list[tuple[str, bytes]],
 ) -> tuple[dict[str, pl.DataFrame], list[str | ParseFailure]]:
     """A batch of Schedule 13D/G submissions → one typed frame per table, and per submission (in order) its
-    accession as loaded or its ParseFailure (a value the table schema refuses included: the batch is tried whole
-    first, and filing by filing only when it is refused, so one bad filing never costs the batch)."""
+    accession as loaded or its ParseFailure (a value the table schema refuses included, as for Forms 3/4/5)."""
     with collector_paused():
         parsed = [schedule13_rows(accession, raw) for accession, raw in submissions]
         filings = [one for one in parsed if isinstance(one, NormalizedFiling)]
-        try:
-            return schedule13_frames(filings), [
-                one if isinstance(one, ParseFailure) else one.accession_number for one in parsed
-            ]
-        except _REFUSALS:
-            pass
-        refused: dict[str, ParseFailure] = {}
-        for filing in filings:
-            try:
-                schedule13_frames([filing])
-            except _REFUSALS as error:
-                detail = f"refused by the table schema: {error}"
-                refused[filing.accession_number] = ParseFailure(filing.accession_number, "invalid_value", detail)
-        accepted = [filing for filing in filings if filing.accession_number not in refused]
-        return schedule13_frames(accepted), [
-            one if isinstance(one, ParseFailure) else refused.get(one.accession_number, one.accession_number)
-            for one in parsed
-        ]
+        frames, refused = to_frames_or_failures(filings, schedule13_frames)
+    return frames, batch_outcomes(parsed, refused)
